@@ -1,0 +1,83 @@
+# tiengmo: the thin wrapper over meson + ninja. The two commands a ward's IT person needs:
+#   make run    install what is missing, build, create and migrate the database, load the demo ward
+#               into a new database, and serve on http://127.0.0.1:8080
+#   make test   install what the tests need and run every suite (unit, API, sanitizers, fuzz replay)
+# Other targets: make (build only), make sanitize, make fuzz, make bench, make clean.
+
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+MIGRATIONS := $(wildcard src/store/migrations/*/*.sql)
+
+.PHONY: all deps deps-test run test test-unit test-api sanitize fuzz bench clean format
+
+all: deps $(BUILD)/tiengmo
+
+deps:
+	@scripts/deps.sh build
+
+deps-test:
+	@scripts/deps.sh test
+
+# meson lists migrations when it configures; reconfigure when one is added.
+$(BUILD)/build.ninja: meson.build $(MIGRATIONS)
+	@if [ -d $(BUILD) ]; then meson setup --reconfigure $(BUILD) >/dev/null; else meson setup $(BUILD) >/dev/null; fi
+
+$(BUILD)/tiengmo: $(BUILD)/build.ninja FORCE
+	@ninja -C $(BUILD) >/dev/null || ninja -C $(BUILD)
+
+FORCE:
+
+run: all
+	@./$(BUILD)/tiengmo demo --if-new
+	@echo
+	@echo "tiengmo is starting on http://127.0.0.1:8080  (stop with Ctrl-C)"
+	@if [ -f data/demo-logins.txt ]; then echo "demo logins:"; cat data/demo-logins.txt; fi
+	@exec ./$(BUILD)/tiengmo serve
+
+$(ASAN_BUILD)/build.ninja: meson.build $(MIGRATIONS)
+	@if [ -d $(ASAN_BUILD) ]; then meson setup --reconfigure $(ASAN_BUILD) >/dev/null; \
+	else meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug >/dev/null; fi
+
+sanitize: deps-test $(ASAN_BUILD)/build.ninja
+	@ninja -C $(ASAN_BUILD) >/dev/null || ninja -C $(ASAN_BUILD)
+	@echo "== unit tests (ASan + UBSan)"
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C $(ASAN_BUILD) --suite unit --print-errorlogs
+	@echo "== API tests (ASan + UBSan)"
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		TIENGMO_BIN=$(ASAN_BUILD)/tiengmo node --test --test-concurrency=1 tests/api/
+
+test-unit: all
+	@echo "== unit tests"
+	@meson test -C $(BUILD) --suite unit --print-errorlogs
+
+test-api: all
+	@echo "== API tests"
+	@TIENGMO_BIN=$(BUILD)/tiengmo node --test --test-concurrency=1 tests/api/
+
+test: deps-test all
+	@$(MAKE) --no-print-directory test-unit test-api sanitize fuzz-replay
+
+# libFuzzer drivers (clang); `make fuzz-replay` runs each over its committed corpus.
+$(FUZZ_BUILD)/build.ninja: meson.build $(MIGRATIONS)
+	@if [ -d $(FUZZ_BUILD) ]; then meson setup --reconfigure $(FUZZ_BUILD) >/dev/null; \
+	else CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null; fi
+
+fuzz-replay: deps-test $(FUZZ_BUILD)/build.ninja
+	@ninja -C $(FUZZ_BUILD) >/dev/null || ninja -C $(FUZZ_BUILD)
+	@echo "== fuzz corpus replay"
+	@meson test -C $(FUZZ_BUILD) --suite fuzz --print-errorlogs
+
+fuzz: fuzz-replay
+	@tests/fuzz/run.sh $(FUZZ_BUILD)
+
+bench: all
+	@scripts/deps.sh bench
+	@bench/http.sh
+
+format:
+	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -1,0 +1,42 @@
+/*
+ * api.h: every handler of the route table (src/http/router.c), one file per resource in src/api/.
+ * Each has the shape of http.h: parse → validate → check permission → domain call → write JSON.
+ */
+#ifndef TIENGMO_API_H
+#define TIENGMO_API_H
+#include "http/http.h"
+
+/* health.c */
+int api_healthz(struct req *r);
+int api_metrics(struct req *r);
+
+/* session.c: login, logout, the current user, TOTP enrolment */
+int api_session_create(struct req *r);
+int api_session_delete(struct req *r);
+int api_me(struct req *r);
+int api_me_password(struct req *r);
+int api_totp_begin(struct req *r);
+int api_totp_confirm(struct req *r);
+int api_totp_disable(struct req *r);
+
+/* units.c */
+int api_units_list(struct req *r);
+int api_units_create(struct req *r);
+int api_units_get(struct req *r);
+int api_units_update(struct req *r);
+int api_units_delete(struct req *r);
+int api_units_import(struct req *r);
+
+/* users.c */
+int api_users_list(struct req *r);
+int api_users_create(struct req *r);
+int api_users_get(struct req *r);
+int api_users_update(struct req *r);
+int api_users_password(struct req *r);
+int api_users_grant(struct req *r);
+int api_users_revoke(struct req *r);
+
+/* audit.c */
+int api_audit_list(struct req *r);
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * perm.c: the role × permission table and the unit-subtree checks of perm.h.
+ */
+#include "domain/perm.h"
+
+#include <string.h>
+
+const char *const perm_role_names[] = {"admin", "officer", "coordinator", "team_leader", "member", "viewer", NULL};
+
+/* Rows: roles in enum order. Columns: permissions in enum order. */
+static const bool table[ROLE_COUNT][PERM_COUNT] = {
+	/*                 public logged units_r units_w users_r users_w audit  sensitive */
+	[ROLE_ADMIN] = {true, true, true, true, true, true, true, true},
+	[ROLE_OFFICER] = {true, true, true, true, true, false, true, true},
+	[ROLE_COORDINATOR] = {true, true, true, false, false, false, false, false},
+	[ROLE_TEAM_LEADER] = {true, true, true, false, false, false, false, false},
+	[ROLE_MEMBER] = {true, true, true, false, false, false, false, false},
+	[ROLE_VIEWER] = {true, true, true, false, false, false, false, false},
+};
+
+int perm_role_parse(const char *name)
+{
+	for (int i = 0; perm_role_names[i]; i++)
+		if (strcmp(perm_role_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+bool perm_role_has(enum role role, enum perm perm)
+{
+	if ((unsigned)role >= ROLE_COUNT || (unsigned)perm >= PERM_COUNT)
+		return false;
+	return table[role][perm];
+}
+
+bool perm_any(const struct principal *p, enum perm perm)
+{
+	if (perm == PERM_PUBLIC)
+		return true;
+	if (!p || p->user_id == 0)
+		return false;
+	if (perm == PERM_LOGGED_IN)
+		return true;
+	for (int i = 0; i < p->ngrants; i++)
+		if (perm_role_has(p->grants[i].role, perm))
+			return true;
+	return false;
+}
+
+bool perm_path_within(const char *path, const char *root)
+{
+	if (!path || !root)
+		return false;
+	size_t n = strlen(root);
+	return n > 0 && strncmp(path, root, n) == 0;
+}
+
+bool perm_on_unit(const struct principal *p, enum perm perm, const char *unit_path)
+{
+	if (perm == PERM_PUBLIC)
+		return true;
+	if (!p || p->user_id == 0)
+		return false;
+	for (int i = 0; i < p->ngrants; i++) {
+		const struct grant *g = &p->grants[i];
+		if (!perm_role_has(g->role, perm))
+			continue;
+		if (g->team_id)
+			continue; /* a team grant reaches the team's records, not the unit's */
+		if (!g->unit_path || perm_path_within(unit_path, g->unit_path))
+			return true;
+	}
+	return false;
+}
+
+bool perm_may_grant(const struct principal *grantor, enum role role, const char *unit_path)
+{
+	if (!grantor || (unsigned)role >= ROLE_COUNT)
+		return false;
+	for (int i = 0; i < grantor->ngrants; i++) {
+		const struct grant *g = &grantor->grants[i];
+		if (!perm_role_has(g->role, PERM_USERS_WRITE) || g->team_id)
+			continue;
+		if (role < g->role)
+			continue; /* never grant above your own role (lower enum value = more power) */
+		if (!g->unit_path)
+			return true; /* installation admin */
+		if (unit_path && perm_path_within(unit_path, g->unit_path))
+			return true;
+	}
+	return false;
+}

@@ -1,0 +1,158 @@
+/*
+ * router.c: the one route table of tiengmo and the dispatch around it. Each route names its method,
+ * path pattern, handler, the permission the router checks before calling it, and its body limit.
+ * Dispatch: load the session → check the permission (401/403) → check CSRF on state-changing
+ * requests → run the handler → write the error body if the handler failed.
+ * No route is registered anywhere else.
+ */
+#include <string.h>
+
+#include "api/api.h"
+#include "http/auth.h"
+#include "http/http.h"
+#include "lib/crypto.h"
+
+#define KB 1024
+#define MB (1024 * 1024)
+
+const struct route http_routes[] = {
+	{"GET", "/healthz", api_healthz, PERM_PUBLIC, 0, 0},
+	{"GET", "/metrics", api_metrics, PERM_PUBLIC, 0, 0},
+
+	{"POST", "/api/v1/session", api_session_create, PERM_PUBLIC, 4 * KB, ROUTE_NO_CSRF},
+	{"DELETE", "/api/v1/session", api_session_delete, PERM_LOGGED_IN, 0, 0},
+	{"GET", "/api/v1/me", api_me, PERM_LOGGED_IN, 0, 0},
+	{"POST", "/api/v1/me/password", api_me_password, PERM_LOGGED_IN, 4 * KB, 0},
+	{"POST", "/api/v1/me/totp", api_totp_begin, PERM_LOGGED_IN, 1 * KB, 0},
+	{"POST", "/api/v1/me/totp/confirm", api_totp_confirm, PERM_LOGGED_IN, 1 * KB, 0},
+	{"DELETE", "/api/v1/me/totp", api_totp_disable, PERM_LOGGED_IN, 1 * KB, 0},
+
+	{"GET", "/api/v1/units", api_units_list, PERM_UNITS_READ, 0, 0},
+	{"POST", "/api/v1/units", api_units_create, PERM_UNITS_WRITE, 8 * KB, 0},
+	{"POST", "/api/v1/units/import", api_units_import, PERM_UNITS_WRITE, 4 * MB, 0},
+	{"GET", "/api/v1/units/{id}", api_units_get, PERM_UNITS_READ, 0, 0},
+	{"PATCH", "/api/v1/units/{id}", api_units_update, PERM_UNITS_WRITE, 8 * KB, 0},
+	{"DELETE", "/api/v1/units/{id}", api_units_delete, PERM_UNITS_WRITE, 0, 0},
+
+	{"GET", "/api/v1/users", api_users_list, PERM_USERS_READ, 0, 0},
+	{"POST", "/api/v1/users", api_users_create, PERM_USERS_WRITE, 8 * KB, 0},
+	{"GET", "/api/v1/users/{id}", api_users_get, PERM_USERS_READ, 0, 0},
+	{"PATCH", "/api/v1/users/{id}", api_users_update, PERM_USERS_WRITE, 8 * KB, 0},
+	{"POST", "/api/v1/users/{id}/password", api_users_password, PERM_USERS_WRITE, 4 * KB, 0},
+	{"POST", "/api/v1/users/{id}/grants", api_users_grant, PERM_USERS_WRITE, 4 * KB, 0},
+	{"DELETE", "/api/v1/users/{id}/grants/{grant}", api_users_revoke, PERM_USERS_WRITE, 0, 0},
+
+	{"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ, 0, 0},
+};
+const int http_nroutes = (int)(sizeof http_routes / sizeof http_routes[0]);
+
+/* Matches one pattern against a path, capturing {names} into r->params (arena copies). */
+static int match(struct req *r, const char *pattern, const char *path)
+{
+	int np = 0;
+	const char *p = pattern, *s = path;
+	while (*p && *s) {
+		if (*p == '{') {
+			const char *close = strchr(p, '}');
+			const char *seg_end = strchr(s, '/');
+			if (!seg_end)
+				seg_end = s + strlen(s);
+			if (seg_end == s || np >= HTTP_MAX_PARAMS)
+				return 0;
+			if (r)
+				r->params[np] = arena_strndup(&r->arena, s, (size_t)(seg_end - s));
+			np++;
+			p = close + 1;
+			s = seg_end;
+			continue;
+		}
+		if (*p != *s)
+			return 0;
+		p++;
+		s++;
+	}
+	return *p == '\0' && *s == '\0';
+}
+
+int router_match(struct req *r, const char *method, const char *path)
+{
+	int path_found = 0;
+	for (int i = 0; i < http_nroutes; i++) {
+		const struct route *rt = &http_routes[i];
+		if (!match(NULL, rt->pattern, path))
+			continue;
+		if (strcmp(rt->method, method) != 0) {
+			path_found = 1;
+			continue;
+		}
+		match(r, rt->pattern, path);
+		r->route = rt;
+		return i;
+	}
+	return path_found ? -2 : -1;
+}
+
+static int state_changing(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && strcmp(method, "OPTIONS") != 0;
+}
+
+void router_dispatch(struct req *r)
+{
+	int err;
+	if (r->route_index == -1) {
+		http_write_error(r, APP_E_NOTFOUND);
+		return;
+	}
+	if (r->route_index == -2) {
+		r->err_code = "method_not_allowed";
+		r->err_msg = "this method is not allowed on this path";
+		http_write_error(r, APP_E_PARAM);
+		r->status = 405;
+		return;
+	}
+	const struct route *rt = &http_routes[r->route_index];
+	if (rt->perm != PERM_PUBLIC || (rt->flags & ROUTE_NO_CSRF) == 0) {
+		r->db = store_thread();
+		if (!r->db) {
+			http_write_error(r, APP_E_UNAVAIL);
+			return;
+		}
+		err = auth_load_session(r);
+		if (err) {
+			http_write_error(r, err);
+			return;
+		}
+	}
+	if (!perm_any(&r->user, rt->perm)) {
+		if (r->user.user_id == 0) {
+			r->err_msg = "log in first";
+			http_write_error(r, APP_E_AUTH);
+		} else {
+			r->err_msg = "your role does not allow this";
+			http_write_error(r, APP_E_FORBIDDEN);
+		}
+		return;
+	}
+	if (state_changing(r->method) && r->has_session && !(rt->flags & ROUTE_NO_CSRF)) {
+		const char *tok = http_req_header(r, "X-CSRF-Token");
+		if (!tok || !r->session.csrf_token || !crypto_str_equal(tok, r->session.csrf_token)) {
+			r->err_code = "csrf";
+			r->err_msg = "missing or wrong X-CSRF-Token header";
+			http_write_error(r, APP_E_FORBIDDEN);
+			return;
+		}
+	}
+	if (!r->db && rt->handler != api_healthz && rt->handler != api_metrics) {
+		r->db = store_thread();
+		if (!r->db) {
+			http_write_error(r, APP_E_UNAVAIL);
+			return;
+		}
+	}
+	err = rt->handler(r);
+	if (err != APP_OK)
+		http_write_error(r, err);
+	else if (r->out.err) /* the response outgrew its buffer */
+		http_write_error(r, APP_E_INTERNAL);
+}

@@ -1,0 +1,284 @@
+/*
+ * server.c: the libmicrohttpd glue. Accepts connections on a thread pool, gathers each request's body
+ * into a bounded buffer (413 past the route's limit), hands the request to the router, sends the
+ * response with the security headers, then records metrics and the access log and frees the request.
+ *
+ * libmicrohttpd calls the access handler several times per request: the response is queued on the
+ * second call or later (queuing on the first drops keep-alive). Shutdown: SIGTERM or SIGINT stops
+ * accepting, waits for in-flight requests to finish, then stops the daemon and returns.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/http.h"
+#include "lib/log.h"
+#include "lib/timeutil.h"
+
+#define REQUEST_ARENA_MAX (64u << 20)
+
+bool http_secure_cookies;
+static atomic_int g_inflight;
+
+static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+			  "connect-src 'self'; font-src 'self'; media-src 'self' blob:; object-src 'none'; "
+			  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+static void client_addr(struct MHD_Connection *c, char *out, size_t outlen)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	out[0] = '\0';
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)outlen);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+			  (socklen_t)outlen);
+}
+
+static struct req *req_new(struct MHD_Connection *conn, const char *method, const char *url)
+{
+	struct req *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	arena_init(&r->arena, REQUEST_ARENA_MAX);
+	r->conn = conn;
+	r->method = method;
+	r->path = url;
+	r->route_index = -1;
+	r->start_ns = time_mono_ns();
+	buf_init(&r->body, 0);
+	buf_init(&r->out, HTTP_JSON_OUT_MAX);
+	client_addr(conn, r->addr, sizeof r->addr);
+	atomic_fetch_add(&g_inflight, 1);
+	return r;
+}
+
+static void req_free(struct req *r)
+{
+	buf_release(&r->body);
+	buf_release(&r->out);
+	arena_release(&r->arena);
+	free(r);
+	atomic_fetch_sub(&g_inflight, 1);
+}
+
+static enum MHD_Result send_response(struct req *r)
+{
+	size_t len = 0;
+	char *body = buf_detach(&r->out, &len);
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(len, body ? body : (char *)"", body ? MHD_RESPMEM_MUST_FREE
+										     : MHD_RESPMEM_PERSISTENT);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	if (r->content_type)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
+	MHD_add_response_header(resp, "Content-Security-Policy", csp);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=(self)");
+	int has_cache = 0;
+	for (int i = 0; i < r->nhdr; i++) {
+		MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
+		if (strcasecmp(r->hdr_name[i], "Cache-Control") == 0)
+			has_cache = 1;
+	}
+	if (!has_cache)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_data_size,
+				  void **con_cls)
+{
+	(void)cls;
+	(void)version;
+	struct req *r = *con_cls;
+	if (!r) {
+		r = req_new(conn, method, url);
+		if (!r)
+			return MHD_NO;
+		*con_cls = r;
+		r->route_index = router_match(r, method, url);
+		size_t limit = r->route_index >= 0 ? http_routes[r->route_index].body_limit : 0;
+		r->body.max = limit;
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl) {
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(cl, &end, 10);
+			if (errno || *end || n > limit)
+				r->body_too_big = true;
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!r->body_too_big && buf_add(&r->body, upload_data, *upload_data_size) != BUF_OK)
+			r->body_too_big = true;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (r->body_too_big) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "request body is larger than the %zu bytes this endpoint accepts",
+			 r->body.max);
+		r->err_msg = arena_strdup(&r->arena, msg);
+		http_write_error(r, APP_E_TOOBIG);
+		http_header(r, "Connection", "close");
+	} else {
+		router_dispatch(r);
+	}
+	return send_response(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	struct req *r = *con_cls;
+	if (!r)
+		return;
+	uint64_t ns = time_mono_ns() - r->start_ns;
+	int status = r->status ? r->status : 499;
+	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && r->status == 0)
+		status = 499;
+	metrics_observe(r->route_index, status, ns);
+	/* The access log names the route pattern, never the raw path or query: paths of some routes carry
+	 * secret tokens, and nothing here logs addresses, cookies or bodies. */
+	char st[8], ms[24];
+	snprintf(st, sizeof st, "%d", status);
+	snprintf(ms, sizeof ms, "%.3f", (double)ns / 1e6);
+	log_kv(LOG_INFO, "request", "method", r->method, "route",
+	       r->route_index >= 0 ? http_routes[r->route_index].pattern : "(none)", "status", st, "ms", ms,
+	       "user", r->user.username ? r->user.username : "-", NULL);
+	req_free(r);
+	*con_cls = NULL;
+}
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[256];
+	const char *colon = strrchr(listen, ':');
+	if (!colon)
+		return -1;
+	size_t hl = (size_t)(colon - listen);
+	if (hl >= sizeof host)
+		return -1;
+	memcpy(host, listen, hl);
+	host[hl] = '\0';
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 0 || port > 65535 || colon[1] == '\0')
+		return -1;
+	memset(ss, 0, sizeof *ss);
+	if (host[0] == '[' && hl >= 2 && host[hl - 1] == ']') {
+		host[hl - 1] = '\0';
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1)
+			return -1;
+		*len = sizeof *s6;
+		return 0;
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons((uint16_t)port);
+	if (host[0] == '\0' || strcmp(host, "*") == 0)
+		s4->sin_addr.s_addr = htonl(INADDR_ANY);
+	else if (strcmp(host, "localhost") == 0)
+		s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	else if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
+		return -1;
+	*len = sizeof *s4;
+	return 0;
+}
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+int http_serve(const struct http_options *opt)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	if (parse_listen(opt->listen, &ss, &sslen) != 0) {
+		fprintf(stderr, "tiengmo: cannot understand --listen '%s'; expected HOST:PORT such as 127.0.0.1:8080\n",
+			opt->listen);
+		return -1;
+	}
+	http_secure_cookies = opt->secure_cookies;
+	raise_fd_limit();
+
+	/* Block the stop signals in every thread; this thread waits for them with sigwait. */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	int threads = opt->threads > 0 ? opt->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads < 1)
+		threads = 1;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_TURBO;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)20000,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "tiengmo: cannot listen on %s: %s (is another server using the port?)\n", opt->listen,
+			strerror(errno));
+		return -1;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	char port[16];
+	snprintf(port, sizeof port, "%u", di ? di->port : 0);
+	log_kv(LOG_INFO, "listening", "address", opt->listen, "port", port, NULL);
+	fflush(stdout);
+
+	int sig = 0;
+	sigwait(&stop, &sig);
+	log_kv(LOG_INFO, "shutting down", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
+	MHD_socket ls = MHD_quiesce_daemon(d);
+	if (ls != MHD_INVALID_SOCKET)
+		close(ls);
+	/* let in-flight requests finish, for up to 10 seconds */
+	for (int i = 0; i < 1000 && atomic_load(&g_inflight) > 0; i++) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	MHD_stop_daemon(d);
+	log_kv(LOG_INFO, "stopped", NULL);
+	return 0;
+}
