@@ -30,6 +30,13 @@ int users_get_by_name(struct store *db, struct arena *a, const char *username, s
 /* Loads the grants of a user (with unit paths) into an arena array. Returns STORE_OK or an error. */
 int users_grants(struct store *db, struct arena *a, int64_t user_id, struct grant **out, int *n);
 
+/* Inserts a user; STORE_OK and *id, STORE_E_UNIQUE when the username is taken. */
+int users_insert(struct store *db, const char *username, const char *display_name, const char *password_hash,
+		 int64_t now, int64_t *id);
+/* Inserts a grant of role on unit_id (0: the whole installation) or team_id (0: none). */
+int grants_insert(struct store *db, int64_t user_id, enum role role, int64_t unit_id, int64_t team_id, int64_t now,
+		  int64_t *id);
+
 /* Sessions: token_hash is the SHA-256 hex of the cookie's token. */
 int sessions_insert(struct store *db, const char *token_hash, int64_t user_id, const char *csrf,
 		    int64_t now, int64_t expires_at);
