@@ -7,7 +7,7 @@ what=${1:-build}
 cd "$(dirname "$0")/.."
 
 build_pkgs="gcc make meson ninja-build pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-  libpq-dev libsodium-dev liboath-dev libicu-dev libcsv-dev nodejs npm sqlite3"
+  libpq-dev libsodium-dev liboath-dev libicu-dev libcsv-dev sqlite3"
 test_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev postgresql"
 bench_pkgs="$build_pkgs wrk"
 
@@ -17,6 +17,10 @@ case "$what" in
   bench) pkgs=$bench_pkgs ;;
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
+
+# Node.js and npm: any install that provides the commands will do (Debian's, or one that bundles npm).
+command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
+command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 
 missing=""
 for p in $pkgs; do
