@@ -1,7 +1,8 @@
 # tiengmo: the thin wrapper over meson + ninja. The two commands a ward's IT person needs:
 #   make run    install what is missing, build, create and migrate the database, load the demo ward
 #               into a new database, and serve on http://127.0.0.1:8080
-#   make test   install what the tests need and run every suite (unit, API, sanitizers, fuzz replay)
+#   make test   install what the tests need and run every suite (unit, API, the same on PostgreSQL,
+#               sanitizers, fuzz replay)
 # Other targets: make (build only), make sanitize, make fuzz, make bench, make clean.
 
 BUILD ?= build
@@ -9,7 +10,7 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 MIGRATIONS := $(wildcard src/store/migrations/*/*.sql)
 
-.PHONY: all deps deps-test run test test-unit test-api sanitize fuzz bench clean format
+.PHONY: all deps deps-test run test test-unit test-api test-pg sanitize fuzz bench clean format
 
 all: deps $(BUILD)/tiengmo
 
@@ -56,8 +57,23 @@ test-api: all
 	@echo "== API tests"
 	@TIENGMO_BIN=$(BUILD)/tiengmo node --test --test-concurrency=1 tests/api/
 
+# The store's unit tests (each on a fresh database) and the API suite (a fresh database per server)
+# on a throwaway PostgreSQL cluster, which is stopped and removed whatever the outcome.
+test-pg: all
+	@echo "== unit and API tests on PostgreSQL"
+	@export TIENGMO_PG_STATE="$(CURDIR)/$(BUILD)/pg-test.state"; \
+	scripts/pg-test.sh stop; url=$$(scripts/pg-test.sh start) || exit 1; \
+	trap 'scripts/pg-test.sh stop' EXIT; trap 'exit 130' INT TERM; rc=0; \
+	for t in test_store test_audit; do \
+		psql -X -q -d "$$url" -c "CREATE DATABASE unit_$$t" || rc=1; \
+		TIENGMO_TEST_DB=$$(echo "$$url" | sed "s|/postgres?|/unit_$$t?|") \
+			meson test -C $(BUILD) --print-errorlogs $$t || rc=1; \
+	done; \
+	TIENGMO_TEST_PG="$$url" TIENGMO_BIN=$(BUILD)/tiengmo node --test --test-concurrency=1 tests/api/ || rc=1; \
+	exit $$rc
+
 test: deps-test all
-	@$(MAKE) --no-print-directory test-unit test-api sanitize fuzz-replay
+	@$(MAKE) --no-print-directory test-unit test-api test-pg sanitize fuzz-replay
 
 # libFuzzer drivers (clang); `make fuzz-replay` runs each over its committed corpus.
 $(FUZZ_BUILD)/build.ninja: meson.build $(MIGRATIONS)

@@ -19,9 +19,41 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../.
 export const BIN = path.resolve(root, process.env.TIENGMO_BIN || 'build/tiengmo');
 
 // The database URL for a data directory: SQLite by default; the PostgreSQL suite sets
-// TIENGMO_TEST_PG to a base URL and each server gets its own database there.
+// TIENGMO_TEST_PG to a base URL (scripts/pg-test.sh) and each data directory gets its own fresh
+// database there, the same one every time it is asked for (a restarted server, the CLI).
+const PG_BASE = process.env.TIENGMO_TEST_PG || '';
+const pgDatabases = new Map(); // dataDir -> database name
+let pgCounter = 0;
+
+// The base URL with its database name replaced: postgresql://host/NAME?… or postgresql:///NAME?…
+export function pgUrlWithDb(base, name) {
+  const m = base.match(/^(postgres(?:ql)?:\/\/[^/?]*)(?:\/[^?]*)?(\?.*)?$/);
+  if (!m) throw new Error('TIENGMO_TEST_PG is not a postgres:// URL');
+  return `${m[1]}/${name}${m[2] || ''}`;
+}
+
+function psql(sql) {
+  const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', PG_BASE, '-c', sql], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr || r.error}`);
+}
+
 export function dbUrlFor(dataDir) {
-  return `sqlite:${dataDir}/tiengmo.db`;
+  if (!PG_BASE) return `sqlite:${dataDir}/tiengmo.db`;
+  let name = pgDatabases.get(dataDir);
+  if (!name) {
+    name = `t_${process.pid}_${++pgCounter}_${Math.random().toString(36).slice(2, 8)}`;
+    psql(`CREATE DATABASE ${name}`);
+    pgDatabases.set(dataDir, name);
+  }
+  return pgUrlWithDb(PG_BASE, name);
+}
+
+// Drops the database that dbUrlFor made for dataDir (PostgreSQL only; SQLite's goes with the directory).
+export function dropDbFor(dataDir) {
+  const name = pgDatabases.get(dataDir);
+  if (!name) return;
+  pgDatabases.delete(dataDir);
+  psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
 export async function startServer({ env = {}, args = [], dataDir } = {}) {
@@ -92,7 +124,10 @@ export async function startServer({ env = {}, args = [], dataDir } = {}) {
     async stop(signal = 'SIGTERM') {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
       const r = await exited;
-      if (!dataDir) rmSync(dir, { recursive: true, force: true });
+      if (!dataDir) {
+        rmSync(dir, { recursive: true, force: true });
+        dropDbFor(dir);
+      }
       return r;
     },
   };
