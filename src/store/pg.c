@@ -42,8 +42,13 @@ struct pg_db {
 	unsigned next_name;
 	unsigned gen; /* bumped when the connection is re-established: statements re-prepare */
 	int in_tx;
+	int tx_lost; /* the connection dropped inside the open transaction */
 	char err[512];
 };
+
+/* Run on every new connection: wait for a lock as long as SQLite's busy timeout, then report
+ * STORE_E_BUSY (55P03); keep notices such as "already exists, skipping" out of the way. */
+#define SESSION_SETUP "SET lock_timeout = '10s'; SET client_min_messages = warning"
 
 #define PS(st) ((struct pg_stmt *)(st))
 #define PD(st) ((struct pg_db *)(st)->db)
@@ -78,36 +83,42 @@ static void keep_error(struct pg_db *d, const PGresult *r)
 		d->err[--n] = '\0';
 }
 
+/* When the server went away (restart, failover, idle timeout), reconnects so that the next call
+ * works; the failed call itself is never retried, since it may have run. Statements re-prepare on
+ * their next use, and a transaction in progress is marked failed so that its commit reports it. */
+static void revive(struct pg_db *d)
+{
+	if (PQstatus(d->c) != CONNECTION_BAD)
+		return;
+	if (d->in_tx)
+		d->tx_lost = 1;
+	PQreset(d->c);
+	d->gen++;
+	if (PQstatus(d->c) == CONNECTION_OK)
+		PQclear(PQexec(d->c, SESSION_SETUP));
+}
+
 /* Checks a result: STORE_OK for a command or rows, otherwise keeps the message and maps the error.
  * Does not clear r. */
 static int check(struct pg_db *d, const PGresult *r)
 {
+	int rc = STORE_OK;
 	if (!r) {
 		keep_error(d, NULL);
-		return PQstatus(d->c) == CONNECTION_BAD ? STORE_E_DB : STORE_E_NOMEM;
+		rc = PQstatus(d->c) == CONNECTION_BAD ? STORE_E_DB : STORE_E_NOMEM;
+	} else {
+		switch (PQresultStatus(r)) {
+		case PGRES_COMMAND_OK:
+		case PGRES_TUPLES_OK:
+		case PGRES_EMPTY_QUERY:
+			return STORE_OK;
+		default:
+			keep_error(d, r);
+			rc = map_state(PQresultErrorField(r, PG_DIAG_SQLSTATE));
+		}
 	}
-	switch (PQresultStatus(r)) {
-	case PGRES_COMMAND_OK:
-	case PGRES_TUPLES_OK:
-	case PGRES_EMPTY_QUERY:
-		return STORE_OK;
-	default:
-		keep_error(d, r);
-		return map_state(PQresultErrorField(r, PG_DIAG_SQLSTATE));
-	}
-}
-
-/* When the server went away outside a transaction, reconnects once; statements then re-prepare.
- * Returns 1 when the connection is usable again. */
-static int revive(struct pg_db *d)
-{
-	if (PQstatus(d->c) != CONNECTION_BAD || d->in_tx)
-		return 0;
-	PQreset(d->c);
-	if (PQstatus(d->c) != CONNECTION_OK)
-		return 0;
-	d->gen++;
-	return 1;
+	revive(d);
+	return rc;
 }
 
 static void stmt_clear(struct pg_stmt *s)
@@ -209,8 +220,6 @@ static int pg_prepare(struct store *db, const char *sql, struct store_stmt **out
 			s->key = sql;
 			s->row = -1;
 			int rc = server_prepare(d, s);
-			if (rc == STORE_E_DB && revive(d))
-				rc = server_prepare(d, s);
 			if (rc) {
 				stmt_free(s);
 				return rc;
@@ -282,15 +291,6 @@ static int pg_step(struct store_stmt *st)
 		s->row = -1;
 		PGresult *r = run(d, s);
 		int rc = check(d, r);
-		if (rc == STORE_E_DB && revive(d)) {
-			PQclear(r);
-			r = NULL;
-			rc = server_prepare(d, s);
-			if (rc == STORE_OK) {
-				r = run(d, s);
-				rc = check(d, r);
-			}
-		}
 		if (rc) {
 			PQclear(r);
 			return rc;
@@ -379,11 +379,6 @@ static int exec_text(struct pg_db *d, const char *sql, char *tag, size_t taglen)
 {
 	PGresult *r = PQexec(d->c, sql);
 	int rc = check(d, r);
-	if (rc == STORE_E_DB && revive(d)) {
-		PQclear(r);
-		r = PQexec(d->c, sql);
-		rc = check(d, r);
-	}
 	if (rc == STORE_OK && tag)
 		snprintf(tag, taglen, "%s", PQcmdStatus(r));
 	PQclear(r);
@@ -405,6 +400,7 @@ static int pg_begin(struct store *db)
 	int rc = exec_text(d, "BEGIN", NULL, 0);
 	if (rc == STORE_OK)
 		d->in_tx = 1;
+	d->tx_lost = 0;
 	return rc;
 }
 
@@ -412,6 +408,14 @@ static int pg_commit(struct store *db)
 {
 	struct pg_db *d = (struct pg_db *)db;
 	char tag[32] = "";
+	if (d->tx_lost) {
+		/* the server went away mid-transaction: nothing of it was written */
+		snprintf(d->err, sizeof d->err, "the connection was lost during the transaction");
+		d->in_tx = d->tx_lost = 0;
+		if (PQtransactionStatus(d->c) != PQTRANS_IDLE)
+			exec_text(d, "ROLLBACK", NULL, 0);
+		return STORE_E_DB;
+	}
 	int rc = exec_text(d, "COMMIT", tag, sizeof tag);
 	/* COMMIT of a transaction that failed earlier succeeds as ROLLBACK: nothing was written */
 	if (rc == STORE_OK && strcmp(tag, "ROLLBACK") == 0) {
@@ -420,15 +424,17 @@ static int pg_commit(struct store *db)
 	}
 	if (rc != STORE_OK && PQtransactionStatus(d->c) != PQTRANS_IDLE)
 		exec_text(d, "ROLLBACK", NULL, 0);
-	d->in_tx = 0;
+	d->in_tx = d->tx_lost = 0;
 	return rc;
 }
 
 static int pg_rollback(struct store *db)
 {
 	struct pg_db *d = (struct pg_db *)db;
-	d->in_tx = 0;
-	return exec_text(d, "ROLLBACK", NULL, 0);
+	int lost = d->tx_lost;
+	d->in_tx = d->tx_lost = 0;
+	int rc = exec_text(d, "ROLLBACK", NULL, 0);
+	return lost ? STORE_OK : rc;
 }
 
 static const struct store_ops pg_ops = {
@@ -525,8 +531,7 @@ int store_pg_open(const char *conninfo, struct store **out, char *err, size_t er
 	}
 	explicit_bzero(password, sizeof password);
 	PQsetNoticeProcessor(d->c, quiet_notice, NULL);
-	/* wait for a lock as long as SQLite's busy timeout, then report STORE_E_BUSY */
-	if (exec_text(d, "SET lock_timeout = '10s'; SET client_min_messages = warning", NULL, 0) != STORE_OK) {
+	if (exec_text(d, SESSION_SETUP, NULL, 0) != STORE_OK) {
 		snprintf(err, errlen, "cannot set up %s: %s", what, d->err);
 		PQfinish(d->c);
 		free(d);
