@@ -102,11 +102,15 @@ int crypto_load_key(const char *path, char *err, size_t errlen)
 	}
 	hex[n] = '\0';
 	size_t got = 0;
-	if (sodium_hex2bin(g_key, sizeof g_key, hex, (size_t)n, "\n\r ", &got, NULL) != 0 ||
-	    got != CRYPTO_KEY_BYTES) {
+	unsigned char k[CRYPTO_KEY_BYTES]; /* decode aside: a bad file must not clobber the key in use */
+	if (sodium_hex2bin(k, sizeof k, hex, (size_t)n, "\n\r ", &got, NULL) != 0 || got != CRYPTO_KEY_BYTES) {
+		sodium_memzero(k, sizeof k);
+		sodium_memzero(hex, sizeof hex);
 		snprintf(err, errlen, "key file '%s' does not hold a 64-digit hex key", path);
 		return -1;
 	}
+	memcpy(g_key, k, sizeof g_key);
+	sodium_memzero(k, sizeof k);
 	sodium_memzero(hex, sizeof hex);
 	sodium_mlock(g_key, sizeof g_key);
 	g_key_loaded = 1;
