@@ -35,6 +35,10 @@ int api_users_update(struct req *r);
 int api_users_password(struct req *r);
 int api_users_grant(struct req *r);
 int api_users_revoke(struct req *r);
+struct user_row;
+/* Writes the User object of the API contract for u (its grants with unit names loaded here) as the
+ * next value of w. Returns APP_OK, or APP_E_DB when the grants cannot be read. */
+int api_user_json(struct req *r, struct jw *w, const struct user_row *u);
 
 /* audit.c */
 int api_audit_list(struct req *r);

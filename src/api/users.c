@@ -1,30 +1,544 @@
-/* users.c: placeholder until implemented. */
+/*
+ * users.c: the /api/v1/users endpoints — accounts, their grants, password resets, disabling — and the
+ * User object that session.c shares (api_user_json).
+ *
+ * Scope: a caller sees a user when one of the user's grants lies on a unit the caller may read users
+ * on (perm_on_unit with PERM_USERS_READ); an installation admin sees everyone. A caller changes a user
+ * only when every grant the user holds is one the caller could have given (perm_may_grant), so a
+ * commune admin never disables, renames or resets someone whose power reaches beyond that commune.
+ * Invisible users answer 404; visible ones the caller may not change answer 403. Every write is
+ * audited in its own transaction. Not for one's own password or TOTP (session.c).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "api/api.h"
+#include "lib/crypto.h"
+#include "lib/timeutil.h"
+#include "store/audit.h"
+#include "store/users.h"
+
+#define MAX_SCOPE_ROOTS 16
+
+static void write_grant(struct jw *w, const struct grant_row *g)
+{
+	jw_obj(w);
+	jw_kint(w, "id", g->id);
+	jw_kstr(w, "role", perm_role_names[g->role]);
+	if (g->unit_id)
+		jw_kint(w, "unit_id", g->unit_id);
+	else
+		jw_knull(w, "unit_id");
+	jw_kstr(w, "unit_name", g->unit_id ? g->unit_name : NULL);
+	if (g->team_id)
+		jw_kint(w, "team_id", g->team_id);
+	else
+		jw_knull(w, "team_id");
+	jw_end(w);
+}
+
+static void write_user(struct jw *w, const struct user_row *u, const struct grant_row *g, int n)
+{
+	jw_obj(w);
+	jw_kint(w, "id", u->id);
+	jw_kstr(w, "username", u->username);
+	jw_kstr(w, "display_name", u->display_name ? u->display_name : "");
+	jw_kbool(w, "disabled", u->disabled);
+	jw_kbool(w, "totp_enabled", u->totp_enabled);
+	jw_ktime(w, "created_at", u->created_at);
+	jw_key(w, "grants");
+	jw_arr(w);
+	for (int i = 0; i < n; i++)
+		write_grant(w, &g[i]);
+	jw_end(w);
+	jw_end(w);
+}
+
+int api_user_json(struct req *r, struct jw *w, const struct user_row *u)
+{
+	struct grant_row *g = NULL;
+	int n = 0;
+	if (users_grant_rows(r->db, &r->arena, u->id, &g, &n) != STORE_OK)
+		return APP_E_DB;
+	write_user(w, u, g, n);
+	return APP_OK;
+}
+
+/* May the caller see a user holding these grants? */
+static bool may_see(const struct principal *p, const struct grant_row *g, int n)
+{
+	if (perm_on_unit(p, PERM_USERS_READ, NULL))
+		return true; /* an installation-wide grant sees every user, even one without grants */
+	for (int i = 0; i < n; i++)
+		if (g[i].unit_path && perm_on_unit(p, PERM_USERS_READ, g[i].unit_path))
+			return true;
+	return false;
+}
+
+/* May the caller change a user holding these grants? Only when the caller could have given each. */
+static bool may_change(const struct principal *p, const struct grant_row *g, int n)
+{
+	if (n == 0)
+		return perm_on_unit(p, PERM_USERS_WRITE, NULL);
+	for (int i = 0; i < n; i++)
+		if (!perm_may_grant(p, g[i].role, g[i].unit_path))
+			return false;
+	return true;
+}
+
+struct target {
+	struct user_row u;
+	struct grant_row *g;
+	int n;
+};
+
+/* Loads the user of path capture 0 when the caller may see them: APP_OK, 404, or a database error. */
+static int load_target(struct req *r, struct target *t)
+{
+	int64_t id;
+	int rc = http_param_id(r, 0, &id);
+	if (rc)
+		return http_fail(r, rc, "no such user");
+	rc = users_get(r->db, &r->arena, id, &t->u);
+	if (rc == STORE_DONE)
+		return http_fail(r, APP_E_NOTFOUND, "no such user");
+	if (rc != STORE_ROW || users_grant_rows(r->db, &r->arena, id, &t->g, &t->n) != STORE_OK)
+		return APP_E_DB;
+	if (!may_see(&r->user, t->g, t->n))
+		return http_fail(r, APP_E_NOTFOUND, "no such user");
+	return APP_OK;
+}
+
+/* Commits when rc is APP_OK, else rolls back; returns the final app_err. */
+static int finish_tx(struct req *r, int rc)
+{
+	if (rc == APP_OK && store_commit(r->db) == STORE_OK)
+		return APP_OK;
+	store_rollback(r->db);
+	return rc == APP_OK ? APP_E_DB : rc;
+}
+
+static int audit(struct req *r, int64_t user_id, const char *action, const char *detail)
+{
+	char id[24];
+	snprintf(id, sizeof id, "%" PRId64, user_id);
+	struct audit_entry e = {
+		.user_id = r->user.user_id,
+		.actor = r->user.username,
+		.address = r->addr,
+		.action = action,
+		.entity = "user",
+		.entity_id = id,
+		.detail = detail,
+	};
+	return audit_append(r->db, &e) == STORE_OK ? APP_OK : APP_E_DB;
+}
+
+/* The audit detail of a grant: {"grant_id":…,"role":…,"unit_id":…|null}. Arena string or NULL. */
+static const char *grant_detail(struct req *r, int64_t grant_id, enum role role, int64_t unit_id)
+{
+	if (unit_id)
+		return arena_printf(&r->arena, "{\"grant_id\":%" PRId64 ",\"role\":\"%s\",\"unit_id\":%" PRId64 "}",
+				    grant_id, perm_role_names[role], unit_id);
+	return arena_printf(&r->arena, "{\"grant_id\":%" PRId64 ",\"role\":\"%s\",\"unit_id\":null}", grant_id,
+			    perm_role_names[role]);
+}
+
+/*
+ * Validates a role on a unit (0: the installation) that the caller wants to give. Unknown units and
+ * units the caller cannot see are one answer (422, "no such unit"); a role or unit beyond the caller
+ * is 403. *path gets the unit's path (NULL for the installation).
+ */
+static int check_grantable(struct req *r, enum role role, int64_t unit_id, const char **path)
+{
+	struct field_errs fe = {0};
+	*path = NULL;
+	if (!unit_id && role != ROLE_ADMIN) {
+		field_err(&fe, "unit_id", "is required for this role (only an admin may hold the whole installation)");
+		return http_fail_fields(r, &fe);
+	}
+	if (unit_id) {
+		int rc = users_unit_by_id(r->db, &r->arena, unit_id, path, NULL);
+		if (rc < 0)
+			return APP_E_DB;
+		if (rc == STORE_DONE || !perm_on_unit(&r->user, PERM_UNITS_READ, *path)) {
+			field_err(&fe, "unit_id", "no such unit");
+			return http_fail_fields(r, &fe);
+		}
+	}
+	if (!perm_may_grant(&r->user, role, *path))
+		return http_fail(r, APP_E_FORBIDDEN, unit_id ? "you may not give this role on this unit"
+							     : "only an installation admin may give installation-wide roles");
+	return APP_OK;
+}
+
 int api_users_list(struct req *r)
 {
-	return http_fail(r, APP_E_INTERNAL, "not implemented yet");
+	int64_t cursor = 0;
+	int limit = 50;
+	int rc = http_page_args(r, &cursor, &limit);
+	if (rc)
+		return rc;
+
+	/* the caller's scope: the roots of the subtrees where they may read users */
+	const char *roots[MAX_SCOPE_ROOTS];
+	int nroots = 0;
+	bool all = false;
+	for (int i = 0; i < r->user.ngrants; i++) {
+		const struct grant *g = &r->user.grants[i];
+		if (!perm_role_has(g->role, PERM_USERS_READ) || g->team_id)
+			continue;
+		if (!g->unit_path) {
+			all = true;
+			break;
+		}
+		bool covered = false;
+		for (int k = 0; k < r->user.ngrants; k++) {
+			const struct grant *o = &r->user.grants[k];
+			if (k != i && o->unit_path && !o->team_id && perm_role_has(o->role, PERM_USERS_READ) &&
+			    perm_path_within(g->unit_path, o->unit_path) &&
+			    (strcmp(g->unit_path, o->unit_path) != 0 || k < i))
+				covered = true;
+		}
+		if (!covered && nroots < MAX_SCOPE_ROOTS)
+			roots[nroots++] = g->unit_path;
+	}
+
+	/* keyset on id: limit + 1 ids from each root, merged without duplicates */
+	int64_t *ids = arena_alloc(&r->arena, sizeof *ids * (size_t)(limit + 1));
+	int64_t *part = arena_alloc(&r->arena, sizeof *part * (size_t)(limit + 1));
+	int64_t *merged = arena_alloc(&r->arena, sizeof *merged * (size_t)(2 * (limit + 1)));
+	if (!ids || !part || !merged)
+		return APP_E_NOMEM;
+	int n = 0;
+	if (all) {
+		if (users_ids_all(r->db, cursor, limit + 1, ids, &n) != STORE_OK)
+			return APP_E_DB;
+	} else {
+		for (int i = 0; i < nroots; i++) {
+			int np = 0, a = 0, b = 0, m = 0;
+			if (users_ids_in_scope(r->db, roots[i], cursor, limit + 1, part, &np) != STORE_OK)
+				return APP_E_DB;
+			while ((a < n || b < np) && m < limit + 1) {
+				int64_t v;
+				if (b >= np || (a < n && ids[a] < part[b]))
+					v = ids[a++];
+				else if (a >= n || part[b] < ids[a])
+					v = part[b++];
+				else {
+					v = ids[a++];
+					b++;
+				}
+				merged[m++] = v;
+			}
+			memcpy(ids, merged, sizeof *ids * (size_t)m);
+			n = m;
+		}
+	}
+	bool more = n > limit;
+	if (more)
+		n = limit;
+
+	struct jw *w = http_json(r, 200);
+	jw_obj(w);
+	jw_key(w, "data");
+	jw_arr(w);
+	for (int i = 0; i < n; i++) {
+		struct user_row u;
+		int found = users_get(r->db, &r->arena, ids[i], &u);
+		if (found == STORE_DONE)
+			continue;
+		if (found != STORE_ROW || (rc = api_user_json(r, w, &u)) != APP_OK)
+			return APP_E_DB;
+	}
+	jw_end(w);
+	if (more) {
+		char c[24];
+		http_format_cursor(ids[n - 1], c, sizeof c);
+		jw_kstr(w, "next_cursor", c);
+	} else {
+		jw_knull(w, "next_cursor");
+	}
+	jw_end(w);
+	return APP_OK;
 }
+
 int api_users_create(struct req *r)
 {
-	return http_fail(r, APP_E_INTERNAL, "not implemented yet");
+	static const char *const known[] = {"username", "display_name", "password", "role", "unit_id", NULL};
+	json_t *body = NULL;
+	struct field_errs fe = {0};
+	const char *username = NULL, *display = NULL, *password = NULL, *why, *path = NULL;
+	int role = -1;
+	int64_t unit_id = 0, uid = 0, gid = 0;
+	char hash[160];
+	int rc = http_json_body(r, &body);
+	if (rc)
+		return rc;
+	if (jf_str(body, "username", JF_REQUIRED, 64, &username, &fe) > 0 && (why = users_username_problem(username)))
+		field_err(&fe, "username", why);
+	jf_str(body, "display_name", JF_OPTIONAL, 200, &display, &fe);
+	if (jf_str(body, "password", JF_REQUIRED, 256 * 4, &password, &fe) > 0 && (why = users_password_problem(password)))
+		field_err(&fe, "password", why);
+	jf_enum(body, "role", JF_REQUIRED, perm_role_names, &role, &fe);
+	jf_int(body, "unit_id", JF_OPTIONAL, 1, INT64_MAX, &unit_id, &fe);
+	jf_no_unknown(body, known, &fe);
+	if (fe.n) {
+		rc = http_fail_fields(r, &fe);
+		goto out;
+	}
+	if ((rc = check_grantable(r, (enum role)role, unit_id, &path)) != APP_OK)
+		goto out;
+	if (crypto_password_hash(password, hash, sizeof hash) != 0) {
+		rc = APP_E_NOMEM;
+		goto out;
+	}
+	if (store_begin(r->db) != STORE_OK) {
+		rc = APP_E_DB;
+		goto out;
+	}
+	int64_t now = time_now();
+	int src = users_insert(r->db, username, display ? display : "", hash, now, &uid);
+	if (src == STORE_E_UNIQUE) {
+		store_rollback(r->db);
+		field_err(&fe, "username", "is taken");
+		r->err_msg = arena_printf(&r->arena, "username '%s' is taken", username);
+		r->fields = fe;
+		rc = APP_E_CONFLICT;
+		goto out;
+	}
+	rc = APP_E_DB;
+	if (src == STORE_OK && grants_insert(r->db, uid, (enum role)role, unit_id, 0, now, &gid) == STORE_OK) {
+		const char *detail =
+			unit_id ? arena_printf(&r->arena, "{\"username\":\"%s\",\"role\":\"%s\",\"unit_id\":%" PRId64 "}",
+					       username, perm_role_names[role], unit_id)
+				: arena_printf(&r->arena, "{\"username\":\"%s\",\"role\":\"%s\",\"unit_id\":null}", username,
+					       perm_role_names[role]);
+		rc = detail ? audit(r, uid, "user.create", detail) : APP_E_NOMEM;
+	}
+	if ((rc = finish_tx(r, rc)) != APP_OK)
+		goto out;
+	struct user_row u;
+	if (users_get(r->db, &r->arena, uid, &u) != STORE_ROW) {
+		rc = APP_E_DB;
+		goto out;
+	}
+	struct jw *w = http_json(r, 201);
+	jw_obj(w);
+	jw_key(w, "data");
+	rc = api_user_json(r, w, &u);
+	jw_end(w);
+out:
+	json_decref(body);
+	return rc;
 }
+
 int api_users_get(struct req *r)
 {
-	return http_fail(r, APP_E_INTERNAL, "not implemented yet");
+	struct target t;
+	int rc = load_target(r, &t);
+	if (rc)
+		return rc;
+	struct jw *w = http_json(r, 200);
+	jw_obj(w);
+	jw_key(w, "data");
+	write_user(w, &t.u, t.g, t.n);
+	jw_end(w);
+	return APP_OK;
 }
+
 int api_users_update(struct req *r)
 {
-	return http_fail(r, APP_E_INTERNAL, "not implemented yet");
+	static const char *const known[] = {"display_name", "disabled", NULL};
+	json_t *body = NULL;
+	struct field_errs fe = {0};
+	const char *display = NULL;
+	bool disabled = false;
+	struct target t;
+	int rc = http_json_body(r, &body);
+	if (rc)
+		return rc;
+	jf_str(body, "display_name", JF_OPTIONAL, 200, &display, &fe);
+	int has_disabled = jf_bool(body, "disabled", JF_OPTIONAL, &disabled, &fe);
+	jf_no_unknown(body, known, &fe);
+	if (fe.n) {
+		rc = http_fail_fields(r, &fe);
+		goto out;
+	}
+	if ((rc = load_target(r, &t)) != APP_OK)
+		goto out;
+	if (!may_change(&r->user, t.g, t.n)) {
+		rc = http_fail(r, APP_E_FORBIDDEN, "this user holds roles beyond yours");
+		goto out;
+	}
+	if (has_disabled > 0 && disabled && t.u.id == r->user.user_id) {
+		field_err(&fe, "disabled", "you cannot disable your own account");
+		rc = http_fail_fields(r, &fe);
+		goto out;
+	}
+	bool disabling = has_disabled > 0 && disabled && !t.u.disabled;
+	if (store_begin(r->db) != STORE_OK) {
+		rc = APP_E_DB;
+		goto out;
+	}
+	rc = APP_E_DB;
+	if (users_update(r->db, t.u.id, display, has_disabled > 0 ? (disabled ? 1 : 0) : -1, time_now()) == STORE_OK &&
+	    (!disabling || sessions_delete_user(r->db, t.u.id) == STORE_OK)) {
+		const char *detail = arena_printf(&r->arena, "{\"display_name\":%s,\"disabled\":%s}",
+						  display ? "\"changed\"" : "null",
+						  has_disabled > 0 ? (disabled ? "true" : "false") : "null");
+		rc = detail ? audit(r, t.u.id, disabling ? "user.disable" : "user.update", detail) : APP_E_NOMEM;
+	}
+	if ((rc = finish_tx(r, rc)) != APP_OK)
+		goto out;
+	if (display)
+		t.u.display_name = arena_strdup(&r->arena, display);
+	if (has_disabled > 0)
+		t.u.disabled = disabled;
+	struct jw *w = http_json(r, 200);
+	jw_obj(w);
+	jw_key(w, "data");
+	write_user(w, &t.u, t.g, t.n);
+	jw_end(w);
+out:
+	json_decref(body);
+	return rc;
 }
+
 int api_users_password(struct req *r)
 {
-	return http_fail(r, APP_E_INTERNAL, "not implemented yet");
+	static const char *const known[] = {"password", NULL};
+	json_t *body = NULL;
+	struct field_errs fe = {0};
+	const char *password = NULL, *why;
+	char hash[160];
+	struct target t;
+	int rc = http_json_body(r, &body);
+	if (rc)
+		return rc;
+	if (jf_str(body, "password", JF_REQUIRED, 256 * 4, &password, &fe) > 0 && (why = users_password_problem(password)))
+		field_err(&fe, "password", why);
+	jf_no_unknown(body, known, &fe);
+	if (fe.n) {
+		rc = http_fail_fields(r, &fe);
+		goto out;
+	}
+	if ((rc = load_target(r, &t)) != APP_OK)
+		goto out;
+	if (!may_change(&r->user, t.g, t.n)) {
+		rc = http_fail(r, APP_E_FORBIDDEN, "this user holds roles beyond yours");
+		goto out;
+	}
+	if (crypto_password_hash(password, hash, sizeof hash) != 0) {
+		rc = APP_E_NOMEM;
+		goto out;
+	}
+	if (store_begin(r->db) != STORE_OK) {
+		rc = APP_E_DB;
+		goto out;
+	}
+	rc = APP_E_DB;
+	/* their sessions end; resetting one's own keeps the session doing it */
+	int drc = t.u.id == r->user.user_id ? sessions_delete_user_except(r->db, t.u.id, r->session.token_hash)
+					    : sessions_delete_user(r->db, t.u.id);
+	if (users_set_password(r->db, t.u.id, hash, time_now()) == STORE_OK && drc == STORE_OK)
+		rc = audit(r, t.u.id, "user.password", "{\"reset\":true}");
+	if ((rc = finish_tx(r, rc)) == APP_OK) {
+		http_text(r, 204, NULL, "");
+		rc = APP_OK;
+	}
+out:
+	json_decref(body);
+	return rc;
 }
+
 int api_users_grant(struct req *r)
 {
-	return http_fail(r, APP_E_INTERNAL, "not implemented yet");
+	static const char *const known[] = {"role", "unit_id", "team_id", NULL};
+	json_t *body = NULL;
+	struct field_errs fe = {0};
+	int role = -1;
+	int64_t unit_id = 0, team_id = 0, gid = 0;
+	const char *path = NULL;
+	struct target t;
+	int rc = http_json_body(r, &body);
+	if (rc)
+		return rc;
+	jf_enum(body, "role", JF_REQUIRED, perm_role_names, &role, &fe);
+	jf_int(body, "unit_id", JF_OPTIONAL, 1, INT64_MAX, &unit_id, &fe);
+	if (jf_int(body, "team_id", JF_OPTIONAL, 1, INT64_MAX, &team_id, &fe) > 0)
+		field_err(&fe, "team_id", "team grants arrive with the forces module; grant on a unit for now");
+	jf_no_unknown(body, known, &fe);
+	if (fe.n) {
+		rc = http_fail_fields(r, &fe);
+		goto out;
+	}
+	if ((rc = load_target(r, &t)) != APP_OK)
+		goto out;
+	if ((rc = check_grantable(r, (enum role)role, unit_id, &path)) != APP_OK)
+		goto out;
+	int ex = grants_exists(r->db, t.u.id, (enum role)role, unit_id);
+	if (ex < 0) {
+		rc = APP_E_DB;
+		goto out;
+	}
+	if (ex == STORE_ROW) {
+		rc = http_fail(r, APP_E_CONFLICT, "the user already holds this role on this unit");
+		goto out;
+	}
+	if (store_begin(r->db) != STORE_OK) {
+		rc = APP_E_DB;
+		goto out;
+	}
+	rc = APP_E_DB;
+	if (grants_insert(r->db, t.u.id, (enum role)role, unit_id, 0, time_now(), &gid) == STORE_OK) {
+		const char *detail = grant_detail(r, gid, (enum role)role, unit_id);
+		rc = detail ? audit(r, t.u.id, "user.grant", detail) : APP_E_NOMEM;
+	}
+	if ((rc = finish_tx(r, rc)) != APP_OK)
+		goto out;
+	struct grant_row g;
+	if (grants_get(r->db, &r->arena, gid, &g) != STORE_ROW) {
+		rc = APP_E_DB;
+		goto out;
+	}
+	struct jw *w = http_json(r, 201);
+	jw_obj(w);
+	jw_key(w, "data");
+	write_grant(w, &g);
+	jw_end(w);
+out:
+	json_decref(body);
+	return rc;
 }
+
 int api_users_revoke(struct req *r)
 {
-	return http_fail(r, APP_E_INTERNAL, "not implemented yet");
+	struct target t;
+	struct grant_row g;
+	int64_t gid;
+	int rc = load_target(r, &t);
+	if (rc)
+		return rc;
+	if (http_param_id(r, 1, &gid) != APP_OK)
+		return http_fail(r, APP_E_NOTFOUND, "no such grant");
+	int found = grants_get(r->db, &r->arena, gid, &g);
+	if (found < 0)
+		return APP_E_DB;
+	if (found == STORE_DONE || g.user_id != t.u.id)
+		return http_fail(r, APP_E_NOTFOUND, "no such grant");
+	if (!perm_may_grant(&r->user, g.role, g.unit_path))
+		return http_fail(r, APP_E_FORBIDDEN, "this grant is beyond yours to take back");
+	if (store_begin(r->db) != STORE_OK)
+		return APP_E_DB;
+	rc = APP_E_DB;
+	if (grants_delete(r->db, gid) == STORE_OK) {
+		const char *detail = grant_detail(r, gid, g.role, g.unit_id);
+		rc = detail ? audit(r, t.u.id, "user.revoke", detail) : APP_E_NOMEM;
+	}
+	if ((rc = finish_tx(r, rc)) != APP_OK)
+		return rc;
+	http_text(r, 204, NULL, "");
+	return APP_OK;
 }
