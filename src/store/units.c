@@ -458,7 +458,10 @@ static void check_fields(struct unit_import *imp, struct arena *a, const struct 
 			  Q(out->code), UNIT_CODE_MAX);
 		ok = false;
 	}
-	if (!units_name_valid(out->name)) {
+	if (!*out->name) {
+		add_error(imp, a, row->line, "name is empty");
+		ok = false;
+	} else if (!units_name_valid(out->name)) {
 		add_error(imp, a, row->line, "name must be 1 to %d bytes of text without control characters",
 			  UNIT_NAME_MAX);
 		ok = false;
