@@ -2,6 +2,9 @@
  * audit.c: the hash-chained audit log of audit.h. The head row (audit_head) holds the last sequence
  * number and hash; appending first bumps the head with UPDATE … RETURNING, which takes the row lock on
  * PostgreSQL and rides the write lock on SQLite, so concurrent writers always chain in order.
+ * Verifying reads the head and the whole log in one statement, so it sees one consistent snapshot
+ * even while a running server keeps appending. Also here: the small reads behind a record's history
+ * (GET /api/v1/audit). Not for deciding who may read that history: the handler does.
  */
 #include "store/audit.h"
 
@@ -13,6 +16,16 @@
 #include "lib/crypto.h"
 #include "lib/timeutil.h"
 
+/* Appends "LEN:TEXT|" so that field boundaries are part of what is hashed. */
+static void add_field(struct buf *b, const char *s)
+{
+	if (!s)
+		s = "";
+	buf_printf(b, "%zu:", strlen(s));
+	buf_adds(b, s);
+	buf_addc(b, '|');
+}
+
 static void entry_hash(int64_t seq, int64_t at, int64_t user_id, const char *actor, const char *address,
 		       const char *action, const char *entity, const char *entity_id, const char *detail,
 		       const char *prev_hash, char out[CRYPTO_HASH_HEX])
@@ -20,19 +33,13 @@ static void entry_hash(int64_t seq, int64_t at, int64_t user_id, const char *act
 	struct buf b;
 	buf_init(&b, 1u << 24);
 	buf_printf(&b, "%" PRId64 "|%" PRId64 "|%" PRId64 "|", seq, at, user_id);
-	buf_adds(&b, actor);
-	buf_addc(&b, '|');
-	buf_adds(&b, address);
-	buf_addc(&b, '|');
-	buf_adds(&b, action);
-	buf_addc(&b, '|');
-	buf_adds(&b, entity);
-	buf_addc(&b, '|');
-	buf_adds(&b, entity_id);
-	buf_addc(&b, '|');
-	buf_adds(&b, detail);
-	buf_addc(&b, '|');
-	buf_adds(&b, prev_hash);
+	add_field(&b, actor);
+	add_field(&b, address);
+	add_field(&b, action);
+	add_field(&b, entity);
+	add_field(&b, entity_id);
+	add_field(&b, detail);
+	add_field(&b, prev_hash);
 	crypto_sha256_hex(buf_str(&b), b.len, out);
 	buf_release(&b);
 }
@@ -90,41 +97,65 @@ int audit_append(struct store *db, const struct audit_entry *e)
 	return store_run(st);
 }
 
+/*
+ * One statement for the head and every entry: the head row joined to the log, so both come from the
+ * same snapshot (a separate read of the head could see an entry committed after the log was read and
+ * report a cut tail that is not there). An empty log still yields one row, with NULL entry columns.
+ */
+static const char sql_verify[] =
+	"SELECT h.seq, h.hash, l.seq, l.at, l.user_id, l.actor, l.address, l.action, l.entity, l.entity_id, "
+	"l.detail, l.prev_hash, l.hash FROM audit_head h LEFT JOIN audit_log l ON 1 = 1 WHERE h.id = 1 "
+	"ORDER BY l.seq";
+
 int audit_verify(struct store *db, int64_t *count, int64_t *bad_seq, char *why, size_t whylen)
 {
 	struct store_stmt *st;
-	char prev[CRYPTO_HASH_HEX], hash[CRYPTO_HASH_HEX];
-	int64_t expect = 1, n = 0;
+	char prev[CRYPTO_HASH_HEX], hash[CRYPTO_HASH_HEX], head_hash[CRYPTO_HASH_HEX] = "";
+	int64_t expect = 1, n = 0, head = -1;
 	int result = 0;
 	*count = 0;
 	*bad_seq = 0;
+	snprintf(why, whylen, "%s", "");
 	snprintf(prev, sizeof prev, "%064d", 0);
-	int rc = store_prepare(db,
-			       "SELECT seq, at, user_id, actor, address, action, entity, entity_id, detail, "
-			       "prev_hash, hash FROM audit_log ORDER BY seq",
-			       &st);
+	int rc = store_prepare(db, sql_verify, &st);
 	if (rc)
 		return -1;
 	while ((rc = store_step(st)) == STORE_ROW) {
-		int64_t seq = store_col_i64(st, 0);
-		const char *stored_prev = store_col_text(st, 9);
-		const char *stored = store_col_text(st, 10);
-		n++;
+		if (head < 0) {
+			head = store_col_i64(st, 0);
+			snprintf(head_hash, sizeof head_hash, "%s", store_col_text(st, 1) ? store_col_text(st, 1) : "");
+		}
+		if (store_col_is_null(st, 2))
+			break; /* the log is empty */
+		int64_t seq = store_col_i64(st, 2);
+		const char *stored_prev = store_col_text(st, 11);
+		const char *stored = store_col_text(st, 12);
 		if (seq != expect) {
 			*bad_seq = expect;
-			snprintf(why, whylen, "entry %" PRId64 " is missing (next entry is %" PRId64 ")", expect, seq);
+			if (seq < expect)
+				snprintf(why, whylen, "entry %" PRId64 " is out of place", seq);
+			else if (seq == expect + 1)
+				snprintf(why, whylen, "entry %" PRId64 " is missing (the next entry is %" PRId64 ")",
+					 expect, seq);
+			else
+				snprintf(why, whylen,
+					 "entries %" PRId64 " to %" PRId64 " are missing (the next entry is %" PRId64 ")",
+					 expect, seq - 1, seq);
 			result = 1;
 			break;
 		}
 		if (!stored_prev || strcmp(stored_prev, prev) != 0) {
 			*bad_seq = seq;
-			snprintf(why, whylen, "entry %" PRId64 " does not follow the entry before it", seq);
+			snprintf(why, whylen,
+				 "entry %" PRId64 " does not follow entry %" PRId64
+				 " (its previous-hash differs: removed, reordered or altered)",
+				 seq, seq - 1);
 			result = 1;
 			break;
 		}
-		entry_hash(seq, store_col_i64(st, 1), store_col_is_null(st, 2) ? 0 : store_col_i64(st, 2),
-			   store_col_text(st, 3), store_col_text(st, 4), store_col_text(st, 5), store_col_text(st, 6),
-			   store_col_text(st, 7), store_col_text(st, 8), prev, hash);
+		entry_hash(seq, store_col_i64(st, 3), store_col_is_null(st, 4) ? 0 : store_col_i64(st, 4),
+			   store_col_text(st, 5), store_col_text(st, 6), store_col_text(st, 7), store_col_text(st, 8),
+			   store_col_text(st, 9), store_col_text(st, 10), prev, hash);
 		if (!stored || strcmp(hash, stored) != 0) {
 			*bad_seq = seq;
 			snprintf(why, whylen, "entry %" PRId64 " was altered (its hash does not match its content)", seq);
@@ -133,6 +164,7 @@ int audit_verify(struct store *db, int64_t *count, int64_t *bad_seq, char *why, 
 		}
 		memcpy(prev, hash, sizeof prev);
 		expect++;
+		n++;
 	}
 	store_reset(st);
 	*count = n;
@@ -140,23 +172,104 @@ int audit_verify(struct store *db, int64_t *count, int64_t *bad_seq, char *why, 
 		return -1;
 	if (result)
 		return result;
-	/* the head must point at the last entry: a removed tail shows here */
-	rc = store_prepare(db, "SELECT seq, hash FROM audit_head WHERE id = 1", &st);
+	if (head < 0) {
+		*bad_seq = 0;
+		snprintf(why, whylen, "the audit head row is missing");
+		return 1;
+	}
+	/* the head must point at the last entry: a cut tail or an entry added behind its back shows here */
+	int64_t last = expect - 1;
+	if (head > last) {
+		*bad_seq = last + 1;
+		snprintf(why, whylen,
+			 "entry %" PRId64 " is missing: the log ends at entry %" PRId64 " but %" PRId64
+			 " entries were written (the tail was cut)",
+			 last + 1, last, head);
+		return 1;
+	}
+	if (head < last) {
+		*bad_seq = head + 1;
+		snprintf(why, whylen,
+			 "entry %" PRId64 " was added outside the chain: the head says the log ends at entry %" PRId64,
+			 head + 1, head);
+		return 1;
+	}
+	if (strcmp(head_hash, prev) != 0) {
+		*bad_seq = last;
+		snprintf(why, whylen, "entry %" PRId64 " does not match the hash the head recorded for it", last);
+		return 1;
+	}
+	return 0;
+}
+
+static const char *dup(struct arena *a, const char *s)
+{
+	return arena_strdup(a, s ? s : "");
+}
+
+int audit_list(struct store *db, struct arena *a, const char *entity, const char *entity_id, int64_t after_seq,
+	       int limit, struct audit_row *rows, int *n)
+{
+	struct store_stmt *st;
+	*n = 0;
+	int rc = store_prepare(db,
+			       "SELECT seq, at, actor, action, entity, entity_id, detail FROM audit_log "
+			       "WHERE entity = $1 AND entity_id = $2 AND seq > $3 ORDER BY seq LIMIT $4",
+			       &st);
 	if (rc)
-		return -1;
-	rc = store_step(st);
-	if (rc == STORE_ROW) {
-		int64_t head = store_col_i64(st, 0);
-		const char *hh = store_col_text(st, 1);
-		if (head != expect - 1 || !hh || strcmp(hh, prev) != 0) {
-			*bad_seq = expect;
-			snprintf(why, whylen, "the log ends at entry %" PRId64 " but %" PRId64 " entries were written",
-				 expect - 1, head);
-			result = 1;
+		return rc;
+	store_bind_text(st, 1, entity);
+	store_bind_text(st, 2, entity_id);
+	store_bind_i64(st, 3, after_seq);
+	store_bind_i64(st, 4, limit);
+	int k = 0;
+	while (k < limit && (rc = store_step(st)) == STORE_ROW) {
+		struct audit_row *row = &rows[k];
+		row->seq = store_col_i64(st, 0);
+		row->at = store_col_i64(st, 1);
+		row->actor = dup(a, store_col_text(st, 2));
+		row->action = dup(a, store_col_text(st, 3));
+		row->entity = dup(a, store_col_text(st, 4));
+		row->entity_id = dup(a, store_col_text(st, 5));
+		row->detail = dup(a, store_col_text(st, 6));
+		if (!row->actor || !row->action || !row->entity || !row->entity_id || !row->detail) {
+			rc = STORE_E_NOMEM;
+			break;
 		}
-	} else {
-		result = -1;
+		k++;
 	}
 	store_reset(st);
-	return result;
+	if (rc < 0)
+		return rc;
+	*n = k;
+	return STORE_OK;
+}
+
+int audit_exists(struct store *db, const char *entity, const char *entity_id)
+{
+	struct store_stmt *st;
+	int64_t one;
+	int rc = store_prepare(db, "SELECT 1 FROM audit_log WHERE entity = $1 AND entity_id = $2 LIMIT 1", &st);
+	if (rc)
+		return rc;
+	store_bind_text(st, 1, entity);
+	store_bind_text(st, 2, entity_id);
+	return store_step_i64(st, &one);
+}
+
+int audit_unit_path(struct store *db, struct arena *a, int64_t unit_id, const char **path)
+{
+	struct store_stmt *st;
+	int rc = store_prepare(db, "SELECT path FROM units WHERE id = $1", &st);
+	if (rc)
+		return rc;
+	store_bind_i64(st, 1, unit_id);
+	rc = store_step(st);
+	if (rc == STORE_ROW) {
+		*path = dup(a, store_col_text(st, 0));
+		if (!*path)
+			rc = STORE_E_NOMEM;
+	}
+	store_reset(st);
+	return rc;
 }
