@@ -21,6 +21,7 @@ static const struct command {
 	{"restore", cmd_restore, "restore a backup into an empty database"},
 	{"audit", cmd_audit, "check the audit log's hash chain (audit verify)"},
 	{"import", cmd_import, "import records from CSV (import units FILE)"},
+	{"copy", cmd_copy, "copy a whole installation from SQLite to PostgreSQL, verified"},
 };
 
 static void usage(FILE *f)

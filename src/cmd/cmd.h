@@ -55,5 +55,6 @@ int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_copy(int argc, char **argv);
 
 #endif
