@@ -65,6 +65,23 @@ int api_user_json(struct req *r, struct jw *w, const struct user_row *u)
 	return APP_OK;
 }
 
+/* Reads the optional display_name field: at most 200 characters (Vietnamese letters take 2-3 bytes). */
+static int read_display_name(json_t *body, const char **out, struct field_errs *fe)
+{
+	int rc = jf_str(body, "display_name", JF_OPTIONAL, 200 * 4, out, fe);
+	if (rc <= 0)
+		return rc;
+	size_t chars = 0;
+	for (const unsigned char *p = (const unsigned char *)*out; *p; p++)
+		if ((*p & 0xC0) != 0x80)
+			chars++;
+	if (chars > 200) {
+		field_err(fe, "display_name", "must be at most 200 characters long");
+		return -1;
+	}
+	return 1;
+}
+
 /* May the caller see a user holding these grants? */
 static bool may_see(const struct principal *p, const struct grant_row *g, int n)
 {
@@ -278,7 +295,7 @@ int api_users_create(struct req *r)
 		return rc;
 	if (jf_str(body, "username", JF_REQUIRED, 64, &username, &fe) > 0 && (why = users_username_problem(username)))
 		field_err(&fe, "username", why);
-	jf_str(body, "display_name", JF_OPTIONAL, 200, &display, &fe);
+	read_display_name(body, &display, &fe);
 	if (jf_str(body, "password", JF_REQUIRED, 256 * 4, &password, &fe) > 0 && (why = users_password_problem(password)))
 		field_err(&fe, "password", why);
 	jf_enum(body, "role", JF_REQUIRED, perm_role_names, &role, &fe);
@@ -359,7 +376,7 @@ int api_users_update(struct req *r)
 	int rc = http_json_body(r, &body);
 	if (rc)
 		return rc;
-	jf_str(body, "display_name", JF_OPTIONAL, 200, &display, &fe);
+	read_display_name(body, &display, &fe);
 	int has_disabled = jf_bool(body, "disabled", JF_OPTIONAL, &disabled, &fe);
 	jf_no_unknown(body, known, &fe);
 	if (fe.n) {
