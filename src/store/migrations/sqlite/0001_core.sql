@@ -2,7 +2,7 @@
 -- Times are Unix seconds; flags are 0/1. The pg/ twin of this file holds the same tables.
 
 CREATE TABLE units (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a deleted unit's id (and its audit history) stays its own
   parent_id INTEGER REFERENCES units(id),
   kind TEXT NOT NULL CHECK (kind IN ('province', 'commune', 'block', 'group')),
   code TEXT NOT NULL UNIQUE,
