@@ -167,7 +167,7 @@ int vn_fold(const char *in, char *out, size_t outlen)
 			pending_space = pos > 0;
 			continue;
 		}
-		if (c == 0x0111) /* đ (Đ was case-folded to it) */
+		if (c == 0x0111 || c == 0x00f0) /* đ (Đ folds to it); ð from Ð, which old keyboards type for Đ */
 			c = 'd';
 		if (pending_space) {
 			if (put_utf8(out, outlen, &pos, ' '))

@@ -26,6 +26,7 @@ static void fold_removes_case_tones_and_marks(void **state)
 	assert_fold("ăâêôơư ẮẰẲẴẶ ẤẦẨẪẬ ỨỪỬỮỰ ỚỜỞỠỢ đĐ", "aaeoou aaaaa aaaaa uuuuu ooooo dd");
 	assert_fold("Tổ bảo vệ an ninh, trật tự", "to bao ve an ninh, trat tu");
 	assert_fold("abc 123 x@y.vn", "abc 123 x@y.vn");
+	assert_fold("\xc3\x90\xe1\xba\xa1t", "dat"); /* "Ðạt" typed with U+00D0 instead of Đ */
 }
 
 static void fold_accepts_decomposed_input(void **state)
