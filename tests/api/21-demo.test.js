@@ -1,0 +1,147 @@
+// `tiengmo demo`: the demo ward phường Vĩnh Điện — its unit tree and one working login per role —
+// loads once into a new database, never on top of data, and `--if-new` makes that safe to repeat.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { startServer } from './lib/server.js';
+
+const servers = [];
+after(async () => { for (const s of servers) await s.stop(); });
+
+async function fresh() {
+  const srv = await startServer();
+  servers.push(srv);
+  return srv;
+}
+
+// The logins table: USERNAME PASSWORD ROLE UNIT (the unit may hold spaces).
+function parseLogins(text) {
+  const rows = {};
+  let inTable = false;
+  for (const line of text.split('\n')) {
+    if (/^USERNAME\s+PASSWORD\s+ROLE\s+UNIT/.test(line)) { inTable = true; continue; }
+    if (!inTable) continue;
+    const m = line.match(/^(\S+)\s+(\S+)\s+(\S+)\s+(.+)$/);
+    if (!m) break;
+    rows[m[1]] = { password: m[2], role: m[3], unit: m[4].trim() };
+  }
+  return rows;
+}
+
+async function everyUnit(client) {
+  const all = [];
+  let cursor = null;
+  do {
+    const res = await client.get(`/api/v1/units?limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+    assert.equal(res.status, 200);
+    all.push(...res.body.data);
+    cursor = res.body.next_cursor;
+  } while (cursor);
+  return all;
+}
+
+test('demo loads phường Vĩnh Điện with 21 khối phố and six working logins', async () => {
+  const srv = await fresh();
+  const r = srv.cli(['demo']);
+  assert.equal(r.status, 0, r.stderr);
+  const logins = parseLogins(r.stdout);
+  assert.deepEqual(Object.keys(logins).sort(),
+    ['admin', 'coordinator', 'member', 'officer', 'team_leader', 'viewer']);
+  for (const [name, l] of Object.entries(logins)) {
+    assert.equal(l.role, name === 'team_leader' ? 'team_leader' : name);
+    assert.ok(l.password.length >= 12, 'a real password');
+  }
+  assert.equal(new Set(Object.values(logins).map((l) => l.password)).size, 6, 'six different passwords');
+
+  const file = path.join(srv.dataDir, 'demo-logins.txt');
+  assert.equal(statSync(file).mode & 0o777, 0o600, 'the logins file is readable by its owner only');
+  assert.deepEqual(parseLogins(readFileSync(file, 'utf8')), logins);
+
+  const admin = await srv.login('admin', logins.admin.password);
+  const units = await everyUnit(admin);
+  const byKind = (k) => units.filter((u) => u.kind === k);
+  assert.equal(byKind('province').length, 1);
+  assert.equal(byKind('province')[0].name, 'Tỉnh Quảng Nam');
+  assert.equal(byKind('commune').length, 1);
+  const ward = byKind('commune')[0];
+  assert.equal(ward.name, 'Phường Vĩnh Điện');
+  const blocks = byKind('block');
+  assert.equal(blocks.length, 21);
+  assert.ok(blocks.every((b) => b.parent_id === ward.id));
+  assert.equal(new Set(blocks.map((b) => b.name)).size, 21, 'every khối phố has its own name');
+  for (const b of blocks) {
+    const groups = byKind('group').filter((g) => g.parent_id === b.id);
+    assert.ok(groups.length >= 2 && groups.length <= 3, `${b.name} has ${groups.length} tổ dân phố`);
+  }
+
+  for (const [name, l] of Object.entries(logins)) {
+    const c = await srv.login(name, l.password);
+    const me = await c.get('/api/v1/me');
+    assert.equal(me.status, 200);
+    assert.equal(me.body.data.user.username, name);
+    assert.deepEqual(me.body.data.user.grants.map((g) => g.role), [l.role]);
+  }
+
+  // the roles reach as far as the table says
+  const leader = await srv.login('team_leader', logins.team_leader.password);
+  const leaderSees = await everyUnit(leader);
+  const block = leaderSees.find((u) => u.kind === 'block');
+  assert.equal(block.name, logins.team_leader.unit);
+  assert.ok(leaderSees.every((u) => u.id === block.id || u.parent_id === block.id));
+  const officer = await srv.login('officer', logins.officer.password);
+  assert.equal((await everyUnit(officer)).length, units.length - 1, 'the officer sees the ward, not the province');
+
+  // the load is in the audit trail, by the command line
+  const hist = await admin.get(`/api/v1/audit?entity=unit&entity_id=${ward.id}`);
+  assert.equal(hist.status, 200);
+  assert.equal(hist.body.data[0].action, 'unit.create');
+  assert.equal(hist.body.data[0].actor, 'cli');
+  assert.equal(srv.cli(['audit', 'verify']).status, 0);
+
+  // not twice: plain demo refuses, --if-new skips; nothing is duplicated
+  const again = srv.cli(['demo']);
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /already has data/);
+  const ifNew = srv.cli(['demo', '--if-new']);
+  assert.equal(ifNew.status, 0, ifNew.stderr);
+  assert.match(ifNew.stdout, /not loaded/);
+  assert.equal((await everyUnit(admin)).length, units.length);
+  assert.equal(parseLogins(readFileSync(file, 'utf8')).admin.password, logins.admin.password,
+    'the logins file still holds the working passwords');
+  await srv.login('admin', logins.admin.password);
+});
+
+test('demo --if-new twice loads once', async () => {
+  const srv = await fresh();
+  const first = srv.cli(['demo', '--if-new']);
+  assert.equal(first.status, 0, first.stderr);
+  const logins = parseLogins(first.stdout);
+  assert.equal(Object.keys(logins).length, 6);
+  const second = srv.cli(['demo', '--if-new']);
+  assert.equal(second.status, 0, second.stderr);
+  assert.match(second.stdout, /not loaded.*already has data/);
+  assert.deepEqual(parseLogins(second.stdout), {}, 'no new logins are printed');
+
+  const admin = await srv.login('admin', logins.admin.password);
+  const units = await everyUnit(admin);
+  assert.equal(units.filter((u) => u.kind === 'block').length, 21);
+  assert.equal(units.filter((u) => u.kind === 'commune').length, 1);
+  const users = await admin.get('/api/v1/users?limit=200');
+  assert.equal(users.status, 200);
+  assert.equal(users.body.data.length, 6);
+});
+
+test('demo leaves a database that already has an account alone', async () => {
+  const srv = await fresh();
+  srv.addUser('chief', 'a long enough password', 'admin');
+  const plain = srv.cli(['demo']);
+  assert.equal(plain.status, 1);
+  const ifNew = srv.cli(['demo', '--if-new']);
+  assert.equal(ifNew.status, 0);
+  assert.match(ifNew.stdout, /not loaded/);
+  const chief = await srv.login('chief', 'a long enough password');
+  const units = await chief.get('/api/v1/units');
+  assert.deepEqual(units.body.data, []);
+  assert.equal((await srv.client().post('/api/v1/session', { username: 'admin', password: 'x'.repeat(16) })).status, 401);
+});
