@@ -167,7 +167,8 @@ int vn_fold(const char *in, char *out, size_t outlen)
 			pending_space = pos > 0;
 			continue;
 		}
-		if (c == 0x0111 || c == 0x00f0) /* đ (Đ folds to it); ð from Ð, which old keyboards type for Đ */
+		if (c == 0x0111 ||
+		    c == 0x00f0) /* đ (Đ folds to it); ð from Ð, which old keyboards type for Đ */
 			c = 'd';
 		if (pending_space) {
 			if (put_utf8(out, outlen, &pos, ' '))
@@ -254,7 +255,8 @@ static int name_sortkey(const char *name, uint8_t *key, size_t cap)
 	u16_init(&rest);
 	size_t inlen = strlen(name);
 	UCollator *coll = thread_collator();
-	if (!coll || inlen > NAME_MAX_INPUT || from_utf8(&u, name, (int32_t)inlen) || u16_reserve(&rest, u.len))
+	if (!coll || inlen > NAME_MAX_INPUT || from_utf8(&u, name, (int32_t)inlen) ||
+	    u16_reserve(&rest, u.len))
 		goto out;
 
 	/* words: collapse whitespace; the last word is the given name, the others the rest */

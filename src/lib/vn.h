@@ -3,8 +3,9 @@
  *
  * Folding turns "  Nguyễn   Văn ĐẠT " into "nguyen van dat": case folded, tones and every other
  * combining mark removed (ă â ê ô ơ ư lose their marks too), đ/Đ → d (and Ð, U+00D0, which some
- * keyboards and old encodings produce for Đ), whitespace runs collapsed to one space and trimmed. Store the folded text next to the original and search the folded column with a
- * folded query, so "dat" finds "Đạt" on both engines without engine-specific SQL.
+ * keyboards and old encodings produce for Đ), whitespace runs collapsed to one space and trimmed.
+ * Store the folded text next to the original and search the folded column with a folded query, so
+ * "dat" finds "Đạt" on both engines without engine-specific SQL.
  *
  * Name keys order people the Vietnamese way: by given name (the last word), then by the rest (family
  * and middle names, as written), each compared in Vietnamese alphabet order (ICU's "vi" collation:

@@ -15,9 +15,9 @@ static void cap_is_respected(void **state)
 	arena_init(&a, 20000);
 	assert_non_null(arena_alloc(&a, 8000)); /* first chunk: 8 KiB */
 	assert_non_null(arena_alloc(&a, 8000)); /* second chunk: 16 KiB in all */
-	assert_null(arena_alloc(&a, 8000));     /* a third would pass 20000 */
+	assert_null(arena_alloc(&a, 8000));	/* a third would pass 20000 */
 	assert_true(a.used_total <= a.cap);
-	assert_null(arena_alloc(&a, 30000));    /* one allocation larger than the cap */
+	assert_null(arena_alloc(&a, 30000));	/* one allocation larger than the cap */
 	assert_null(arena_alloc(&a, SIZE_MAX)); /* and one that would overflow the rounding */
 	arena_release(&a);
 	assert_int_equal(a.used_total, 0);
@@ -82,10 +82,10 @@ static void strdup_fails_cleanly_at_the_cap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(cap_is_respected),
-		cmocka_unit_test(memory_is_aligned_and_zeroed),
-		cmocka_unit_test(strdup_copies_exactly),
-		cmocka_unit_test(strdup_fails_cleanly_at_the_cap),
+	    cmocka_unit_test(cap_is_respected),
+	    cmocka_unit_test(memory_is_aligned_and_zeroed),
+	    cmocka_unit_test(strdup_copies_exactly),
+	    cmocka_unit_test(strdup_fails_cleanly_at_the_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

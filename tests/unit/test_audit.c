@@ -31,9 +31,9 @@ static int teardown(void **state)
 }
 
 static const struct audit_entry entries[] = {
-	{0, "cli", "", "unit.create", "unit", "1", "{\"name\":\"Phường Vĩnh Điện\"}"},
-	{2, "canbo.an", "10.0.0.7", "user.create", "user", "3", "{\"role\":\"officer\"}"},
-	{2, "canbo.an", "10.0.0.7", "unit.update", "unit", "1", "{\"name\":\"Phường Vĩnh Điện (mới)\"}"},
+    {0, "cli", "", "unit.create", "unit", "1", "{\"name\":\"Phường Vĩnh Điện\"}"},
+    {2, "canbo.an", "10.0.0.7", "user.create", "user", "3", "{\"role\":\"officer\"}"},
+    {2, "canbo.an", "10.0.0.7", "unit.update", "unit", "1", "{\"name\":\"Phường Vĩnh Điện (mới)\"}"},
 };
 
 /* Appends the three entries in one transaction. */
@@ -51,8 +51,9 @@ static void drop_guards(struct store *db)
 	if (store_engine_of(db) == STORE_PG)
 		assert_int_equal(store_exec(db, "ALTER TABLE audit_log DISABLE TRIGGER USER"), STORE_OK);
 	else
-		assert_int_equal(store_exec(db, "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete"),
-				 STORE_OK);
+		assert_int_equal(
+		    store_exec(db, "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete"),
+		    STORE_OK);
 }
 
 static int verify(struct store *db, int64_t *count, int64_t *bad, char *why, size_t whylen)
@@ -103,8 +104,9 @@ static void altered_entry_is_named(void **state)
 	char why[256] = "";
 	append_three(t->db);
 	drop_guards(t->db);
-	assert_int_equal(store_exec(t->db, "UPDATE audit_log SET detail = '{\"role\":\"admin\"}' WHERE seq = 2"),
-			 STORE_OK);
+	assert_int_equal(
+	    store_exec(t->db, "UPDATE audit_log SET detail = '{\"role\":\"admin\"}' WHERE seq = 2"),
+	    STORE_OK);
 	assert_int_equal(verify(t->db, &count, &bad, why, sizeof why), 1);
 	assert_int_equal(bad, 2);
 	assert_non_null(strstr(why, "2"));
@@ -117,7 +119,8 @@ static void altered_actor_is_named(void **state)
 	char why[256] = "";
 	append_three(t->db);
 	drop_guards(t->db);
-	assert_int_equal(store_exec(t->db, "UPDATE audit_log SET actor = 'someone.else' WHERE seq = 3"), STORE_OK);
+	assert_int_equal(store_exec(t->db, "UPDATE audit_log SET actor = 'someone.else' WHERE seq = 3"),
+			 STORE_OK);
 	assert_int_equal(verify(t->db, &count, &bad, why, sizeof why), 1);
 	assert_int_equal(bad, 3);
 }
@@ -130,9 +133,10 @@ static void rehashed_entry_breaks_the_next_link(void **state)
 	append_three(t->db);
 	drop_guards(t->db);
 	/* a forger who also replaces the entry's own hash is caught by the entry after it */
-	assert_int_equal(store_exec(t->db, "UPDATE audit_log SET detail = '{}', hash = "
-					   "'1111111111111111111111111111111111111111111111111111111111111111' "
-					   "WHERE seq = 1"),
+	assert_int_equal(store_exec(t->db,
+				    "UPDATE audit_log SET detail = '{}', hash = "
+				    "'1111111111111111111111111111111111111111111111111111111111111111' "
+				    "WHERE seq = 1"),
 			 STORE_OK);
 	assert_int_equal(verify(t->db, &count, &bad, why, sizeof why), 1);
 	assert_true(bad == 1 || bad == 2);
@@ -213,16 +217,16 @@ static void database_refuses_updates_and_deletes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(empty_log_verifies),
-		T(intact_chain_verifies),
-		T(altered_entry_is_named),
-		T(altered_actor_is_named),
-		T(rehashed_entry_breaks_the_next_link),
-		T(removed_entry_is_named),
-		T(removed_tail_is_caught),
-		T(reordered_entries_are_caught),
-		T(rolled_back_change_leaves_no_entry),
-		T(database_refuses_updates_and_deletes),
+	    T(empty_log_verifies),
+	    T(intact_chain_verifies),
+	    T(altered_entry_is_named),
+	    T(altered_actor_is_named),
+	    T(rehashed_entry_breaks_the_next_link),
+	    T(removed_entry_is_named),
+	    T(removed_tail_is_caught),
+	    T(reordered_entries_are_caught),
+	    T(rolled_back_change_leaves_no_entry),
+	    T(database_refuses_updates_and_deletes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

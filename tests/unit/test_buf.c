@@ -15,7 +15,7 @@ static void append_past_max_fails_and_keeps_content(void **state)
 	assert_int_equal(buf_adds(&b, "-mo!"), BUF_E_TOOBIG); /* 7 + 4 > 10 */
 	assert_string_equal(buf_str(&b), "tiengmo");
 	assert_int_equal(b.len, 7);
-	assert_int_equal(b.err, BUF_E_TOOBIG); /* sticky */
+	assert_int_equal(b.err, BUF_E_TOOBIG);	       /* sticky */
 	assert_int_equal(buf_adds(&b, "123"), BUF_OK); /* exactly up to the maximum still fits */
 	assert_string_equal(buf_str(&b), "tiengmo123");
 	assert_int_equal(buf_addc(&b, 'x'), BUF_E_TOOBIG);
@@ -97,11 +97,11 @@ static void empty_buffer_reads_as_empty_string(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(append_past_max_fails_and_keeps_content),
-		cmocka_unit_test(huge_length_does_not_wrap),
-		cmocka_unit_test(printf_grows_past_the_small_buffer),
-		cmocka_unit_test(printf_past_max_fails_and_keeps_content),
-		cmocka_unit_test(empty_buffer_reads_as_empty_string),
+	    cmocka_unit_test(append_past_max_fails_and_keeps_content),
+	    cmocka_unit_test(huge_length_does_not_wrap),
+	    cmocka_unit_test(printf_grows_past_the_small_buffer),
+	    cmocka_unit_test(printf_past_max_fails_and_keeps_content),
+	    cmocka_unit_test(empty_buffer_reads_as_empty_string),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

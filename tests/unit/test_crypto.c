@@ -209,16 +209,16 @@ static void tokens_and_hashes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(key_file_is_created_private),
-		cmocka_unit_test(key_file_readable_by_others_is_refused),
-		cmocka_unit_test(malformed_key_file_is_refused),
-		cmocka_unit_test(failed_key_load_keeps_the_key_in_use),
-		cmocka_unit_test(seal_and_open_round_trip),
-		cmocka_unit_test(altered_ciphertext_is_refused),
-		cmocka_unit_test(small_buffers_are_refused),
-		cmocka_unit_test(text_sealed_under_another_key_does_not_open),
-		cmocka_unit_test(password_hash_verifies_only_the_password),
-		cmocka_unit_test(tokens_and_hashes),
+	    cmocka_unit_test(key_file_is_created_private),
+	    cmocka_unit_test(key_file_readable_by_others_is_refused),
+	    cmocka_unit_test(malformed_key_file_is_refused),
+	    cmocka_unit_test(failed_key_load_keeps_the_key_in_use),
+	    cmocka_unit_test(seal_and_open_round_trip),
+	    cmocka_unit_test(altered_ciphertext_is_refused),
+	    cmocka_unit_test(small_buffers_are_refused),
+	    cmocka_unit_test(text_sealed_under_another_key_does_not_open),
+	    cmocka_unit_test(password_hash_verifies_only_the_password),
+	    cmocka_unit_test(tokens_and_hashes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -37,9 +37,10 @@ static void writer_nests_objects_and_arrays_exactly(void **state)
 	jw_kstr(&w, "next_cursor", NULL);
 	jw_end(&w);
 	assert_int_equal(b.err, BUF_OK);
-	assert_string_equal(buf_str(&b), "{\"data\":{\"id\":3,\"name\":\"Khối phố 1\",\"parent_id\":null,"
-					 "\"active\":true,\"tags\":[\"a\",-7,[],{},false,null],\"raw\":{\"x\":1}},"
-					 "\"next_cursor\":null}");
+	assert_string_equal(buf_str(&b),
+			    "{\"data\":{\"id\":3,\"name\":\"Khối phố 1\",\"parent_id\":null,"
+			    "\"active\":true,\"tags\":[\"a\",-7,[],{},false,null],\"raw\":{\"x\":1}},"
+			    "\"next_cursor\":null}");
 	json_error_t je;
 	json_t *j = json_loads(buf_str(&b), 0, &je);
 	assert_non_null(j); /* and it is valid JSON */
@@ -69,7 +70,10 @@ static void strings_are_escaped(void **state)
 	json_escape(&b, "say \"hi\"\\", 9);
 	assert_string_equal(buf_str(&b), "\"say \\\"hi\\\"\\\\\"");
 	buf_reset(&b);
-	json_escape(&b, "a\nb\rc\td\x01" "e\x1f", 10);
+	json_escape(&b,
+		    "a\nb\rc\td\x01"
+		    "e\x1f",
+		    10);
 	assert_string_equal(buf_str(&b), "\"a\\nb\\rc\\td\\u0001e\\u001f\"");
 	buf_reset(&b);
 	const char *script = "</script><script>alert(1)</script>";
@@ -260,17 +264,17 @@ static void first_error_per_field_wins(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(writer_nests_objects_and_arrays_exactly),
-		cmocka_unit_test(writer_writes_times_with_the_vietnam_offset),
-		cmocka_unit_test(strings_are_escaped),
-		cmocka_unit_test(writer_stops_at_the_buffer_maximum),
-		cmocka_unit_test(parse_body_explains_what_is_wrong),
-		cmocka_unit_test(readers_put_errors_under_the_right_field),
-		cmocka_unit_test(readers_accept_good_values_and_absent_optionals),
-		cmocka_unit_test(integer_range_is_inclusive_and_typed),
-		cmocka_unit_test(strings_with_nul_are_refused),
-		cmocka_unit_test(unknown_fields_are_reported),
-		cmocka_unit_test(first_error_per_field_wins),
+	    cmocka_unit_test(writer_nests_objects_and_arrays_exactly),
+	    cmocka_unit_test(writer_writes_times_with_the_vietnam_offset),
+	    cmocka_unit_test(strings_are_escaped),
+	    cmocka_unit_test(writer_stops_at_the_buffer_maximum),
+	    cmocka_unit_test(parse_body_explains_what_is_wrong),
+	    cmocka_unit_test(readers_put_errors_under_the_right_field),
+	    cmocka_unit_test(readers_accept_good_values_and_absent_optionals),
+	    cmocka_unit_test(integer_range_is_inclusive_and_typed),
+	    cmocka_unit_test(strings_with_nul_are_refused),
+	    cmocka_unit_test(unknown_fields_are_reported),
+	    cmocka_unit_test(first_error_per_field_wins),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

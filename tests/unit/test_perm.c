@@ -53,7 +53,7 @@ static void role_table(void **state)
 			assert_false(perm_role_has(lower[i], guarded[j]));
 	/* out-of-range values are refused, not read past the table */
 	assert_false(perm_role_has(ROLE_COUNT, PERM_UNITS_READ));
-	assert_false(perm_role_has((enum role)-1, PERM_UNITS_READ));
+	assert_false(perm_role_has((enum role) - 1, PERM_UNITS_READ));
 	assert_false(perm_role_has(ROLE_ADMIN, PERM_COUNT));
 }
 
@@ -114,7 +114,8 @@ static void installation_admin_reaches_everything(void **state)
 static void team_grant_does_not_reach_the_unit(void **state)
 {
 	(void)state;
-	struct grant g[] = {{.id = 1, .role = ROLE_TEAM_LEADER, .unit_id = 23, .unit_path = BLOCK, .team_id = 4}};
+	struct grant g[] = {
+	    {.id = 1, .role = ROLE_TEAM_LEADER, .unit_id = 23, .unit_path = BLOCK, .team_id = 4}};
 	struct principal leader = user_with(g, 1);
 	assert_false(perm_on_unit(&leader, PERM_UNITS_READ, BLOCK));
 	assert_true(perm_any(&leader, PERM_UNITS_READ)); /* the role itself still counts for the router */
@@ -129,8 +130,8 @@ static void several_grants_add_up(void **state)
 {
 	(void)state;
 	struct grant g[] = {
-		{.id = 1, .role = ROLE_VIEWER, .unit_id = 1, .unit_path = PROVINCE},
-		{.id = 2, .role = ROLE_OFFICER, .unit_id = 5, .unit_path = COMMUNE},
+	    {.id = 1, .role = ROLE_VIEWER, .unit_id = 1, .unit_path = PROVINCE},
+	    {.id = 2, .role = ROLE_OFFICER, .unit_id = 5, .unit_path = COMMUNE},
 	};
 	struct principal p = user_with(g, 2);
 	assert_true(perm_on_unit(&p, PERM_UNITS_READ, OTHER_COMMUNE)); /* viewer of the province */
@@ -184,16 +185,16 @@ static void every_role_grants_at_most_itself(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(role_names_parse_both_ways),
-		cmocka_unit_test(role_table),
-		cmocka_unit_test(subtree_covers_descendants_only),
-		cmocka_unit_test(anonymous_users_hold_only_public),
-		cmocka_unit_test(unit_grant_reaches_its_subtree_only),
-		cmocka_unit_test(installation_admin_reaches_everything),
-		cmocka_unit_test(team_grant_does_not_reach_the_unit),
-		cmocka_unit_test(several_grants_add_up),
-		cmocka_unit_test(grants_never_above_own_role_or_outside_scope),
-		cmocka_unit_test(every_role_grants_at_most_itself),
+	    cmocka_unit_test(role_names_parse_both_ways),
+	    cmocka_unit_test(role_table),
+	    cmocka_unit_test(subtree_covers_descendants_only),
+	    cmocka_unit_test(anonymous_users_hold_only_public),
+	    cmocka_unit_test(unit_grant_reaches_its_subtree_only),
+	    cmocka_unit_test(installation_admin_reaches_everything),
+	    cmocka_unit_test(team_grant_does_not_reach_the_unit),
+	    cmocka_unit_test(several_grants_add_up),
+	    cmocka_unit_test(grants_never_above_own_role_or_outside_scope),
+	    cmocka_unit_test(every_role_grants_at_most_itself),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

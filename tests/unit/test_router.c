@@ -8,7 +8,6 @@
 #include "api/api.h"
 #include "http/http.h"
 
-
 static int match(struct req *r, const char *method, const char *path)
 {
 	memset(r, 0, sizeof *r);
@@ -76,9 +75,18 @@ static void unknown_paths_are_404(void **state)
 	(void)state;
 	struct req r;
 	static const char *const paths[] = {
-		"/", "", "/api/v1/nothing", "/healthz/", "/healthzz", "/api/v1/units/", "/api/v1/units/42/",
-		"/api/v1/units/42/extra", "/api/v1/units//grants", "/api/v1/users/7/grants/", "/API/V1/UNITS",
-		"/api/v1/me/totp/confirm/x",
+	    "/",
+	    "",
+	    "/api/v1/nothing",
+	    "/healthz/",
+	    "/healthzz",
+	    "/api/v1/units/",
+	    "/api/v1/units/42/",
+	    "/api/v1/units/42/extra",
+	    "/api/v1/units//grants",
+	    "/api/v1/users/7/grants/",
+	    "/API/V1/UNITS",
+	    "/api/v1/me/totp/confirm/x",
 	};
 	for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
 		if (match(&r, "GET", paths[k]) != -1)
@@ -162,12 +170,12 @@ static void only_login_skips_csrf(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(static_paths_match),
-		cmocka_unit_test(captures_are_filled_in_order),
-		cmocka_unit_test(unknown_paths_are_404),
-		cmocka_unit_test(known_path_with_another_method_is_405),
-		cmocka_unit_test(every_route_is_reachable_and_unique),
-		cmocka_unit_test(only_login_skips_csrf),
+	    cmocka_unit_test(static_paths_match),
+	    cmocka_unit_test(captures_are_filled_in_order),
+	    cmocka_unit_test(unknown_paths_are_404),
+	    cmocka_unit_test(known_path_with_another_method_is_405),
+	    cmocka_unit_test(every_route_is_reachable_and_unique),
+	    cmocka_unit_test(only_login_skips_csrf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,10 +37,11 @@ static int teardown(void **state)
 }
 
 static const char sql_insert_unit[] =
-	"INSERT INTO units (parent_id, kind, code, name, path, created_at, updated_at) "
-	"VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id";
+    "INSERT INTO units (parent_id, kind, code, name, path, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id";
 static const char sql_count_units[] = "SELECT COUNT(*) FROM units";
-static const char sql_unit_by_id[] = "SELECT code, name, created_at, updated_at, parent_id FROM units WHERE id = $1";
+static const char sql_unit_by_id[] =
+    "SELECT code, name, created_at, updated_at, parent_id FROM units WHERE id = $1";
 
 /* Inserts a unit and returns the store code; *id gets the new id on success. */
 static int insert_unit(struct store *db, int64_t parent, const char *kind, const char *code, const char *name,
@@ -110,7 +111,7 @@ static void empty_database_is_version_zero(void **state)
 }
 
 static const char sql_future[] =
-	"INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
 
 static void newer_schema_is_refused(void **state)
 {
@@ -162,8 +163,9 @@ static void parameters_bind_by_number_even_when_reused(void **state)
 static void parameters_past_nine_and_in_literals(void **state)
 {
 	struct testdb *t = *state;
-	static const char sql_many[] = "SELECT COUNT(*) FROM units WHERE code IN ($1, $2, $3, $4, $5, $6, $7, "
-				       "$8, $9, $10, $11)";
+	static const char sql_many[] =
+	    "SELECT COUNT(*) FROM units WHERE code IN ($1, $2, $3, $4, $5, $6, $7, "
+	    "$8, $9, $10, $11)";
 	static const char sql_literal[] = "SELECT '$1', name FROM units WHERE code = $1";
 	int64_t id, n = -1;
 	assert_int_equal(insert_unit(t->db, 0, "province", "P-11", "Quảng Nam", &id), STORE_OK);
@@ -338,20 +340,20 @@ static void bad_sql_and_bad_urls_are_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(migrate_applies_once_and_is_idempotent, setup_empty),
-		T(empty_database_is_version_zero, setup_empty),
-		T(newer_schema_is_refused, setup_migrated),
-		T(parameters_bind_by_number_even_when_reused, setup_migrated),
-		T(parameters_past_nine_and_in_literals, setup_migrated),
-		T(unique_violation_is_store_e_unique, setup_migrated),
-		T(foreign_key_violation_is_store_e_fk, setup_migrated),
-		T(check_violation_is_store_e_check, setup_migrated),
-		T(rollback_leaves_nothing, setup_migrated),
-		T(commit_is_seen_by_other_connections, setup_migrated),
-		T(statement_cache_returns_the_same_statement, setup_migrated),
-		T(returning_id_gives_new_distinct_ids, setup_migrated),
-		T(text_round_trips_and_no_row_is_done, setup_migrated),
-		T(bad_sql_and_bad_urls_are_errors, setup_migrated),
+	    T(migrate_applies_once_and_is_idempotent, setup_empty),
+	    T(empty_database_is_version_zero, setup_empty),
+	    T(newer_schema_is_refused, setup_migrated),
+	    T(parameters_bind_by_number_even_when_reused, setup_migrated),
+	    T(parameters_past_nine_and_in_literals, setup_migrated),
+	    T(unique_violation_is_store_e_unique, setup_migrated),
+	    T(foreign_key_violation_is_store_e_fk, setup_migrated),
+	    T(check_violation_is_store_e_check, setup_migrated),
+	    T(rollback_leaves_nothing, setup_migrated),
+	    T(commit_is_seen_by_other_connections, setup_migrated),
+	    T(statement_cache_returns_the_same_statement, setup_migrated),
+	    T(returning_id_gives_new_distinct_ids, setup_migrated),
+	    T(text_round_trips_and_no_row_is_done, setup_migrated),
+	    T(bad_sql_and_bad_urls_are_errors, setup_migrated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -70,33 +70,33 @@ static void refuses_impossible_and_malformed_times(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
-		"2026-02-30",                  /* no such day */
-		"2026-02-29",                  /* not a leap year */
-		"1900-02-29",                  /* centuries are not leap years… */
-		"2026-04-31",
-		"2026-13-01",
-		"2026-00-10",
-		"2026-01-00",
-		"2026-1-01",
-		"26-01-01",
-		"2026/01/01",
-		"2026-01-01T25:00:00Z",
-		"2026-01-01T10:60:00Z",
-		"2026-01-01T10:00:61Z",
-		"2026-01-01T10:00:00",         /* no offset */
-		"2026-01-01T10:00Z",           /* no seconds */
-		"2026-01-01T10:00:00+0700",
-		"2026-01-01T10:00:00+07",
-		"2026-01-01T10:00:00+24:00",
-		"2026-01-01T10:00:00+07:60",
-		"2026-01-01T10:00:00.Z",
-		"2026-01-01T10:00:00Zjunk",
-		"2026-01-01T10:00:00+07:00 ",
-		"2026-01-01 ",
-		"2026-01-01X10:00:00Z",
-		"",
-		"tomorrow",
-		"１２３４-01-01",
+	    "2026-02-30", /* no such day */
+	    "2026-02-29", /* not a leap year */
+	    "1900-02-29", /* centuries are not leap years… */
+	    "2026-04-31",
+	    "2026-13-01",
+	    "2026-00-10",
+	    "2026-01-00",
+	    "2026-1-01",
+	    "26-01-01",
+	    "2026/01/01",
+	    "2026-01-01T25:00:00Z",
+	    "2026-01-01T10:60:00Z",
+	    "2026-01-01T10:00:61Z",
+	    "2026-01-01T10:00:00", /* no offset */
+	    "2026-01-01T10:00Z",   /* no seconds */
+	    "2026-01-01T10:00:00+0700",
+	    "2026-01-01T10:00:00+07",
+	    "2026-01-01T10:00:00+24:00",
+	    "2026-01-01T10:00:00+07:60",
+	    "2026-01-01T10:00:00.Z",
+	    "2026-01-01T10:00:00Zjunk",
+	    "2026-01-01T10:00:00+07:00 ",
+	    "2026-01-01 ",
+	    "2026-01-01X10:00:00Z",
+	    "",
+	    "tomorrow",
+	    "１２３４-01-01",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		int64_t t = 42;
@@ -111,11 +111,11 @@ static void refuses_impossible_and_malformed_times(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(formats_with_the_vietnam_offset),
-		cmocka_unit_test(round_trips),
-		cmocka_unit_test(honours_z_and_every_offset),
-		cmocka_unit_test(a_date_is_midnight_in_vietnam),
-		cmocka_unit_test(refuses_impossible_and_malformed_times),
+	    cmocka_unit_test(formats_with_the_vietnam_offset),
+	    cmocka_unit_test(round_trips),
+	    cmocka_unit_test(honours_z_and_every_offset),
+	    cmocka_unit_test(a_date_is_midnight_in_vietnam),
+	    cmocka_unit_test(refuses_impossible_and_malformed_times),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

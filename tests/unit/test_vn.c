@@ -35,14 +35,18 @@ static void fold_accepts_decomposed_input(void **state)
 	/* "Nguyễn" typed as e + circumflex + tilde (as some phones send it) */
 	assert_fold("Nguye\xcc\x82\xcc\x83n", "nguyen");
 	/* "Đạt" with a combining dot below on the a */
-	assert_fold("\xc4\x90" "a\xcc\xa3t", "dat");
+	assert_fold("\xc4\x90"
+		    "a\xcc\xa3t",
+		    "dat");
 }
 
 static void fold_collapses_and_trims_whitespace(void **state)
 {
 	(void)state;
 	assert_fold("  Trần\tThị \n Bình  ", "tran thi binh");
-	assert_fold("Lê\xc2\xa0Văn\xe3\x80\x80" "An", "le van an"); /* no-break and ideographic spaces */
+	assert_fold("Lê\xc2\xa0Văn\xe3\x80\x80"
+		    "An",
+		    "le van an"); /* no-break and ideographic spaces */
 	assert_fold("", "");
 	assert_fold(" \t\n ", "");
 }
@@ -63,12 +67,13 @@ static void fold_rejects_invalid_utf8(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
-		"\xc3\x28",         /* second byte is not a continuation */
-		"Nguy\xe1\xbb",     /* truncated at the end */
-		"\xc0\xaf",         /* overlong "/" */
-		"\xed\xa0\x80",     /* a UTF-16 surrogate encoded in UTF-8 */
-		"Đ\xff" "at",       /* a byte that never appears in UTF-8 */
-		"\xf4\x90\x80\x80", /* above U+10FFFF */
+	    "\xc3\x28",	    /* second byte is not a continuation */
+	    "Nguy\xe1\xbb", /* truncated at the end */
+	    "\xc0\xaf",	    /* overlong "/" */
+	    "\xed\xa0\x80", /* a UTF-16 surrogate encoded in UTF-8 */
+	    "Đ\xff"
+	    "at",		/* a byte that never appears in UTF-8 */
+	    "\xf4\x90\x80\x80", /* above U+10FFFF */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char out[64] = "untouched";
@@ -104,15 +109,12 @@ static int cmp_keys(const void *a, const void *b)
 /* The expected order, shuffled in the input: by given name in Vietnamese alphabet order
  * (a < ă < â, d < đ), then by family and middle names. */
 static const char *const sorted[] = {
-	"Lê Văn An",     /* An … */
-	"Nguyễn Văn An", /* … family name breaks the tie: L < N */
-	"Hoàng Văn Ánh", /* "anh" after "an"; the tone is only a secondary difference */
-	"Huỳnh Thị Ă",   /* ă after every a… */
-	"Võ Thị Ân",     /* â after ă */
-	"Đặng Văn Ba",
-	"Trần Thị Bình",
-	"Phạm Thị Dung",
-	"Lê Văn Đạt", /* đ after every d */
+    "Lê Văn An",     /* An … */
+    "Nguyễn Văn An", /* … family name breaks the tie: L < N */
+    "Hoàng Văn Ánh", /* "anh" after "an"; the tone is only a secondary difference */
+    "Huỳnh Thị Ă",   /* ă after every a… */
+    "Võ Thị Ân",     /* â after ă */
+    "Đặng Văn Ba",   "Trần Thị Bình", "Phạm Thị Dung", "Lê Văn Đạt", /* đ after every d */
 };
 
 static void names_sort_by_given_name_in_vietnamese_order(void **state)
@@ -144,7 +146,7 @@ static void vietnamese_letters_are_letters_of_their_own(void **state)
 	assert_true(vn_name_cmp("Trần Văn Duy", "Nguyễn Thị Đào") < 0);
 	assert_true(vn_name_cmp("Lê Văn Anh", "Võ Thị Ân") < 0);
 	assert_true(vn_name_cmp("Phạm Văn Ơn", "Lê Văn Ông") > 0); /* o < ô < ơ */
-	assert_true(vn_name_cmp("Lê Thị Ưng", "Lê Văn Uy") > 0);    /* u < ư */
+	assert_true(vn_name_cmp("Lê Thị Ưng", "Lê Văn Uy") > 0);   /* u < ư */
 }
 
 static void given_name_decides_before_family_name(void **state)
@@ -153,7 +155,7 @@ static void given_name_decides_before_family_name(void **state)
 	/* the whole given name, tone included, is compared before the family name */
 	assert_true(vn_name_cmp("Trần Văn Binh", "Lê Thị Bình") < 0);
 	assert_true(vn_name_cmp("Nguyễn Thị An", "Nguyễn Văn An") < 0); /* middle name after family */
-	assert_true(vn_name_cmp("An", "Nguyễn An") < 0);                  /* one word: a given name alone */
+	assert_true(vn_name_cmp("An", "Nguyễn An") < 0);		/* one word: a given name alone */
 	assert_true(vn_name_cmp("Lê Văn Đạt", "Lê Văn Đạt") == 0);
 }
 
@@ -214,19 +216,19 @@ static void each_thread_gets_the_same_keys(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(fold_removes_case_tones_and_marks),
-		cmocka_unit_test(fold_accepts_decomposed_input),
-		cmocka_unit_test(fold_collapses_and_trims_whitespace),
-		cmocka_unit_test(fold_lets_a_plain_query_find_a_name),
-		cmocka_unit_test(fold_rejects_invalid_utf8),
-		cmocka_unit_test(fold_refuses_output_that_does_not_fit),
-		cmocka_unit_test(names_sort_by_given_name_in_vietnamese_order),
-		cmocka_unit_test(keys_sort_bytewise_like_names),
-		cmocka_unit_test(vietnamese_letters_are_letters_of_their_own),
-		cmocka_unit_test(given_name_decides_before_family_name),
-		cmocka_unit_test(key_ignores_spacing_and_composition),
-		cmocka_unit_test(key_rejects_invalid_utf8_and_small_buffers),
-		cmocka_unit_test(each_thread_gets_the_same_keys),
+	    cmocka_unit_test(fold_removes_case_tones_and_marks),
+	    cmocka_unit_test(fold_accepts_decomposed_input),
+	    cmocka_unit_test(fold_collapses_and_trims_whitespace),
+	    cmocka_unit_test(fold_lets_a_plain_query_find_a_name),
+	    cmocka_unit_test(fold_rejects_invalid_utf8),
+	    cmocka_unit_test(fold_refuses_output_that_does_not_fit),
+	    cmocka_unit_test(names_sort_by_given_name_in_vietnamese_order),
+	    cmocka_unit_test(keys_sort_bytewise_like_names),
+	    cmocka_unit_test(vietnamese_letters_are_letters_of_their_own),
+	    cmocka_unit_test(given_name_decides_before_family_name),
+	    cmocka_unit_test(key_ignores_spacing_and_composition),
+	    cmocka_unit_test(key_rejects_invalid_utf8_and_small_buffers),
+	    cmocka_unit_test(each_thread_gets_the_same_keys),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	vn_thread_release();
