@@ -1,6 +1,191 @@
-/* audit.c: placeholder until implemented. */
+/*
+ * audit.c: GET /api/v1/audit?entity=unit|user&entity_id=ID — the history tab of a record: the audit
+ * entries about it, oldest first, a page at a time (keyset on seq). The router has already checked
+ * that the caller holds audit.read somewhere; this file checks it where the record lives:
+ *   - a unit: audit.read on that unit's path (so on it or an ancestor);
+ *   - a user: audit.read on a unit where that user holds a grant.
+ * A deleted unit's history stays readable where the unit was (audit.read on its parent's subtree,
+ * found through the parent_id its entries record); an installation admin sees every history. A
+ * record the caller may not see answers 404, the same as one that does not exist. Not for verifying
+ * the chain (tiengmo audit verify) or for writing entries (store/audit.c, inside each change's
+ * transaction).
+ */
+#include <inttypes.h>
+#include <string.h>
+
 #include "api/api.h"
+#include "store/audit.h"
+#include "store/users.h"
+
+static int db_fail(struct req *r, int rc)
+{
+	if (rc == STORE_E_BUSY)
+		return http_fail(r, APP_E_UNAVAIL, "the database is busy; try again");
+	if (rc == STORE_E_NOMEM)
+		return APP_E_NOMEM;
+	return APP_E_DB;
+}
+
+/* Is the caller an installation admin for audit (a grant with no unit that carries audit.read)? */
+static bool sees_everything(const struct req *r)
+{
+	return perm_on_unit(&r->user, PERM_AUDIT_READ, NULL);
+}
+
+/* May the caller read the history of unit `id`? Sets *ok. Returns STORE_OK or an error. */
+static int may_see_unit(struct req *r, int64_t id, const char *id_text, bool *ok)
+{
+	const char *path = NULL;
+	*ok = false;
+	int rc = audit_unit_path(r->db, &r->arena, id, &path);
+	if (rc < 0)
+		return rc;
+	if (rc == STORE_ROW) {
+		*ok = perm_on_unit(&r->user, PERM_AUDIT_READ, path);
+		return STORE_OK;
+	}
+	/* the unit is gone: its history stays readable where the unit was, that is to whoever holds
+	 * audit.read on the path it had (its parent's path + its id; its entries name the parent) */
+	if (sees_everything(r)) {
+		rc = audit_exists(r->db, "unit", id_text);
+		if (rc < 0)
+			return rc;
+		*ok = rc == STORE_ROW;
+		return STORE_OK;
+	}
+	const char *detail = NULL;
+	rc = audit_last_detail(r->db, &r->arena, "unit", id_text, &detail);
+	if (rc < 0)
+		return rc;
+	if (rc == STORE_DONE)
+		return STORE_OK;
+	json_t *d = json_loads(detail, 0, NULL);
+	json_t *parent = d ? json_object_get(d, "parent_id") : NULL;
+	int64_t parent_id = json_is_integer(parent) ? (int64_t)json_integer_value(parent) : 0;
+	json_decref(d);
+	if (parent_id <= 0)
+		return STORE_OK; /* a province: only an installation admin */
+	rc = audit_unit_path(r->db, &r->arena, parent_id, &path);
+	if (rc < 0)
+		return rc;
+	if (rc == STORE_ROW) {
+		const char *was = arena_printf(&r->arena, "%s%" PRId64 "/", path, id);
+		if (!was)
+			return STORE_E_NOMEM;
+		*ok = perm_on_unit(&r->user, PERM_AUDIT_READ, was);
+	}
+	return STORE_OK;
+}
+
+/* May the caller read the history of user `id`? Sets *ok. Returns STORE_OK or an error. */
+static int may_see_user(struct req *r, int64_t id, bool *ok)
+{
+	struct user_row u;
+	struct grant *g = NULL;
+	int n = 0;
+	*ok = false;
+	int rc = users_get(r->db, &r->arena, id, &u);
+	if (rc < 0)
+		return rc;
+	if (rc == STORE_DONE)
+		return STORE_OK;
+	if (sees_everything(r)) {
+		*ok = true;
+		return STORE_OK;
+	}
+	rc = users_grants(r->db, &r->arena, id, &g, &n);
+	if (rc < 0)
+		return rc;
+	for (int i = 0; i < n && !*ok; i++)
+		if (g[i].unit_path && perm_on_unit(&r->user, PERM_AUDIT_READ, g[i].unit_path))
+			*ok = true;
+	return STORE_OK;
+}
+
+/* Writes the stored detail: it is a JSON object as text; anything else (an entry written by hand,
+ * or damaged) is shown as {"unparsed": "<text>"} rather than breaking the response. */
+static void write_detail(struct jw *w, const char *detail)
+{
+	json_error_t e;
+	json_t *v = json_loads(detail, JSON_REJECT_DUPLICATES, &e);
+	if (v && json_is_object(v)) {
+		jw_raw(w, detail);
+	} else {
+		jw_obj(w);
+		jw_kstr(w, "unparsed", detail);
+		jw_end(w);
+	}
+	json_decref(v);
+}
+
 int api_audit_list(struct req *r)
 {
-	return http_fail(r, APP_E_INTERNAL, "not implemented yet");
+	/* parse */
+	const char *entity = http_query(r, "entity");
+	const char *id_text = http_query(r, "entity_id");
+	int64_t cursor = 0, id = 0;
+	int limit = 50;
+	int err = http_page_args(r, &cursor, &limit);
+	if (err)
+		return err;
+
+	/* validate */
+	if (!entity || (strcmp(entity, "unit") != 0 && strcmp(entity, "user") != 0))
+		field_err(&r->fields, "entity", "must be 'unit' or 'user'");
+	if (!id_text || http_parse_id(id_text, &id) != 0)
+		field_err(&r->fields, "entity_id", "must be the record's id, a positive whole number");
+	if (r->fields.n)
+		return http_fail(r, APP_E_PARAM, "say whose history: ?entity=unit|user&entity_id=ID");
+	bool is_unit = strcmp(entity, "unit") == 0;
+	id_text = arena_printf(&r->arena, "%" PRId64, id); /* as entries store it: "7", never "007" */
+	if (!id_text)
+		return APP_E_NOMEM;
+
+	/* check permission on the record itself */
+	bool ok = false;
+	int rc = is_unit ? may_see_unit(r, id, id_text, &ok) : may_see_user(r, id, &ok);
+	if (rc < 0)
+		return db_fail(r, rc);
+	if (!ok)
+		return http_fail(r, APP_E_NOTFOUND, is_unit ? "no such unit" : "no such user");
+
+	/* domain call: one row more than the page tells whether another page follows */
+	struct audit_row *rows = arena_alloc(&r->arena, sizeof *rows * (size_t)(limit + 1));
+	int n = 0;
+	if (!rows)
+		return APP_E_NOMEM;
+	rc = audit_list(r->db, &r->arena, entity, id_text, cursor, limit + 1, rows, &n);
+	if (rc < 0)
+		return db_fail(r, rc);
+	bool more = n > limit;
+	if (more)
+		n = limit;
+
+	/* write JSON */
+	struct jw *w = http_json(r, 200);
+	jw_obj(w);
+	jw_key(w, "data");
+	jw_arr(w);
+	for (int i = 0; i < n; i++) {
+		jw_obj(w);
+		jw_kint(w, "seq", rows[i].seq);
+		jw_ktime(w, "at", rows[i].at);
+		jw_kstr(w, "actor", rows[i].actor);
+		jw_kstr(w, "action", rows[i].action);
+		jw_kstr(w, "entity", rows[i].entity);
+		jw_kstr(w, "entity_id", rows[i].entity_id);
+		jw_key(w, "detail");
+		write_detail(w, rows[i].detail);
+		jw_end(w);
+	}
+	jw_end(w);
+	if (more) {
+		char next[24];
+		http_format_cursor(rows[n - 1].seq, next, sizeof next);
+		jw_kstr(w, "next_cursor", next);
+	} else {
+		jw_knull(w, "next_cursor");
+	}
+	jw_end(w);
+	return APP_OK;
 }

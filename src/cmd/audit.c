@@ -14,10 +14,10 @@
 #include "store/audit.h"
 
 static const char usage[] =
-	"usage: tiengmo audit verify [flags]\n\n"
-	"Checks the audit log's hash chain from its first entry to the head. Exits 0 when every entry is\n"
-	"intact, 1 naming the first entry that was altered, removed or reordered (or a cut tail), and 2\n"
-	"on a usage error. Safe to run while the server is running.";
+    "usage: tiengmo audit verify [flags]\n\n"
+    "Checks the audit log's hash chain from its first entry to the head. Exits 0 when every entry is\n"
+    "intact, 1 naming the first entry that was altered, removed or reordered (or a cut tail), and 2\n"
+    "on a usage error. Safe to run while the server is running.";
 
 static int verify(void)
 {
@@ -48,8 +48,10 @@ static int verify(void)
 		goto out;
 	}
 	if (rc > 0) {
-		printf("audit log BROKEN at entry %" PRId64 ": %s\n", bad, why);
-		printf("%" PRId64 " entr%s before it verified\n", count, count == 1 ? "y" : "ies");
+		cmd_error("the audit log is broken at entry %" PRId64 ": %s", bad, why);
+		printf("%" PRId64 " entr%s before entry %" PRId64
+		       " verified; the log cannot be trusted from entry %" PRId64 " on\n",
+		       count, count == 1 ? "y" : "ies", bad, bad);
 		goto out;
 	}
 	printf("audit log intact: %" PRId64 " entr%s checked\n", count, count == 1 ? "y" : "ies");
@@ -71,8 +73,9 @@ int cmd_audit(int argc, char **argv)
 	}
 	const char *verb = argv[first];
 	if (strcmp(verb, "verify") != 0) {
-		cmd_error("'%s' is not an audit sub-command; the only one is 'verify' (see 'tiengmo audit --help')",
-			  verb);
+		cmd_error(
+		    "'%s' is not an audit sub-command; the only one is 'verify' (see 'tiengmo audit --help')",
+		    verb);
 		return 2;
 	}
 	/* flags may come after the sub-command too: parse again without it */

@@ -86,8 +86,9 @@ static int quick_check(sqlite3 *h, char *why, size_t whylen)
 /* Prints what a tiengmo database holds: "schema version 1, 3 units, 2 users, 9 audit entries". */
 static void describe(sqlite3 *h, char *out, size_t outlen)
 {
-	snprintf(out, outlen, "schema version %" PRId64 ", %" PRId64 " units, %" PRId64 " users, %" PRId64
-			      " audit entries",
+	snprintf(out, outlen,
+		 "schema version %" PRId64 ", %" PRId64 " units, %" PRId64 " users, %" PRId64
+		 " audit entries",
 		 query_i64(h, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"),
 		 query_i64(h, "SELECT count(*) FROM units"), query_i64(h, "SELECT count(*) FROM users"),
 		 query_i64(h, "SELECT count(*) FROM audit_log"));
@@ -111,9 +112,9 @@ static int on_backup_opt(const char *name, const char *value, void *ctx)
 }
 
 static const struct cmd_opt backup_opts[] = {
-	{"out", required_argument, "the backup file to write (required)"},
-	{"force", no_argument, "overwrite FILE when it already exists"},
-	{NULL, 0, NULL},
+    {"out", required_argument, "the backup file to write (required)"},
+    {"force", no_argument, "overwrite FILE when it already exists"},
+    {NULL, 0, NULL},
 };
 
 /* Copies src into the file at tmp, step by step inside one read snapshot of src. */
@@ -208,12 +209,13 @@ int cmd_backup(int argc, char **argv)
 	int first, status = 1, fd = -1;
 	struct stat sb;
 
-	int rc = cmd_parse(argc, argv,
-			   "usage: tiengmo backup --out FILE [--force] [flags]\n\n"
-			   "Copies the SQLite database to FILE while the server keeps running (SQLite's online\n"
-			   "backup). FILE appears only once the copy is complete and on disk. The key file is\n"
-			   "not part of the backup: keep a copy of it apart. For PostgreSQL use pg_dump.",
-			   backup_opts, on_backup_opt, &o, &first);
+	int rc =
+	    cmd_parse(argc, argv,
+		      "usage: tiengmo backup --out FILE [--force] [flags]\n\n"
+		      "Copies the SQLite database to FILE while the server keeps running (SQLite's online\n"
+		      "backup). FILE appears only once the copy is complete and on disk. The key file is\n"
+		      "not part of the backup: keep a copy of it apart. For PostgreSQL use pg_dump.",
+		      backup_opts, on_backup_opt, &o, &first);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	if (first < argc) {
@@ -311,8 +313,8 @@ static int on_restore_opt(const char *name, const char *value, void *ctx)
 }
 
 static const struct cmd_opt restore_opts[] = {
-	{"from", required_argument, "the backup file to restore (required)"},
-	{NULL, 0, NULL},
+    {"from", required_argument, "the backup file to restore (required)"},
+    {NULL, 0, NULL},
 };
 
 /* Opens a backup read-only and checks that it is a sound tiengmo database this binary can migrate.
@@ -344,7 +346,8 @@ static int open_backup(const char *file, sqlite3 **out, int64_t *version)
 	}
 	*version = query_i64(h, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
 	if (*version <= 0 || query_i64(h, "SELECT count(*) FROM audit_head") < 0) {
-		cmd_error("'%s' is a SQLite database but not a tiengmo backup (no tiengmo schema in it)", file);
+		cmd_error("'%s' is a SQLite database but not a tiengmo backup (no tiengmo schema in it)",
+			  file);
 		goto fail;
 	}
 	int known = store_schema_version_known(STORE_SQLITE);
@@ -407,8 +410,9 @@ static int check_empty(sqlite3 *h, const char *path)
 	}
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		cmd_error("'%s' is not empty: it already has the %s '%s'; restore only into an empty database",
-			  path, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1));
+		cmd_error(
+		    "'%s' is not empty: it already has the %s '%s'; restore only into an empty database",
+		    path, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1));
 		result = -1;
 	} else if (rc != SQLITE_DONE) {
 		cmd_error("cannot read the schema of '%s': %s", path, sqlite3_errmsg(h));
@@ -428,13 +432,14 @@ int cmd_restore(int argc, char **argv)
 	int first, status = 1;
 	char err[512], what[256];
 
-	int rc = cmd_parse(argc, argv,
-			   "usage: tiengmo restore --from FILE [flags]\n\n"
-			   "Restores a backup made by 'tiengmo backup' into an EMPTY database (the one --db or\n"
-			   "--data-dir names), then migrates it to this tiengmo's schema. Refuses a database that\n"
-			   "already holds anything. Copy the installation's key file beside it yourself.\n"
-			   "For PostgreSQL use pg_restore.",
-			   restore_opts, on_restore_opt, &o, &first);
+	int rc = cmd_parse(
+	    argc, argv,
+	    "usage: tiengmo restore --from FILE [flags]\n\n"
+	    "Restores a backup made by 'tiengmo backup' into an EMPTY database (the one --db or\n"
+	    "--data-dir names), then migrates it to this tiengmo's schema. Refuses a database that\n"
+	    "already holds anything. Copy the installation's key file beside it yourself.\n"
+	    "For PostgreSQL use pg_restore.",
+	    restore_opts, on_restore_opt, &o, &first);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	if (first < argc) {
@@ -446,9 +451,10 @@ int cmd_restore(int argc, char **argv)
 		return 2;
 	}
 	if (is_postgres(cmd_config.db_url)) {
-		cmd_error("'tiengmo restore' restores SQLite backups only; restore PostgreSQL with pg_restore "
-			  "(for example: pg_restore --dbname=DBNAME FILE) into an empty database, then run "
-			  "'tiengmo migrate'");
+		cmd_error(
+		    "'tiengmo restore' restores SQLite backups only; restore PostgreSQL with pg_restore "
+		    "(for example: pg_restore --dbname=DBNAME FILE) into an empty database, then run "
+		    "'tiengmo migrate'");
 		return 1;
 	}
 	const char *path = sqlite_path(cmd_config.db_url);

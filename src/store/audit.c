@@ -54,7 +54,8 @@ int audit_append(struct store *db, const struct audit_entry *e)
 	const char *entity_id = e->entity_id ? e->entity_id : "";
 	const char *detail = e->detail ? e->detail : "{}";
 
-	int rc = store_prepare(db, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash", &st);
+	int rc =
+	    store_prepare(db, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash", &st);
 	if (rc)
 		return rc;
 	rc = store_step(st);
@@ -67,10 +68,11 @@ int audit_append(struct store *db, const struct audit_entry *e)
 	store_reset(st);
 
 	entry_hash(seq, at, e->user_id, actor, address, e->action, e->entity, entity_id, detail, prev, hash);
-	rc = store_prepare(db,
-			   "INSERT INTO audit_log (seq, at, user_id, actor, address, action, entity, entity_id, "
-			   "detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-			   &st);
+	rc = store_prepare(
+	    db,
+	    "INSERT INTO audit_log (seq, at, user_id, actor, address, action, entity, entity_id, "
+	    "detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+	    &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, seq);
@@ -103,9 +105,9 @@ int audit_append(struct store *db, const struct audit_entry *e)
  * report a cut tail that is not there). An empty log still yields one row, with NULL entry columns.
  */
 static const char sql_verify[] =
-	"SELECT h.seq, h.hash, l.seq, l.at, l.user_id, l.actor, l.address, l.action, l.entity, l.entity_id, "
-	"l.detail, l.prev_hash, l.hash FROM audit_head h LEFT JOIN audit_log l ON 1 = 1 WHERE h.id = 1 "
-	"ORDER BY l.seq";
+    "SELECT h.seq, h.hash, l.seq, l.at, l.user_id, l.actor, l.address, l.action, l.entity, l.entity_id, "
+    "l.detail, l.prev_hash, l.hash FROM audit_head h LEFT JOIN audit_log l ON 1 = 1 WHERE h.id = 1 "
+    "ORDER BY l.seq";
 
 int audit_verify(struct store *db, int64_t *count, int64_t *bad_seq, char *why, size_t whylen)
 {
@@ -123,7 +125,8 @@ int audit_verify(struct store *db, int64_t *count, int64_t *bad_seq, char *why, 
 	while ((rc = store_step(st)) == STORE_ROW) {
 		if (head < 0) {
 			head = store_col_i64(st, 0);
-			snprintf(head_hash, sizeof head_hash, "%s", store_col_text(st, 1) ? store_col_text(st, 1) : "");
+			snprintf(head_hash, sizeof head_hash, "%s",
+				 store_col_text(st, 1) ? store_col_text(st, 1) : "");
 		}
 		if (store_col_is_null(st, 2))
 			break; /* the log is empty */
@@ -135,11 +138,13 @@ int audit_verify(struct store *db, int64_t *count, int64_t *bad_seq, char *why, 
 			if (seq < expect)
 				snprintf(why, whylen, "entry %" PRId64 " is out of place", seq);
 			else if (seq == expect + 1)
-				snprintf(why, whylen, "entry %" PRId64 " is missing (the next entry is %" PRId64 ")",
+				snprintf(why, whylen,
+					 "entry %" PRId64 " is missing (the next entry is %" PRId64 ")",
 					 expect, seq);
 			else
 				snprintf(why, whylen,
-					 "entries %" PRId64 " to %" PRId64 " are missing (the next entry is %" PRId64 ")",
+					 "entries %" PRId64 " to %" PRId64
+					 " are missing (the next entry is %" PRId64 ")",
 					 expect, seq - 1, seq);
 			result = 1;
 			break;
@@ -154,11 +159,12 @@ int audit_verify(struct store *db, int64_t *count, int64_t *bad_seq, char *why, 
 			break;
 		}
 		entry_hash(seq, store_col_i64(st, 3), store_col_is_null(st, 4) ? 0 : store_col_i64(st, 4),
-			   store_col_text(st, 5), store_col_text(st, 6), store_col_text(st, 7), store_col_text(st, 8),
-			   store_col_text(st, 9), store_col_text(st, 10), prev, hash);
+			   store_col_text(st, 5), store_col_text(st, 6), store_col_text(st, 7),
+			   store_col_text(st, 8), store_col_text(st, 9), store_col_text(st, 10), prev, hash);
 		if (!stored || strcmp(hash, stored) != 0) {
 			*bad_seq = seq;
-			snprintf(why, whylen, "entry %" PRId64 " was altered (its hash does not match its content)", seq);
+			snprintf(why, whylen,
+				 "entry %" PRId64 " was altered (its hash does not match its content)", seq);
 			result = 1;
 			break;
 		}
@@ -190,13 +196,15 @@ int audit_verify(struct store *db, int64_t *count, int64_t *bad_seq, char *why, 
 	if (head < last) {
 		*bad_seq = head + 1;
 		snprintf(why, whylen,
-			 "entry %" PRId64 " was added outside the chain: the head says the log ends at entry %" PRId64,
+			 "entry %" PRId64
+			 " was added outside the chain: the head says the log ends at entry %" PRId64,
 			 head + 1, head);
 		return 1;
 	}
 	if (strcmp(head_hash, prev) != 0) {
 		*bad_seq = last;
-		snprintf(why, whylen, "entry %" PRId64 " does not match the hash the head recorded for it", last);
+		snprintf(why, whylen, "entry %" PRId64 " does not match the hash the head recorded for it",
+			 last);
 		return 1;
 	}
 	return 0;
@@ -207,8 +215,8 @@ static const char *dup(struct arena *a, const char *s)
 	return arena_strdup(a, s ? s : "");
 }
 
-int audit_list(struct store *db, struct arena *a, const char *entity, const char *entity_id, int64_t after_seq,
-	       int limit, struct audit_row *rows, int *n)
+int audit_list(struct store *db, struct arena *a, const char *entity, const char *entity_id,
+	       int64_t after_seq, int limit, struct audit_row *rows, int *n)
 {
 	struct store_stmt *st;
 	*n = 0;
@@ -249,12 +257,35 @@ int audit_exists(struct store *db, const char *entity, const char *entity_id)
 {
 	struct store_stmt *st;
 	int64_t one;
-	int rc = store_prepare(db, "SELECT 1 FROM audit_log WHERE entity = $1 AND entity_id = $2 LIMIT 1", &st);
+	int rc =
+	    store_prepare(db, "SELECT 1 FROM audit_log WHERE entity = $1 AND entity_id = $2 LIMIT 1", &st);
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, entity);
 	store_bind_text(st, 2, entity_id);
 	return store_step_i64(st, &one);
+}
+
+int audit_last_detail(struct store *db, struct arena *a, const char *entity, const char *entity_id,
+		      const char **detail)
+{
+	struct store_stmt *st;
+	int rc = store_prepare(db,
+			       "SELECT detail FROM audit_log WHERE entity = $1 AND entity_id = $2 "
+			       "ORDER BY seq DESC LIMIT 1",
+			       &st);
+	if (rc)
+		return rc;
+	store_bind_text(st, 1, entity);
+	store_bind_text(st, 2, entity_id);
+	rc = store_step(st);
+	if (rc == STORE_ROW) {
+		*detail = dup(a, store_col_text(st, 0));
+		if (!*detail)
+			rc = STORE_E_NOMEM;
+	}
+	store_reset(st);
+	return rc;
 }
 
 int audit_unit_path(struct store *db, struct arena *a, int64_t unit_id, const char **path)

@@ -48,10 +48,14 @@ struct audit_row {
 
 /* The history of one record: up to `limit` entries about (entity, entity_id) with seq > after_seq, in
  * seq order, into rows (room for `limit`). Returns STORE_OK and *n, or a store error. */
-int audit_list(struct store *db, struct arena *a, const char *entity, const char *entity_id, int64_t after_seq,
-	       int limit, struct audit_row *rows, int *n);
+int audit_list(struct store *db, struct arena *a, const char *entity, const char *entity_id,
+	       int64_t after_seq, int limit, struct audit_row *rows, int *n);
 /* Does the record have any history at all? STORE_ROW when it does, STORE_DONE when not, or an error. */
 int audit_exists(struct store *db, const char *entity, const char *entity_id);
+/* The detail (JSON text, arena copy) of the newest entry about (entity, entity_id): STORE_ROW and
+ * *detail, STORE_DONE when the record has no history, or an error. */
+int audit_last_detail(struct store *db, struct arena *a, const char *entity, const char *entity_id,
+		      const char **detail);
 /* The materialised path of unit_id (arena copy) for the history's permission check: STORE_ROW and
  * *path, STORE_DONE when there is no such unit, or an error. */
 int audit_unit_path(struct store *db, struct arena *a, int64_t unit_id, const char **path);
