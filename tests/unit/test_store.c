@@ -6,6 +6,7 @@
  */
 #include "unit.h"
 
+#include "lib/vn.h"
 #include "testdb.h"
 
 static int setup_empty(void **state)
@@ -335,6 +336,39 @@ static void bad_sql_and_bad_urls_are_errors(void **state)
 	assert_non_null(strstr(err, "/nonexistent-dir-tiengmo/x/y.db"));
 }
 
+static void name_keys_order_people_in_sql(void **state)
+{
+	struct testdb *t = *state;
+	static const char sql_create[] =
+	    "CREATE TEMPORARY TABLE people (name TEXT NOT NULL, name_key TEXT NOT NULL)";
+	static const char sql_add[] = "INSERT INTO people (name, name_key) VALUES ($1, $2)";
+	static const char sql_sorted[] = "SELECT name FROM people ORDER BY name_key";
+	/* in Vietnamese order by given name, then family and middle names */
+	static const char *const sorted[] = {
+	    "Lê Văn An",   "Nguyễn Văn An", "Hoàng Văn Ánh", "Huỳnh Thị Ă", "Võ Thị Ân",
+	    "Đặng Văn Ba", "Trần Thị Bình", "Phạm Thị Dung", "Lê Văn Đạt",
+	};
+	static const int order[] = {6, 8, 3, 1, 5, 0, 7, 4, 2};
+	struct store_stmt *st;
+	assert_int_equal(store_exec(t->db, sql_create), STORE_OK);
+	for (int i = 0; i < 9; i++) {
+		char key[VN_NAME_KEY_MAX];
+		assert_true(vn_name_key(sorted[order[i]], key, sizeof key) > 0);
+		assert_int_equal(store_prepare(t->db, sql_add, &st), STORE_OK);
+		store_bind_text(st, 1, sorted[order[i]]);
+		store_bind_text(st, 2, key);
+		assert_int_equal(store_run(st), STORE_OK);
+	}
+	assert_int_equal(store_prepare(t->db, sql_sorted, &st), STORE_OK);
+	for (int i = 0; i < 9; i++) {
+		assert_int_equal(store_step(st), STORE_ROW);
+		assert_string_equal(store_col_text(st, 0), sorted[i]);
+	}
+	assert_int_equal(store_step(st), STORE_DONE);
+	store_reset(st);
+	vn_thread_release();
+}
+
 #define T(f, s) cmocka_unit_test_setup_teardown(f, s, teardown)
 
 int main(void)
@@ -354,6 +388,7 @@ int main(void)
 	    T(returning_id_gives_new_distinct_ids, setup_migrated),
 	    T(text_round_trips_and_no_row_is_done, setup_migrated),
 	    T(bad_sql_and_bad_urls_are_errors, setup_migrated),
+	    T(name_keys_order_people_in_sql, setup_migrated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
