@@ -201,7 +201,7 @@ int api_session_create(struct req *r)
 		goto out;
 	}
 	rc = APP_E_DB;
-	if (login_failures_clear(r->db, ukey) == STORE_OK)
+	if (login_failures_clear(r->db, ukey) == STORE_OK && sessions_delete_expired(r->db, u.id, now) == STORE_OK)
 		rc = auth_start_session(r, u.id);
 	if (rc == APP_OK)
 		rc = audit(r, u.id, u.username, "session.login", u.totp_enabled ? "{\"totp\":true}" : "{}");

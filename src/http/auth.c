@@ -66,8 +66,15 @@ static void set_cookie(struct req *r, const char *value, int64_t max_age)
 int auth_start_session(struct req *r, int64_t user_id)
 {
 	char tok[64], csrf[64], hash[CRYPTO_HASH_HEX];
-	crypto_token(32, tok, sizeof tok);
-	crypto_token(32, csrf, sizeof csrf);
+	/* a new login never keeps the token the browser came with (session fixation) */
+	const char *old = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+	if (old && *old && strlen(old) <= 128) {
+		crypto_sha256_hex(old, strlen(old), hash);
+		if (sessions_delete(r->db, hash) != STORE_OK)
+			return APP_E_DB;
+	}
+	if (crypto_token(32, tok, sizeof tok) != 0 || crypto_token(32, csrf, sizeof csrf) != 0)
+		return APP_E_INTERNAL;
 	crypto_sha256_hex(tok, strlen(tok), hash);
 	int64_t now = time_now();
 	if (sessions_insert(r->db, hash, user_id, csrf, now, now + SESSION_IDLE_SECONDS) != STORE_OK)

@@ -195,6 +195,17 @@ int sessions_delete_user(struct store *db, int64_t user_id)
 	return store_run(st);
 }
 
+int sessions_delete_expired(struct store *db, int64_t user_id, int64_t now)
+{
+	struct store_stmt *st;
+	int rc = store_prepare(db, "DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2", &st);
+	if (rc)
+		return rc;
+	store_bind_i64(st, 1, user_id);
+	store_bind_i64(st, 2, now);
+	return store_run(st);
+}
+
 int sessions_delete_user_except(struct store *db, int64_t user_id, const char *keep_hash)
 {
 	struct store_stmt *st;

@@ -107,6 +107,8 @@ int sessions_touch(struct store *db, const char *token_hash, int64_t now, int64_
 int sessions_delete(struct store *db, const char *token_hash);
 /* Ends every session of a user (password reset, disable). */
 int sessions_delete_user(struct store *db, int64_t user_id);
+/* Drops a user's sessions that expired before now (housekeeping at login). */
+int sessions_delete_expired(struct store *db, int64_t user_id, int64_t now);
 /* Ends every session of a user but the one whose hash is keep_hash (own password change). */
 int sessions_delete_user_except(struct store *db, int64_t user_id, const char *keep_hash);
 

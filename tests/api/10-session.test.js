@@ -121,6 +121,17 @@ test('logout ends the session: the cookie is cleared and the old token no longer
   assert.equal(again.status, 401);
 });
 
+test('logging in again from the same browser replaces its session: the old token stops working', async () => {
+  const c = await srv.login('viewer1', 'viewer-pass-1');
+  const oldCookie = c.cookie;
+  const res = await c.post('/api/v1/session', { username: 'viewer1', password: 'viewer-pass-1' });
+  assert.equal(res.status, 200);
+  assert.notEqual(c.cookie, oldCookie);
+  assert.equal((await c.get('/api/v1/me')).status, 200);
+  const stale = await fetch(srv.url + '/api/v1/me', { headers: { cookie: oldCookie } });
+  assert.equal(stale.status, 401);
+});
+
 test('login and logout are audited under the user, with the user as actor', async () => {
   const c = await srv.login('viewer1', 'viewer-pass-1');
   const id = (await c.get('/api/v1/me')).body.data.user.id;
