@@ -59,13 +59,13 @@ static int audit(struct req *r, int64_t user_id, const char *actor, const char *
 	char id[24];
 	snprintf(id, sizeof id, "%lld", (long long)user_id);
 	struct audit_entry e = {
-		.user_id = user_id,
-		.actor = actor,
-		.address = r->addr,
-		.action = action,
-		.entity = "user",
-		.entity_id = id,
-		.detail = detail,
+	    .user_id = user_id,
+	    .actor = actor,
+	    .address = r->addr,
+	    .action = action,
+	    .entity = "user",
+	    .entity_id = id,
+	    .detail = detail,
 	};
 	return audit_append(r->db, &e) == STORE_OK ? APP_OK : APP_E_DB;
 }
@@ -82,7 +82,8 @@ static int check_throttle(struct req *r, const char *key, int limit, int64_t now
 {
 	int count = 0;
 	int64_t oldest = 0;
-	if (login_failures_recent(r->db, key, now - LOGIN_WINDOW_SECONDS + 1, limit, &count, &oldest) != STORE_OK)
+	if (login_failures_recent(r->db, key, now - LOGIN_WINDOW_SECONDS + 1, limit, &count, &oldest) !=
+	    STORE_OK)
 		return APP_E_DB;
 	if (count < limit)
 		return APP_OK;
@@ -116,8 +117,8 @@ static int totp_valid(const char *sealed, const char *code)
 	int n = crypto_open(sealed, secret, sizeof secret);
 	if (n <= 0)
 		return 0;
-	int rc = oath_totp_validate(secret, (size_t)n, (time_t)time_now(), TOTP_STEP, OATH_TOTP_DEFAULT_START_TIME,
-				    TOTP_WINDOW, code);
+	int rc = oath_totp_validate(secret, (size_t)n, (time_t)time_now(), TOTP_STEP,
+				    OATH_TOTP_DEFAULT_START_TIME, TOTP_WINDOW, code);
 	memset(secret, 0, sizeof secret);
 	return rc >= 0;
 }
@@ -162,7 +163,8 @@ int api_session_create(struct req *r)
 	/* usernames are lowercase; fold the attempt so that case cannot dodge the per-username limit */
 	size_t i;
 	for (i = 0; username[i] && i < sizeof name - 1; i++)
-		name[i] = (username[i] >= 'A' && username[i] <= 'Z') ? (char)(username[i] - 'A' + 'a') : username[i];
+		name[i] = (username[i] >= 'A' && username[i] <= 'Z') ? (char)(username[i] - 'A' + 'a')
+								     : username[i];
 	name[i] = '\0';
 	login_key_user(name, ukey);
 	login_key_addr(r->addr, akey);
@@ -186,12 +188,14 @@ int api_session_create(struct req *r)
 	}
 	if (u.totp_enabled) {
 		if (!totp || !*totp) {
-			rc = fail_code(r, APP_E_AUTH, "totp_required", "enter the 6-digit code from your authenticator app");
+			rc = fail_code(r, APP_E_AUTH, "totp_required",
+				       "enter the 6-digit code from your authenticator app");
 			goto out;
 		}
 		if (!totp_valid(u.totp_secret, totp)) {
 			if ((rc = record_failure(r, ukey, akey, now)) == APP_OK)
-				rc = fail_code(r, APP_E_AUTH, "invalid_totp", "the 6-digit code is wrong or has expired");
+				rc = fail_code(r, APP_E_AUTH, "invalid_totp",
+					       "the 6-digit code is wrong or has expired");
 			goto out;
 		}
 	}
@@ -201,7 +205,8 @@ int api_session_create(struct req *r)
 		goto out;
 	}
 	rc = APP_E_DB;
-	if (login_failures_clear(r->db, ukey) == STORE_OK && sessions_delete_expired(r->db, u.id, now) == STORE_OK)
+	if (login_failures_clear(r->db, ukey) == STORE_OK &&
+	    sessions_delete_expired(r->db, u.id, now) == STORE_OK)
 		rc = auth_start_session(r, u.id);
 	if (rc == APP_OK)
 		rc = audit(r, u.id, u.username, "session.login", u.totp_enabled ? "{\"totp\":true}" : "{}");
@@ -250,7 +255,8 @@ int api_me_password(struct req *r)
 	if (rc)
 		return rc;
 	jf_str(body, "current_password", JF_REQUIRED, 256 * 4, &cur, &fe);
-	if (jf_str(body, "new_password", JF_REQUIRED, 256 * 4, &next, &fe) > 0 && (why = users_password_problem(next)))
+	if (jf_str(body, "new_password", JF_REQUIRED, 256 * 4, &next, &fe) > 0 &&
+	    (why = users_password_problem(next)))
 		field_err(&fe, "new_password", why);
 	jf_no_unknown(body, known, &fe);
 	if (fe.n) {
@@ -346,8 +352,10 @@ int api_totp_begin(struct req *r)
 		rc = APP_E_DB;
 		goto out;
 	}
-	char *url = arena_printf(&r->arena, "otpauth://totp/tiengmo:%s?secret=%s&issuer=tiengmo&algorithm=SHA1&digits=%d&period=%d",
-				 u.username, b32, TOTP_DIGITS, TOTP_STEP);
+	char *url = arena_printf(
+	    &r->arena,
+	    "otpauth://totp/tiengmo:%s?secret=%s&issuer=tiengmo&algorithm=SHA1&digits=%d&period=%d",
+	    u.username, b32, TOTP_DIGITS, TOTP_STEP);
 	if (!url) {
 		rc = APP_E_NOMEM;
 		goto out;

@@ -141,13 +141,13 @@ static int audit(struct req *r, int64_t user_id, const char *action, const char 
 	char id[24];
 	snprintf(id, sizeof id, "%" PRId64, user_id);
 	struct audit_entry e = {
-		.user_id = r->user.user_id,
-		.actor = r->user.username,
-		.address = r->addr,
-		.action = action,
-		.entity = "user",
-		.entity_id = id,
-		.detail = detail,
+	    .user_id = r->user.user_id,
+	    .actor = r->user.username,
+	    .address = r->addr,
+	    .action = action,
+	    .entity = "user",
+	    .entity_id = id,
+	    .detail = detail,
 	};
 	return audit_append(r->db, &e) == STORE_OK ? APP_OK : APP_E_DB;
 }
@@ -156,10 +156,11 @@ static int audit(struct req *r, int64_t user_id, const char *action, const char 
 static const char *grant_detail(struct req *r, int64_t grant_id, enum role role, int64_t unit_id)
 {
 	if (unit_id)
-		return arena_printf(&r->arena, "{\"grant_id\":%" PRId64 ",\"role\":\"%s\",\"unit_id\":%" PRId64 "}",
+		return arena_printf(&r->arena,
+				    "{\"grant_id\":%" PRId64 ",\"role\":\"%s\",\"unit_id\":%" PRId64 "}",
 				    grant_id, perm_role_names[role], unit_id);
-	return arena_printf(&r->arena, "{\"grant_id\":%" PRId64 ",\"role\":\"%s\",\"unit_id\":null}", grant_id,
-			    perm_role_names[role]);
+	return arena_printf(&r->arena, "{\"grant_id\":%" PRId64 ",\"role\":\"%s\",\"unit_id\":null}",
+			    grant_id, perm_role_names[role]);
 }
 
 /*
@@ -172,7 +173,8 @@ static int check_grantable(struct req *r, enum role role, int64_t unit_id, const
 	struct field_errs fe = {0};
 	*path = NULL;
 	if (!unit_id && role != ROLE_ADMIN) {
-		field_err(&fe, "unit_id", "is required for this role (only an admin may hold the whole installation)");
+		field_err(&fe, "unit_id",
+			  "is required for this role (only an admin may hold the whole installation)");
 		return http_fail_fields(r, &fe);
 	}
 	if (unit_id) {
@@ -185,8 +187,9 @@ static int check_grantable(struct req *r, enum role role, int64_t unit_id, const
 		}
 	}
 	if (!perm_may_grant(&r->user, role, *path))
-		return http_fail(r, APP_E_FORBIDDEN, unit_id ? "you may not give this role on this unit"
-							     : "only an installation admin may give installation-wide roles");
+		return http_fail(r, APP_E_FORBIDDEN,
+				 unit_id ? "you may not give this role on this unit"
+					 : "only an installation admin may give installation-wide roles");
 	return APP_OK;
 }
 
@@ -213,7 +216,8 @@ int api_users_list(struct req *r)
 		bool covered = false;
 		for (int k = 0; k < r->user.ngrants; k++) {
 			const struct grant *o = &r->user.grants[k];
-			if (k != i && o->unit_path && !o->team_id && perm_role_has(o->role, PERM_USERS_READ) &&
+			if (k != i && o->unit_path && !o->team_id &&
+			    perm_role_has(o->role, PERM_USERS_READ) &&
 			    perm_path_within(g->unit_path, o->unit_path) &&
 			    (strcmp(g->unit_path, o->unit_path) != 0 || k < i))
 				covered = true;
@@ -293,10 +297,12 @@ int api_users_create(struct req *r)
 	int rc = http_json_body(r, &body);
 	if (rc)
 		return rc;
-	if (jf_str(body, "username", JF_REQUIRED, 64, &username, &fe) > 0 && (why = users_username_problem(username)))
+	if (jf_str(body, "username", JF_REQUIRED, 64, &username, &fe) > 0 &&
+	    (why = users_username_problem(username)))
 		field_err(&fe, "username", why);
 	read_display_name(body, &display, &fe);
-	if (jf_str(body, "password", JF_REQUIRED, 256 * 4, &password, &fe) > 0 && (why = users_password_problem(password)))
+	if (jf_str(body, "password", JF_REQUIRED, 256 * 4, &password, &fe) > 0 &&
+	    (why = users_password_problem(password)))
 		field_err(&fe, "password", why);
 	jf_enum(body, "role", JF_REQUIRED, perm_role_names, &role, &fe);
 	jf_int(body, "unit_id", JF_OPTIONAL, 1, INT64_MAX, &unit_id, &fe);
@@ -326,12 +332,15 @@ int api_users_create(struct req *r)
 		goto out;
 	}
 	rc = APP_E_DB;
-	if (src == STORE_OK && grants_insert(r->db, uid, (enum role)role, unit_id, 0, now, &gid) == STORE_OK) {
+	if (src == STORE_OK &&
+	    grants_insert(r->db, uid, (enum role)role, unit_id, 0, now, &gid) == STORE_OK) {
 		const char *detail =
-			unit_id ? arena_printf(&r->arena, "{\"username\":\"%s\",\"role\":\"%s\",\"unit_id\":%" PRId64 "}",
-					       username, perm_role_names[role], unit_id)
-				: arena_printf(&r->arena, "{\"username\":\"%s\",\"role\":\"%s\",\"unit_id\":null}", username,
-					       perm_role_names[role]);
+		    unit_id
+			? arena_printf(&r->arena,
+				       "{\"username\":\"%s\",\"role\":\"%s\",\"unit_id\":%" PRId64 "}",
+				       username, perm_role_names[role], unit_id)
+			: arena_printf(&r->arena, "{\"username\":\"%s\",\"role\":\"%s\",\"unit_id\":null}",
+				       username, perm_role_names[role]);
 		rc = detail ? audit(r, uid, "user.create", detail) : APP_E_NOMEM;
 	}
 	if ((rc = finish_tx(r, rc)) != APP_OK)
@@ -400,12 +409,14 @@ int api_users_update(struct req *r)
 		goto out;
 	}
 	rc = APP_E_DB;
-	if (users_update(r->db, t.u.id, display, has_disabled > 0 ? (disabled ? 1 : 0) : -1, time_now()) == STORE_OK &&
+	if (users_update(r->db, t.u.id, display, has_disabled > 0 ? (disabled ? 1 : 0) : -1, time_now()) ==
+		STORE_OK &&
 	    (!disabling || sessions_delete_user(r->db, t.u.id) == STORE_OK)) {
 		const char *detail = arena_printf(&r->arena, "{\"display_name\":%s,\"disabled\":%s}",
 						  display ? "\"changed\"" : "null",
 						  has_disabled > 0 ? (disabled ? "true" : "false") : "null");
-		rc = detail ? audit(r, t.u.id, disabling ? "user.disable" : "user.update", detail) : APP_E_NOMEM;
+		rc = detail ? audit(r, t.u.id, disabling ? "user.disable" : "user.update", detail)
+			    : APP_E_NOMEM;
 	}
 	if ((rc = finish_tx(r, rc)) != APP_OK)
 		goto out;
@@ -434,7 +445,8 @@ int api_users_password(struct req *r)
 	int rc = http_json_body(r, &body);
 	if (rc)
 		return rc;
-	if (jf_str(body, "password", JF_REQUIRED, 256 * 4, &password, &fe) > 0 && (why = users_password_problem(password)))
+	if (jf_str(body, "password", JF_REQUIRED, 256 * 4, &password, &fe) > 0 &&
+	    (why = users_password_problem(password)))
 		field_err(&fe, "password", why);
 	jf_no_unknown(body, known, &fe);
 	if (fe.n) {
@@ -457,8 +469,9 @@ int api_users_password(struct req *r)
 	}
 	rc = APP_E_DB;
 	/* their sessions end; resetting one's own keeps the session doing it */
-	int drc = t.u.id == r->user.user_id ? sessions_delete_user_except(r->db, t.u.id, r->session.token_hash)
-					    : sessions_delete_user(r->db, t.u.id);
+	int drc = t.u.id == r->user.user_id
+		      ? sessions_delete_user_except(r->db, t.u.id, r->session.token_hash)
+		      : sessions_delete_user(r->db, t.u.id);
 	if (users_set_password(r->db, t.u.id, hash, time_now()) == STORE_OK && drc == STORE_OK)
 		rc = audit(r, t.u.id, "user.password", "{\"reset\":true}");
 	if ((rc = finish_tx(r, rc)) == APP_OK) {
@@ -485,7 +498,8 @@ int api_users_grant(struct req *r)
 	jf_enum(body, "role", JF_REQUIRED, perm_role_names, &role, &fe);
 	jf_int(body, "unit_id", JF_OPTIONAL, 1, INT64_MAX, &unit_id, &fe);
 	if (jf_int(body, "team_id", JF_OPTIONAL, 1, INT64_MAX, &team_id, &fe) > 0)
-		field_err(&fe, "team_id", "team grants arrive with the forces module; grant on a unit for now");
+		field_err(&fe, "team_id",
+			  "team grants arrive with the forces module; grant on a unit for now");
 	jf_no_unknown(body, known, &fe);
 	if (fe.n) {
 		rc = http_fail_fields(r, &fe);

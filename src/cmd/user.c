@@ -43,7 +43,8 @@ static int on_opt(const char *name, const char *value, void *ctx)
 static void usage_all(FILE *f)
 {
 	fprintf(f, "usage: tiengmo user add|list|passwd|disable [flags]\n\n"
-		   "  add       create an account: --username U --role ROLE [--unit CODE] [--display-name N] --password-stdin\n"
+		   "  add       create an account: --username U --role ROLE [--unit CODE] [--display-name N] "
+		   "--password-stdin\n"
 		   "  list      list every account with its roles\n"
 		   "  passwd    set a password: --username U --password-stdin (ends the user's sessions)\n"
 		   "  disable   disable an account: --username U (ends the user's sessions)\n\n"
@@ -77,13 +78,13 @@ static int audit_cli(struct store *db, int64_t user_id, const char *action, cons
 	char id[24];
 	snprintf(id, sizeof id, "%" PRId64, user_id);
 	struct audit_entry e = {
-		.user_id = 0,
-		.actor = "cli",
-		.address = "",
-		.action = action,
-		.entity = "user",
-		.entity_id = id,
-		.detail = detail,
+	    .user_id = 0,
+	    .actor = "cli",
+	    .address = "",
+	    .action = action,
+	    .entity = "user",
+	    .entity_id = id,
+	    .detail = detail,
 	};
 	return audit_append(db, &e);
 }
@@ -123,11 +124,12 @@ static int user_add(struct store *db, struct arena *ar, const struct user_args *
 		goto out;
 	}
 	if (unit_id)
-		snprintf(detail, sizeof detail, "{\"username\":\"%s\",\"role\":\"%s\",\"unit_id\":%" PRId64 "}",
-			 a->username, perm_role_names[role], unit_id);
+		snprintf(detail, sizeof detail,
+			 "{\"username\":\"%s\",\"role\":\"%s\",\"unit_id\":%" PRId64 "}", a->username,
+			 perm_role_names[role], unit_id);
 	else
-		snprintf(detail, sizeof detail, "{\"username\":\"%s\",\"role\":\"%s\",\"unit_id\":null}", a->username,
-			 perm_role_names[role]);
+		snprintf(detail, sizeof detail, "{\"username\":\"%s\",\"role\":\"%s\",\"unit_id\":null}",
+			 a->username, perm_role_names[role]);
 	if (src != STORE_OK || grants_insert(db, uid, (enum role)role, unit_id, 0, now, &gid) != STORE_OK ||
 	    audit_cli(db, uid, "user.create", detail) != STORE_OK || store_commit(db) != STORE_OK) {
 		cmd_error("cannot create user '%s': %s", a->username, store_errmsg(db));
@@ -161,8 +163,9 @@ static int user_list(struct store *db, struct arena *ar)
 				cmd_error("cannot read user %" PRId64 ": %s", ids[i], store_errmsg(db));
 				return 1;
 			}
-			printf("%-6" PRId64 " %-24s %-8s %-5s %-28s ", u.id, u.username, u.disabled ? "disabled" : "active",
-			       u.totp_enabled ? "on" : "off", u.display_name && *u.display_name ? u.display_name : "-");
+			printf("%-6" PRId64 " %-24s %-8s %-5s %-28s ", u.id, u.username,
+			       u.disabled ? "disabled" : "active", u.totp_enabled ? "on" : "off",
+			       u.display_name && *u.display_name ? u.display_name : "-");
 			for (int k = 0; k < ng; k++)
 				printf("%s%s@%s", k ? ", " : "", perm_role_names[g[k].role],
 				       g[k].unit_id ? (g[k].unit_code ? g[k].unit_code : "?") : "*");
@@ -201,7 +204,8 @@ static int user_passwd(struct store *db, struct arena *ar, const struct user_arg
 		goto out;
 	}
 	if (store_begin(db) != STORE_OK || users_set_password(db, u.id, hash, time_now()) != STORE_OK ||
-	    sessions_delete_user(db, u.id) != STORE_OK || audit_cli(db, u.id, "user.password", "{\"reset\":true}") != STORE_OK ||
+	    sessions_delete_user(db, u.id) != STORE_OK ||
+	    audit_cli(db, u.id, "user.password", "{\"reset\":true}") != STORE_OK ||
 	    store_commit(db) != STORE_OK) {
 		cmd_error("cannot set the password of '%s': %s", a->username, store_errmsg(db));
 		store_rollback(db);
@@ -236,21 +240,22 @@ static int user_disable(struct store *db, struct arena *ar, const struct user_ar
 }
 
 static const struct cmd_opt add_opts[] = {
-	{"username", required_argument, "the login name: 3-64 of a-z 0-9 . _ -"},
-	{"role", required_argument, "admin, officer, coordinator, team_leader, member or viewer"},
-	{"unit", required_argument, "the code of the unit the role is on (an admin without it holds the whole installation)"},
-	{"display-name", required_argument, "the name shown in the app"},
-	{"password-stdin", no_argument, "read the password from the first line of standard input (required)"},
-	{NULL, 0, NULL},
+    {"username", required_argument, "the login name: 3-64 of a-z 0-9 . _ -"},
+    {"role", required_argument, "admin, officer, coordinator, team_leader, member or viewer"},
+    {"unit", required_argument,
+     "the code of the unit the role is on (an admin without it holds the whole installation)"},
+    {"display-name", required_argument, "the name shown in the app"},
+    {"password-stdin", no_argument, "read the password from the first line of standard input (required)"},
+    {NULL, 0, NULL},
 };
 static const struct cmd_opt passwd_opts[] = {
-	{"username", required_argument, "whose password to set"},
-	{"password-stdin", no_argument, "read the password from the first line of standard input (required)"},
-	{NULL, 0, NULL},
+    {"username", required_argument, "whose password to set"},
+    {"password-stdin", no_argument, "read the password from the first line of standard input (required)"},
+    {NULL, 0, NULL},
 };
 static const struct cmd_opt name_opts[] = {
-	{"username", required_argument, "the account"},
-	{NULL, 0, NULL},
+    {"username", required_argument, "the account"},
+    {NULL, 0, NULL},
 };
 
 static const struct subcommand {
@@ -258,16 +263,21 @@ static const struct subcommand {
 	const char *usage;
 	const struct cmd_opt *opts;
 } subcommands[] = {
-	{"add",
-	 "usage: tiengmo user add --username U --role ROLE [--unit CODE] [--display-name N] --password-stdin\n\n"
-	 "Creates an account with one role. Every role but admin needs --unit; an admin without --unit\n"
-	 "administers the whole installation.",
-	 add_opts},
-	{"list", "usage: tiengmo user list\n\nLists every account, its state and its roles (role@unit code, * for the installation).",
-	 NULL},
-	{"passwd", "usage: tiengmo user passwd --username U --password-stdin\n\nSets a password and ends the user's sessions.",
-	 passwd_opts},
-	{"disable", "usage: tiengmo user disable --username U\n\nDisables an account and ends its sessions.", name_opts},
+    {"add",
+     "usage: tiengmo user add --username U --role ROLE [--unit CODE] [--display-name N] --password-stdin\n\n"
+     "Creates an account with one role. Every role but admin needs --unit; an admin without --unit\n"
+     "administers the whole installation.",
+     add_opts},
+    {"list",
+     "usage: tiengmo user list\n\nLists every account, its state and its roles (role@unit code, * for the "
+     "installation).",
+     NULL},
+    {"passwd",
+     "usage: tiengmo user passwd --username U --password-stdin\n\nSets a password and ends the user's "
+     "sessions.",
+     passwd_opts},
+    {"disable", "usage: tiengmo user disable --username U\n\nDisables an account and ends its sessions.",
+     name_opts},
 };
 
 /* Checks the flags a subcommand needs; returns 0, or 2 after printing the usage error. */
@@ -299,11 +309,14 @@ static int check_usage(const char *sub, const struct user_args *a)
 		return 2;
 	}
 	if (perm_role_parse(a->role) < 0) {
-		cmd_error("'%s' is not a role: use admin, officer, coordinator, team_leader, member or viewer", a->role);
+		cmd_error(
+		    "'%s' is not a role: use admin, officer, coordinator, team_leader, member or viewer",
+		    a->role);
 		return 2;
 	}
 	if (!a->unit && perm_role_parse(a->role) != ROLE_ADMIN) {
-		cmd_error("role '%s' needs --unit CODE (only an admin may hold the whole installation)", a->role);
+		cmd_error("role '%s' needs --unit CODE (only an admin may hold the whole installation)",
+			  a->role);
 		return 2;
 	}
 	return 0;

@@ -57,8 +57,9 @@ int auth_load_session(struct req *r)
 
 static void set_cookie(struct req *r, const char *value, int64_t max_age)
 {
-	char *c = arena_printf(&r->arena, "%s=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s", SESSION_COOKIE,
-			       value, (long long)max_age, http_secure_cookies ? "; Secure" : "");
+	char *c =
+	    arena_printf(&r->arena, "%s=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s",
+			 SESSION_COOKIE, value, (long long)max_age, http_secure_cookies ? "; Secure" : "");
 	if (c)
 		http_header(r, "Set-Cookie", c);
 }

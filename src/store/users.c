@@ -41,7 +41,9 @@ const char *users_password_problem(const char *s)
 	return NULL;
 }
 
-#define USER_COLS "id, username, display_name, password_hash, disabled, totp_secret, totp_enabled, created_at, updated_at"
+#define USER_COLS                                                                                            \
+	"id, username, display_name, password_hash, disabled, totp_secret, totp_enabled, created_at, "       \
+	"updated_at"
 
 static void read_user(struct store_stmt *st, struct arena *a, struct user_row *u)
 {
@@ -118,14 +120,15 @@ int users_grants(struct store *db, struct arena *a, int64_t user_id, struct gran
 	return STORE_OK;
 }
 
-int sessions_insert(struct store *db, const char *token_hash, int64_t user_id, const char *csrf,
-		    int64_t now, int64_t expires_at)
+int sessions_insert(struct store *db, const char *token_hash, int64_t user_id, const char *csrf, int64_t now,
+		    int64_t expires_at)
 {
 	struct store_stmt *st;
-	int rc = store_prepare(db,
-			       "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
-			       "expires_at) VALUES ($1, $2, $3, $4, $4, $5)",
-			       &st);
+	int rc =
+	    store_prepare(db,
+			  "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
+			  "expires_at) VALUES ($1, $2, $3, $4, $4, $5)",
+			  &st);
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, token_hash);
@@ -137,15 +140,16 @@ int sessions_insert(struct store *db, const char *token_hash, int64_t user_id, c
 }
 
 int sessions_find(struct store *db, struct arena *a, const char *token_hash, int64_t now,
-		  int64_t created_after, int64_t *user_id,
-		  const char **csrf, int64_t *expires_at, int64_t *last_seen)
+		  int64_t created_after, int64_t *user_id, const char **csrf, int64_t *expires_at,
+		  int64_t *last_seen)
 {
 	struct store_stmt *st;
-	int rc = store_prepare(db,
-			       "SELECT s.user_id, s.csrf_token, s.expires_at, s.last_seen_at FROM sessions s "
-			       "JOIN users u ON u.id = s.user_id "
-			       "WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.created_at > $3 AND u.disabled = 0",
-			       &st);
+	int rc = store_prepare(
+	    db,
+	    "SELECT s.user_id, s.csrf_token, s.expires_at, s.last_seen_at FROM sessions s "
+	    "JOIN users u ON u.id = s.user_id "
+	    "WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.created_at > $3 AND u.disabled = 0",
+	    &st);
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, token_hash);
@@ -165,8 +169,8 @@ int sessions_find(struct store *db, struct arena *a, const char *token_hash, int
 int sessions_touch(struct store *db, const char *token_hash, int64_t now, int64_t expires_at)
 {
 	struct store_stmt *st;
-	int rc = store_prepare(db, "UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE token_hash = $1",
-			       &st);
+	int rc = store_prepare(
+	    db, "UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE token_hash = $1", &st);
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, token_hash);
@@ -221,10 +225,11 @@ int users_insert(struct store *db, const char *username, const char *display_nam
 		 int64_t now, int64_t *id)
 {
 	struct store_stmt *st;
-	int rc = store_prepare(db,
-			       "INSERT INTO users (username, display_name, password_hash, disabled, totp_enabled, "
-			       "created_at, updated_at) VALUES ($1, $2, $3, 0, 0, $4, $4) RETURNING id",
-			       &st);
+	int rc =
+	    store_prepare(db,
+			  "INSERT INTO users (username, display_name, password_hash, disabled, totp_enabled, "
+			  "created_at, updated_at) VALUES ($1, $2, $3, 0, 0, $4, $4) RETURNING id",
+			  &st);
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, username);
@@ -235,8 +240,8 @@ int users_insert(struct store *db, const char *username, const char *display_nam
 	return rc == STORE_ROW ? STORE_OK : (rc < 0 ? rc : STORE_E_DB);
 }
 
-int grants_insert(struct store *db, int64_t user_id, enum role role, int64_t unit_id, int64_t team_id, int64_t now,
-		  int64_t *id)
+int grants_insert(struct store *db, int64_t user_id, enum role role, int64_t unit_id, int64_t team_id,
+		  int64_t now, int64_t *id)
 {
 	struct store_stmt *st;
 	if ((unsigned)role >= ROLE_COUNT)
@@ -310,9 +315,9 @@ int users_grant_rows(struct store *db, struct arena *a, int64_t user_id, struct 
 int grants_get(struct store *db, struct arena *a, int64_t grant_id, struct grant_row *g)
 {
 	struct store_stmt *st;
-	int rc = store_prepare(db,
-			       "SELECT " GRANT_COLS " FROM grants g LEFT JOIN units u ON u.id = g.unit_id WHERE g.id = $1",
-			       &st);
+	int rc = store_prepare(
+	    db, "SELECT " GRANT_COLS " FROM grants g LEFT JOIN units u ON u.id = g.unit_id WHERE g.id = $1",
+	    &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, grant_id);
@@ -349,10 +354,11 @@ int grants_exists(struct store *db, int64_t user_id, enum role role, int64_t uni
 			return rc;
 		store_bind_i64(st, 3, unit_id);
 	} else {
-		rc = store_prepare(db,
-				   "SELECT 1 FROM grants WHERE user_id = $1 AND role = $2 AND unit_id IS NULL "
-				   "AND team_id IS NULL",
-				   &st);
+		rc =
+		    store_prepare(db,
+				  "SELECT 1 FROM grants WHERE user_id = $1 AND role = $2 AND unit_id IS NULL "
+				  "AND team_id IS NULL",
+				  &st);
 		if (rc)
 			return rc;
 	}
@@ -385,14 +391,16 @@ int users_ids_all(struct store *db, int64_t after_id, int limit, int64_t *ids, i
 	return collect_ids(st, limit, ids, n);
 }
 
-int users_ids_in_scope(struct store *db, const char *root_path, int64_t after_id, int limit, int64_t *ids, int *n)
+int users_ids_in_scope(struct store *db, const char *root_path, int64_t after_id, int limit, int64_t *ids,
+		       int *n)
 {
 	struct store_stmt *st;
 	/* The subtree test is a prefix match on the materialised path; '%' and '_' cannot occur in a path
 	 * (digits and slashes only), so LIKE is exact here. */
 	int rc = store_prepare(db,
 			       "SELECT u.id FROM users u WHERE u.id > $1 AND EXISTS (SELECT 1 FROM grants g "
-			       "JOIN units n ON n.id = g.unit_id WHERE g.user_id = u.id AND n.path LIKE CAST($2 AS TEXT) || '%') "
+			       "JOIN units n ON n.id = g.unit_id WHERE g.user_id = u.id AND n.path LIKE "
+			       "CAST($2 AS TEXT) || '%') "
 			       "ORDER BY u.id LIMIT $3",
 			       &st);
 	if (rc)
@@ -408,7 +416,8 @@ int users_update(struct store *db, int64_t id, const char *display_name, int dis
 	struct store_stmt *st;
 	int rc = store_prepare(db,
 			       "UPDATE users SET display_name = COALESCE(CAST($2 AS TEXT), display_name), "
-			       "disabled = CASE WHEN CAST($3 AS INTEGER) < 0 THEN disabled ELSE CAST($3 AS INTEGER) END, updated_at = $4 WHERE id = $1",
+			       "disabled = CASE WHEN CAST($3 AS INTEGER) < 0 THEN disabled ELSE CAST($3 AS "
+			       "INTEGER) END, updated_at = $4 WHERE id = $1",
 			       &st);
 	if (rc)
 		return rc;
@@ -437,8 +446,8 @@ int users_set_password(struct store *db, int64_t id, const char *password_hash, 
 int users_set_totp(struct store *db, int64_t id, const char *sealed_secret, bool enabled, int64_t now)
 {
 	struct store_stmt *st;
-	int rc = store_prepare(db,
-			       "UPDATE users SET totp_secret = $2, totp_enabled = $3, updated_at = $4 WHERE id = $1", &st);
+	int rc = store_prepare(
+	    db, "UPDATE users SET totp_secret = $2, totp_enabled = $3, updated_at = $4 WHERE id = $1", &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, id);
@@ -496,11 +505,12 @@ void login_key_addr(const char *addr, char out[LOGIN_KEY_MAX])
 	snprintf(out, LOGIN_KEY_MAX, "a:%s", hex);
 }
 
-int login_failures_recent(struct store *db, const char *key, int64_t since, int limit, int *count, int64_t *oldest)
+int login_failures_recent(struct store *db, const char *key, int64_t since, int limit, int *count,
+			  int64_t *oldest)
 {
 	struct store_stmt *st;
-	int rc = store_prepare(db,
-			       "SELECT at FROM login_failures WHERE key = $1 AND at >= $2 ORDER BY at DESC LIMIT $3", &st);
+	int rc = store_prepare(
+	    db, "SELECT at FROM login_failures WHERE key = $1 AND at >= $2 ORDER BY at DESC LIMIT $3", &st);
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, key);

@@ -24,7 +24,8 @@ struct user_row {
 };
 
 /* The account rules of the API contract: a username is 3–64 of [a-z0-9._-]; a password has 8–256
- * characters. Each returns NULL when s is acceptable, else the reason (a static string, for a field error). */
+ * characters. Each returns NULL when s is acceptable, else the reason (a static string, for a field error).
+ */
 const char *users_username_problem(const char *s);
 const char *users_password_problem(const char *s);
 
@@ -39,8 +40,8 @@ int users_grants(struct store *db, struct arena *a, int64_t user_id, struct gran
 int users_insert(struct store *db, const char *username, const char *display_name, const char *password_hash,
 		 int64_t now, int64_t *id);
 /* Inserts a grant of role on unit_id (0: the whole installation) or team_id (0: none). */
-int grants_insert(struct store *db, int64_t user_id, enum role role, int64_t unit_id, int64_t team_id, int64_t now,
-		  int64_t *id);
+int grants_insert(struct store *db, int64_t user_id, enum role role, int64_t unit_id, int64_t team_id,
+		  int64_t now, int64_t *id);
 
 /* A grant as the API shows it: with its unit's name and code (NULL for the whole installation). */
 struct grant_row {
@@ -67,7 +68,8 @@ int grants_exists(struct store *db, int64_t user_id, enum role role, int64_t uni
  * holding at least one grant on a unit inside the subtree `root_path`. Fills ids[0..*n) with at most
  * `limit` ids. STORE_OK or an error. */
 int users_ids_all(struct store *db, int64_t after_id, int limit, int64_t *ids, int *n);
-int users_ids_in_scope(struct store *db, const char *root_path, int64_t after_id, int limit, int64_t *ids, int *n);
+int users_ids_in_scope(struct store *db, const char *root_path, int64_t after_id, int limit, int64_t *ids,
+		       int *n);
 /* Changes the display name (NULL: keep) and the disabled flag (-1: keep, 0, 1). STORE_OK or an error. */
 int users_update(struct store *db, int64_t id, const char *display_name, int disabled, int64_t now);
 /* Replaces the password hash. STORE_OK or an error. */
@@ -89,20 +91,21 @@ void login_key_addr(const char *addr, char out[LOGIN_KEY_MAX]);
 /* Counts the failures of key at or after `since`, reading at most `limit` of the newest. *count gets
  * how many (≤ limit); *oldest the time of the oldest of those counted (0 when none). STORE_OK or an
  * error. When *count == limit, the key is blocked until *oldest leaves the window. */
-int login_failures_recent(struct store *db, const char *key, int64_t since, int limit, int *count, int64_t *oldest);
+int login_failures_recent(struct store *db, const char *key, int64_t since, int limit, int *count,
+			  int64_t *oldest);
 /* Records one failure of key at now and drops the key's failures older than `before`. */
 int login_failures_add(struct store *db, const char *key, int64_t now, int64_t before);
 /* Forgets every failure of key (a successful login). */
 int login_failures_clear(struct store *db, const char *key);
 
 /* Sessions: token_hash is the SHA-256 hex of the cookie's token. */
-int sessions_insert(struct store *db, const char *token_hash, int64_t user_id, const char *csrf,
-		    int64_t now, int64_t expires_at);
+int sessions_insert(struct store *db, const char *token_hash, int64_t user_id, const char *csrf, int64_t now,
+		    int64_t expires_at);
 /* Finds a live session (not expired at `now`, created after `created_after`, user not disabled).
  * STORE_ROW with the fields, STORE_DONE if none. */
 int sessions_find(struct store *db, struct arena *a, const char *token_hash, int64_t now,
-		  int64_t created_after, int64_t *user_id,
-		  const char **csrf, int64_t *expires_at, int64_t *last_seen);
+		  int64_t created_after, int64_t *user_id, const char **csrf, int64_t *expires_at,
+		  int64_t *last_seen);
 int sessions_touch(struct store *db, const char *token_hash, int64_t now, int64_t expires_at);
 int sessions_delete(struct store *db, const char *token_hash);
 /* Ends every session of a user (password reset, disable). */
