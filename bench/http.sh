@@ -1,0 +1,226 @@
+#!/bin/sh
+# bench/http.sh: the HTTP benchmarks of DESIGN §6, run side by side on this machine with wrk, and their
+# figures written into bench/RESULTS.md next to the budgets they are held to.
+#
+#   1. GET /healthz on tiengmo against bench/hello.c, a bare libmicrohttpd hello-world started with the
+#      same daemon flags (built here with cc; not part of the product). Rounds alternate between the two
+#      so that drift in the machine hits both alike. Budget: tiengmo ≥ 90 % of hello-world.
+#   2. GET /api/v1/units?limit=50 as a logged-in admin over 200 units (a page of 50 records).
+#      Budget: ≥ 15,000 req/s with p99 < 10 ms.
+#
+# Usage: bench/http.sh            (make bench builds build/tiengmo and installs wrk first)
+# Environment: TIENGMO_BIN (default build/tiengmo), BENCH_SECONDS per run (10), BENCH_ROUNDS of the
+# healthz pair (2), BENCH_CONNECTIONS (64), BENCH_THREADS wrk threads (2), BENCH_SERVER_THREADS (2),
+# BENCH_PORT first port to try (18080), BENCH_RESULTS (bench/RESULTS.md).
+# Servers log to /dev/null. Exits non-zero only when the benchmark itself could not run (a server that
+# does not start, a request that fails); a missed budget is reported, in the file and on stdout.
+set -eu
+cd "$(dirname "$0")/.."
+top=$(pwd)
+bin=${TIENGMO_BIN:-build/tiengmo}
+case "$bin" in /*) ;; *) bin="$top/$bin" ;; esac
+secs=${BENCH_SECONDS:-10}
+rounds=${BENCH_ROUNDS:-2}
+conns=${BENCH_CONNECTIONS:-64}
+wthreads=${BENCH_THREADS:-2}
+sthreads=${BENCH_SERVER_THREADS:-2}
+results=${BENCH_RESULTS:-bench/RESULTS.md}
+
+die() {
+	echo "bench/http.sh: $*" >&2
+	exit 1
+}
+[ -x "$bin" ] || die "no tiengmo binary at '$bin' (run make, or set TIENGMO_BIN)"
+command -v wrk >/dev/null || die "wrk is not installed (scripts/deps.sh bench installs it)"
+command -v curl >/dev/null || die "curl is not installed"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/tiengmo-bench.XXXXXX")
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A port nobody answers on, from $1 up.
+free_port() {
+	p=$1
+	while [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$p/" 2>/dev/null)" != 000 ]; do
+		p=$((p + 1))
+	done
+	echo "$p"
+}
+
+wait_up() {
+	i=0
+	until curl -sf -o /dev/null "http://127.0.0.1:$1/healthz"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || die "$2 did not start on port $1"
+		sleep 0.1
+	done
+}
+
+# wrk's latency figure in milliseconds ("850.00us", "1.23ms", "1.02s").
+to_ms() {
+	echo "$1" | awk '{ v = $1 + 0; if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /ms$/) ; else if ($1 ~ /m$/) v *= 60000; else if ($1 ~ /s$/) v *= 1000; printf "%.2f", v }'
+}
+
+# run NAME URL [HEADER]: one wrk run; leaves "rps p50 p99" in $work/NAME.fig and fails on errors.
+run() {
+	name=$1 url=$2
+	shift 2
+	out="$work/$name.txt"
+	if [ $# -gt 0 ]; then
+		wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency -H "$1" "$url" >"$out"
+	else
+		wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency "$url" >"$out"
+	fi
+	if grep -q -E 'Non-2xx|Socket errors' "$out"; then
+		cat "$out" >&2
+		die "$name: some requests failed (see above)"
+	fi
+	rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
+	p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
+	p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+	echo "$rps $p50 $p99" >"$work/$name.fig"
+	printf '  %-28s %8s req/s   p50 %6s ms   p99 %6s ms\n' "$name" "$rps" "$p50" "$p99"
+}
+
+warm() {
+	if [ $# -gt 1 ]; then
+		wrk -t"$wthreads" -c"$conns" -d3s -H "$2" "$1" >/dev/null
+	else
+		wrk -t"$wthreads" -c"$conns" -d3s "$1" >/dev/null
+	fi
+}
+
+# mean of column $2 over files $1* (req/s, p50) or their max (p99)
+mean() { cat "$work"/$1*.fig | awk -v c="$2" '{ s += $c; n++ } END { printf (c == 1 ? "%.0f" : "%.2f"), s / n }'; }
+maxof() { cat "$work"/$1*.fig | awk -v c="$2" '$c > m { m = $c } END { printf "%.2f", m }'; }
+
+# --- the two servers ---------------------------------------------------------------------------
+echo "== building the hello-world yardstick"
+cc -O2 -o "$work/hello" bench/hello.c $(pkg-config --cflags --libs libmicrohttpd)
+
+hport=$(free_port "${BENCH_PORT:-18080}")
+"$work/hello" "$hport" "$sthreads" 2>/dev/null &
+pids="$pids $!"
+wait_up "$hport" hello-world
+
+echo "== preparing tiengmo: a fresh database, a user, 200 units"
+export TIENGMO_DATA_DIR="$work/data" TIENGMO_DB="sqlite:$work/data/tiengmo.db"
+mkdir -p "$TIENGMO_DATA_DIR"
+"$bin" migrate >/dev/null 2>&1 || "$bin" migrate
+# 1 province, 1 commune, 18 blocks, 180 residential groups = 200 units
+{
+	echo "code,name,kind,parent_code"
+	echo "BT,Tỉnh Bến Thử,province,"
+	echo "BT-VD,Phường Vĩnh Điện Thử,commune,BT"
+	b=1
+	while [ $b -le 18 ]; do
+		echo "BT-VD-K$b,Khối phố $b,block,BT-VD"
+		g=1
+		while [ $g -le 10 ]; do
+			echo "BT-VD-K$b-T$g,Tổ dân phố $g khối $b,group,BT-VD-K$b"
+			g=$((g + 1))
+		done
+		b=$((b + 1))
+	done
+} >"$work/units.csv"
+"$bin" import units "$work/units.csv" >/dev/null || die "tiengmo import units failed"
+password="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+echo "$password" | "$bin" user add --username bench --role admin --password-stdin >/dev/null ||
+	die "tiengmo user add failed"
+
+tport=$(free_port $((hport + 1)))
+"$bin" serve --listen "127.0.0.1:$tport" --threads "$sthreads" 2>/dev/null >/dev/null &
+pids="$pids $!"
+wait_up "$tport" tiengmo
+
+login=$(curl -s -i -H 'Content-Type: application/json' \
+	-d "{\"username\":\"bench\",\"password\":\"$password\"}" "http://127.0.0.1:$tport/api/v1/session")
+cookie=$(printf '%s\n' "$login" | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: *\(tiengmo_session=[^;]*\).*/\1/p' | head -n 1)
+[ -n "$cookie" ] || die "could not log in as the bench user: $(printf '%s' "$login" | head -n 1)"
+page="http://127.0.0.1:$tport/api/v1/units?limit=50"
+n=$(curl -s -H "Cookie: $cookie" "$page" | grep -o '"kind"' | wc -l)
+[ "$n" -eq 50 ] || die "GET /api/v1/units?limit=50 gave $n units, not 50"
+
+# --- the runs ------------------------------------------------------------------------------------
+echo "== warm-up (3 s each)"
+warm "http://127.0.0.1:$hport/healthz"
+warm "http://127.0.0.1:$tport/healthz"
+warm "$page" "Cookie: $cookie"
+
+echo "== /healthz, tiengmo next to hello-world: $rounds round(s), ${secs} s each, $conns connections, $wthreads wrk threads"
+r=1
+while [ $r -le "$rounds" ]; do
+	run "hello-$r" "http://127.0.0.1:$hport/healthz"
+	run "healthz-$r" "http://127.0.0.1:$tport/healthz"
+	r=$((r + 1))
+done
+echo "== GET /api/v1/units?limit=50, logged in"
+run "units-1" "$page" "Cookie: $cookie"
+
+# --- the figures ---------------------------------------------------------------------------------
+h_rps=$(mean hello- 1) h_p50=$(mean hello- 2) h_p99=$(maxof hello- 3)
+z_rps=$(mean healthz- 1) z_p50=$(mean healthz- 2) z_p99=$(maxof healthz- 3)
+read -r u_rps u_p50 u_p99 <"$work/units-1.fig"
+ratio=$(awk -v a="$z_rps" -v b="$h_rps" 'BEGIN { printf "%.1f", 100 * a / b }')
+yesno() { if [ "$1" = 1 ]; then echo "**met**"; else echo "**not met**"; fi; }
+met_h=$(awk -v r="$ratio" 'BEGIN { print (r >= 90) }')
+met_u=$(awk -v r="$u_rps" 'BEGIN { print (r >= 15000) }')
+met_p=$(awk -v p="$u_p99" 'BEGIN { print (p < 10) }')
+
+cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
+os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME" || uname -s)
+mhd=$(pkg-config --modversion libmicrohttpd)
+wrkv=$(wrk -v 2>&1 | head -n 1 | awk '{ print $2 }')
+ver=$("$bin" --version 2>/dev/null | head -n 1)
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+notes=""
+if [ -f "$results" ] && grep -q '^<!-- notes' "$results"; then
+	notes=$(sed -n '/^<!-- notes/,$p' "$results")
+fi
+
+{
+	echo "# HTTP benchmark results"
+	echo
+	echo "Written by \`bench/http.sh\` (\`make bench\`); the figures above the notes are replaced on every run."
+	echo
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "- machine: $cpu, $(nproc) cores, $mem, $os, kernel $(uname -r)"
+	echo "- software: $ver (commit $commit), libmicrohttpd $mhd, wrk $wrkv"
+	echo "- load: wrk on the same machine, $wthreads threads, $conns connections, ${secs} s per run after a 3 s"
+	echo "  warm-up; both servers with $sthreads worker threads (epoll, turbo); tiengmo's access log to /dev/null;"
+	echo "  SQLite database with 200 units (1 province, 1 commune, 18 blocks, 180 groups), logged in as an admin"
+	echo "- /healthz rows: mean req/s and p50 over $rounds alternating rounds, worst p99"
+	echo
+	echo "| scenario | req/s | p50 | p99 |"
+	echo "|---|---:|---:|---:|"
+	echo "| bare libmicrohttpd hello-world (\`bench/hello.c\`) | $h_rps | $h_p50 ms | $h_p99 ms |"
+	echo "| tiengmo \`GET /healthz\` | $z_rps | $z_p50 ms | $z_p99 ms |"
+	echo "| tiengmo \`GET /api/v1/units?limit=50\` (page of 50, session cookie) | $u_rps | $u_p50 ms | $u_p99 ms |"
+	echo
+	echo "## Budgets (DESIGN §6)"
+	echo
+	echo "| budget | measured | |"
+	echo "|---|---:|---|"
+	echo "| \`/healthz\` ≥ 90 % of hello-world | $ratio % | $(yesno "$met_h") |"
+	echo "| page of 50 ≥ 15,000 req/s | $u_rps req/s | $(yesno "$met_u") |"
+	echo "| page of 50 p99 < 10 ms | $u_p99 ms | $(yesno "$met_p") |"
+	echo
+	if [ -n "$notes" ]; then
+		printf '%s\n' "$notes"
+	else
+		echo "<!-- notes: everything from this line down is kept by bench/http.sh -->"
+		echo "## Notes"
+		echo
+		echo "(none yet)"
+	fi
+} >"$results"
+
+echo "== results in $results"
+echo "  /healthz at $ratio % of hello-world (budget ≥ 90 %): $(yesno "$met_h" | tr -d '*')"
+echo "  page of 50: $u_rps req/s (budget ≥ 15,000): $(yesno "$met_u" | tr -d '*'); p99 $u_p99 ms (budget < 10 ms): $(yesno "$met_p" | tr -d '*')"
