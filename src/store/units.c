@@ -385,16 +385,23 @@ static void add_error(struct unit_import *imp, struct arena *a, int line, const 
 	imp->errors[imp->nerrors++] = (struct unit_import_error){.line = line, .msg = copy ? copy : "error"};
 }
 
-/* Quoting a value from the file inside a message: cut long ones short. */
-#define Q(s) (strlen(s) > 40 ? 40 : (int)strlen(s)), (s)
+/* How much of a value from the file to quote in a message: at most 40 bytes, never half a character. */
+static int quote_len(const char *s)
+{
+	size_t n = strlen(s);
+	if (n <= 40)
+		return (int)n;
+	n = 40;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return (int)n;
+}
+#define Q(s) quote_len(s), (s)
 
+/* May `who` add a province? Only a grant over the whole installation covers the root "/". */
 static bool is_installation_admin(const struct principal *who)
 {
-	for (int i = 0; who && i < who->ngrants; i++)
-		if (!who->grants[i].unit_path && !who->grants[i].team_id &&
-		    perm_role_has(who->grants[i].role, PERM_UNITS_WRITE))
-			return true;
-	return false;
+	return perm_on_unit(who, PERM_UNITS_WRITE, "/");
 }
 
 /* Reads the header row into col[]; records errors. Returns true when every column is there once. */

@@ -262,6 +262,9 @@ test('a commune officer changes units under the commune only', async () => {
   assert.equal(imp.status, 422);
   assert.ok(imp.body.error.fields['line 3']);
   assert.ok(!imp.body.error.fields['line 2']);
+  const prov = await importCsv(officer, 'code,name,kind,parent_code\nOP2,Tỉnh lạ,province,\n');
+  assert.equal(prov.status, 422);
+  assert.match(prov.body.error.fields['line 2'], /installation admin/);
   assert.equal((await officer.delete(`/api/v1/units/${made.body.data.id}`)).status, 204);
 });
 
