@@ -7,13 +7,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { startServer } from './lib/server.js';
+import { startServer, dbUrlFor, dropDbFor } from './lib/server.js';
 
 const PW = 'correct horse battery';
-// The tampering below edits copies of the SQLite file; on the PostgreSQL suite those tests are skipped
-// (the history tests and a verify of the live chain run on both engines).
+// The tampering below edits copies of the database: of the SQLite file, or (PostgreSQL suite) new
+// databases filled by pg_dump of the live one.
 const ON_PG = Boolean(process.env.TIENGMO_TEST_PG);
-const SQLITE_ONLY = { skip: ON_PG && 'tampers with copies of the SQLite file' };
 let srv;
 let root;
 let officer1; // officer of commune C1
@@ -29,16 +28,27 @@ function liveQuery(query) {
   return r.stdout.trim();
 }
 
+// db is a SQLite file path or (PostgreSQL suite) a postgres URL.
 function sql(db, query) {
-  const r = spawnSync('sqlite3', [db, query], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
+  const r = ON_PG
+    ? spawnSync('psql', ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', query], { encoding: 'utf8' })
+    : spawnSync('sqlite3', [db, query], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${ON_PG ? 'psql' : 'sqlite3'} failed: ${r.stderr}`);
   return r.stdout.trim();
 }
 
-const liveDb = () => path.join(srv.dataDir, 'tiengmo.db');
+const liveDb = () => (ON_PG ? srv.env.TIENGMO_DB : path.join(srv.dataDir, 'tiengmo.db'));
+const urlOf = (db) => (ON_PG ? db : `sqlite:${db}`);
 
-// A consistent copy of the live database (the server keeps it open in WAL mode).
+// A consistent copy of the live database (the server keeps it open: WAL mode, or a live PostgreSQL).
 function copyDb(name) {
+  if (ON_PG) {
+    const dst = dbUrlFor(path.join(srv.dataDir, name)); // a new, empty database
+    const r = spawnSync('sh', ['-c', 'pg_dump --no-owner -d "$1" | psql -X -q -v ON_ERROR_STOP=1 -d "$2"', 'sh', liveDb(), dst],
+      { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`pg_dump | psql failed: ${r.stderr}`);
+    return dst;
+  }
   const dst = path.join(srv.dataDir, name);
   sql(liveDb(), `.backup '${dst}'`);
   return dst;
@@ -47,8 +57,10 @@ function copyDb(name) {
 // Copies the database, drops the append-only triggers, runs `statements`, then `audit verify` on it.
 function tamper(name, statements) {
   const db = copyDb(name);
-  sql(db, `DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; ${statements}`);
-  const r = srv.cli(['audit', 'verify', '--db', `sqlite:${db}`]);
+  sql(db, `DROP TRIGGER audit_log_no_update${ON_PG ? ' ON audit_log' : ''};
+    DROP TRIGGER audit_log_no_delete${ON_PG ? ' ON audit_log' : ''}; ${statements}`);
+  const r = srv.cli(['audit', 'verify', '--db', urlOf(db)]);
+  if (ON_PG) dropDbFor(path.join(srv.dataDir, name));
   return { ...r, out: r.stdout + r.stderr };
 }
 
@@ -96,13 +108,13 @@ test('audit verify passes on a chain written through the API and says how many e
   assert.match(r.stdout, new RegExp(`\\b${n} entries checked`));
 });
 
-test('audit verify passes on an untouched copy (the copies below fail because of the tampering)', SQLITE_ONLY, () => {
+test('audit verify passes on an untouched copy (the copies below fail because of the tampering)', () => {
   const db = copyDb('control.db');
-  const r = srv.cli(['audit', 'verify', '--db', `sqlite:${db}`]);
+  const r = srv.cli(['audit', 'verify', '--db', urlOf(db)]);
   assert.equal(r.status, 0, r.stdout + r.stderr);
 });
 
-test('altering the detail of an entry is caught and that entry is named', SQLITE_ONLY, async () => {
+test('altering the detail of an entry is caught and that entry is named', async () => {
   const hist = await root.get(`/api/v1/audit?entity=unit&entity_id=${ids.block}`);
   const update = hist.body.data.find((e) => e.action === 'unit.update');
   const r = tamper('altered.db',
@@ -111,7 +123,7 @@ test('altering the detail of an entry is caught and that entry is named', SQLITE
   assert.match(r.out, new RegExp(`entry ${update.seq}: entry ${update.seq} was altered`));
 });
 
-test('deleting an entry from the middle is caught and the missing entry is named', SQLITE_ONLY, () => {
+test('deleting an entry from the middle is caught and the missing entry is named', () => {
   const all = seqs(liveDb());
   const middle = all[Math.floor(all.length / 2)];
   const r = tamper('removed.db', `DELETE FROM audit_log WHERE seq = ${middle}`);
@@ -119,7 +131,7 @@ test('deleting an entry from the middle is caught and the missing entry is named
   assert.match(r.out, new RegExp(`broken at entry ${middle}: entry ${middle} is missing`));
 });
 
-test('swapping the contents of two entries is caught at the first of them', SQLITE_ONLY, () => {
+test('swapping the contents of two entries is caught at the first of them', () => {
   const all = seqs(liveDb());
   const a = all[3];
   const b = all[4];
@@ -132,7 +144,7 @@ test('swapping the contents of two entries is caught at the first of them', SQLI
   assert.match(r.out, new RegExp(`broken at entry ${a}:`));
 });
 
-test('cutting the last entry while the head still counts it is caught', SQLITE_ONLY, () => {
+test('cutting the last entry while the head still counts it is caught', () => {
   const all = seqs(liveDb());
   const last = all[all.length - 1];
   const r = tamper('cut.db', `DELETE FROM audit_log WHERE seq = ${last}`);
@@ -140,14 +152,15 @@ test('cutting the last entry while the head still counts it is caught', SQLITE_O
   assert.match(r.out, new RegExp(`broken at entry ${last}: .*tail was cut`));
 });
 
-test('moving text across a field boundary (entity_id and detail around a "|") is caught', SQLITE_ONLY, () => {
+test('moving text across a field boundary (entity_id and detail around a "|") is caught', () => {
+  const INSTR = ON_PG ? 'strpos' : 'instr';
   // the unit's name holds a "|": shift the part of the detail before it into entity_id, so that the
   // joined text stays the same; the hash's length-prefixed fields must still tell
   const s = Number(sql(liveDb(),
     `SELECT seq FROM audit_log WHERE entity = 'unit' AND entity_id = '${ids.pipe}' AND action = 'unit.create'`));
   const r = tamper('shifted.db',
-    `UPDATE audit_log SET entity_id = entity_id || '|' || substr(detail, 1, instr(detail, '|') - 1),
-       detail = substr(detail, instr(detail, '|') + 1) WHERE seq = ${s}`);
+    `UPDATE audit_log SET entity_id = entity_id || '|' || substr(detail, 1, ${INSTR}(detail, '|') - 1),
+       detail = substr(detail, ${INSTR}(detail, '|') + 1) WHERE seq = ${s}`);
   assert.equal(r.status, 1, r.out);
   assert.match(r.out, new RegExp(`broken at entry ${s}: entry ${s} was altered`));
 });
