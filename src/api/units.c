@@ -110,18 +110,19 @@ static const char *unit_detail(struct req *r, const struct unit_row *u, const st
 	return out ? out : "{}";
 }
 
-static int audit_unit(struct req *r, const char *action, const struct unit_row *u, const struct unit_row *before)
+static int audit_unit(struct req *r, const char *action, const struct unit_row *u,
+		      const struct unit_row *before)
 {
 	char id[24];
 	snprintf(id, sizeof id, "%" PRId64, u->id);
 	struct audit_entry e = {
-		.user_id = r->user.user_id,
-		.actor = r->user.username,
-		.address = r->addr,
-		.action = action,
-		.entity = "unit",
-		.entity_id = id,
-		.detail = unit_detail(r, u, before),
+	    .user_id = r->user.user_id,
+	    .actor = r->user.username,
+	    .address = r->addr,
+	    .action = action,
+	    .entity = "unit",
+	    .entity_id = id,
+	    .detail = unit_detail(r, u, before),
 	};
 	return audit_append(r->db, &e);
 }
@@ -202,8 +203,10 @@ int api_units_list(struct req *r)
 		if (all) {
 			rc = units_all(r->db, &r->arena, cursor, limit + 1, &rows, &n);
 		} else {
-			/* each subtree's first limit+1 ids after the cursor; the page is the smallest of them */
-			rows = arena_alloc(&r->arena, sizeof *rows * (size_t)(limit + 1) * (size_t)(nroots ? nroots : 1));
+			/* each subtree's first limit+1 ids after the cursor; the page is the smallest of them
+			 */
+			rows = arena_alloc(&r->arena, sizeof *rows * (size_t)(limit + 1) *
+							  (size_t)(nroots ? nroots : 1));
 			if (!rows)
 				return APP_E_NOMEM;
 			rc = STORE_OK;
@@ -281,7 +284,8 @@ int api_units_create(struct req *r)
 	if (kind == UNIT_PROVINCE && parent_id)
 		field_err(&fe, "parent_id", "must be empty: a province has no parent");
 	else if (kind > UNIT_PROVINCE && !parent_id)
-		field_err(&fe, "parent_id", arena_printf(&r->arena, "is required: %s", units_kind_rule(kind)));
+		field_err(&fe, "parent_id",
+			  arena_printf(&r->arena, "is required: %s", units_kind_rule(kind)));
 	if (fe.n) {
 		rc = http_fail_fields(r, &fe);
 		goto out;
@@ -330,7 +334,8 @@ int api_units_create(struct req *r)
 	else
 		store_rollback(r->db);
 	if (rc == STORE_E_UNIQUE) {
-		rc = http_fail(r, APP_E_CONFLICT, arena_printf(&r->arena, "code '%s' is already taken", code));
+		rc =
+		    http_fail(r, APP_E_CONFLICT, arena_printf(&r->arena, "code '%s' is already taken", code));
 		goto out;
 	}
 	if (rc) {
@@ -409,7 +414,8 @@ int api_units_update(struct req *r)
 	else
 		store_rollback(r->db);
 	if (rc == STORE_E_UNIQUE)
-		rc = http_fail(r, APP_E_CONFLICT, arena_printf(&r->arena, "code '%s' is already taken", u.code));
+		rc = http_fail(r, APP_E_CONFLICT,
+			       arena_printf(&r->arena, "code '%s' is already taken", u.code));
 	else if (rc == STORE_DONE)
 		rc = http_fail(r, APP_E_NOTFOUND, "no such unit");
 	else if (rc)
@@ -439,8 +445,9 @@ int api_units_delete(struct req *r)
 	rc = units_holds(r->db, u.id, &what);
 	if (rc == STORE_OK && what) {
 		store_rollback(r->db);
-		return http_fail(r, APP_E_CONFLICT,
-				 arena_printf(&r->arena, "unit '%s' still holds %s; remove them first", u.code, what));
+		return http_fail(
+		    r, APP_E_CONFLICT,
+		    arena_printf(&r->arena, "unit '%s' still holds %s; remove them first", u.code, what));
 	}
 	if (rc == STORE_OK)
 		rc = units_delete(r->db, u.id);
@@ -451,8 +458,9 @@ int api_units_delete(struct req *r)
 	else
 		store_rollback(r->db);
 	if (rc == STORE_E_FK)
-		return http_fail(r, APP_E_CONFLICT,
-				 arena_printf(&r->arena, "unit '%s' still holds records; remove them first", u.code));
+		return http_fail(
+		    r, APP_E_CONFLICT,
+		    arena_printf(&r->arena, "unit '%s' still holds records; remove them first", u.code));
 	if (rc == STORE_DONE)
 		return http_fail(r, APP_E_NOTFOUND, "no such unit");
 	if (rc)
@@ -488,9 +496,9 @@ static void import_fields(struct req *r, const struct unit_import *imp)
 int api_units_import(struct req *r)
 {
 	struct unit_import imp = {
-		.who = &r->user,
-		.actor = r->user.username,
-		.address = r->addr,
+	    .who = &r->user,
+	    .actor = r->user.username,
+	    .address = r->addr,
 	};
 	const char *ct = http_req_header(r, "Content-Type");
 	const char *dry = http_query(r, "dry_run");
@@ -509,8 +517,8 @@ int api_units_import(struct req *r)
 	if (imp.nerrors_total) {
 		import_fields(r, &imp);
 		r->err_code = "import_failed";
-		r->err_msg = arena_printf(&r->arena, "the file has %d error%s; nothing was imported", imp.nerrors_total,
-					  imp.nerrors_total == 1 ? "" : "s");
+		r->err_msg = arena_printf(&r->arena, "the file has %d error%s; nothing was imported",
+					  imp.nerrors_total, imp.nerrors_total == 1 ? "" : "s");
 		return APP_E_INVALID;
 	}
 

@@ -33,12 +33,12 @@
 
 /* The ward's khối phố, in the order of their codes (20470-KP01 …). Names are plausible, not a record. */
 static const char *const blocks[] = {
-	"Khối phố 1",           "Khối phố 2",          "Khối phố 3",           "Khối phố 4",
-	"Khối phố 5",           "Khối phố 6",          "Khối phố 7",           "Khối phố Thanh Hóa",
-	"Khối phố Nhị Dinh 1",  "Khối phố Nhị Dinh 2", "Khối phố Nhị Dinh 3",  "Khối phố Phước Lý",
-	"Khối phố Trảng Nhật",  "Khối phố Lạc Thành",  "Khối phố Xuân Diệm",   "Khối phố Bình An",
-	"Khối phố Hòa An",      "Khối phố Cẩm Sa",     "Khối phố Vĩnh Hòa",    "Khối phố Phong Nhị",
-	"Khối phố Đông Khương",
+    "Khối phố 1",	    "Khối phố 2",	   "Khối phố 3",	  "Khối phố 4",
+    "Khối phố 5",	    "Khối phố 6",	   "Khối phố 7",	  "Khối phố Thanh Hóa",
+    "Khối phố Nhị Dinh 1",  "Khối phố Nhị Dinh 2", "Khối phố Nhị Dinh 3", "Khối phố Phước Lý",
+    "Khối phố Trảng Nhật",  "Khối phố Lạc Thành",  "Khối phố Xuân Diệm",  "Khối phố Bình An",
+    "Khối phố Hòa An",	    "Khối phố Cẩm Sa",	   "Khối phố Vĩnh Hòa",	  "Khối phố Phong Nhị",
+    "Khối phố Đông Khương",
 };
 #define NBLOCKS ((int)(sizeof blocks / sizeof blocks[0]))
 
@@ -49,12 +49,12 @@ static const struct demo_login {
 	char unit;
 	const char *display_name;
 } logins[] = {
-	{"admin", ROLE_ADMIN, 0, "Quản trị hệ thống"},
-	{"officer", ROLE_OFFICER, 'c', "Đại úy Nguyễn Văn Hùng"},
-	{"coordinator", ROLE_COORDINATOR, 'c', "Trần Thị Lan (Ủy ban MTTQ phường)"},
-	{"viewer", ROLE_VIEWER, 'c', "Võ Thị Hoa (Văn phòng UBND phường)"},
-	{"team_leader", ROLE_TEAM_LEADER, 'b', "Lê Văn Tâm (Tổ trưởng Tổ BV ANTT)"},
-	{"member", ROLE_MEMBER, 'b', "Phạm Văn Bình (Tổ viên Tổ BV ANTT)"},
+    {"admin", ROLE_ADMIN, 0, "Quản trị hệ thống"},
+    {"officer", ROLE_OFFICER, 'c', "Đại úy Nguyễn Văn Hùng"},
+    {"coordinator", ROLE_COORDINATOR, 'c', "Trần Thị Lan (Ủy ban MTTQ phường)"},
+    {"viewer", ROLE_VIEWER, 'c', "Võ Thị Hoa (Văn phòng UBND phường)"},
+    {"team_leader", ROLE_TEAM_LEADER, 'b', "Lê Văn Tâm (Tổ trưởng Tổ BV ANTT)"},
+    {"member", ROLE_MEMBER, 'b', "Phạm Văn Bình (Tổ viên Tổ BV ANTT)"},
 };
 #define NLOGINS ((int)(sizeof logins / sizeof logins[0]))
 
@@ -74,13 +74,13 @@ static int audit_cli(struct store *db, const char *action, const char *entity, i
 	char sid[24];
 	snprintf(sid, sizeof sid, "%" PRId64, id);
 	struct audit_entry e = {
-		.user_id = 0,
-		.actor = "cli",
-		.address = "",
-		.action = action,
-		.entity = entity,
-		.entity_id = sid,
-		.detail = detail,
+	    .user_id = 0,
+	    .actor = "cli",
+	    .address = "",
+	    .action = action,
+	    .entity = entity,
+	    .entity_id = sid,
+	    .detail = detail,
 	};
 	return audit_append(db, &e);
 }
@@ -144,7 +144,9 @@ static int load_users(struct demo *d)
 {
 	for (int i = 0; i < NLOGINS; i++) {
 		const struct demo_login *l = &logins[i];
-		const struct unit_row *unit = l->unit == 'c' ? &d->commune : l->unit == 'b' ? &d->first_block : NULL;
+		const struct unit_row *unit = l->unit == 'c'   ? &d->commune
+					      : l->unit == 'b' ? &d->first_block
+							       : NULL;
 		int64_t uid, gid;
 		char detail[256];
 		int rc = users_insert(d->db, l->username, l->display_name, d->hashes[i], d->now, &uid);
@@ -154,12 +156,13 @@ static int load_users(struct demo *d)
 			return rc;
 		if (unit)
 			snprintf(detail, sizeof detail,
-				 "{\"username\":\"%s\",\"role\":\"%s\",\"unit_id\":%" PRId64 ",\"via\":\"demo\"}",
+				 "{\"username\":\"%s\",\"role\":\"%s\",\"unit_id\":%" PRId64
+				 ",\"via\":\"demo\"}",
 				 l->username, perm_role_names[l->role], unit->id);
 		else
 			snprintf(detail, sizeof detail,
-				 "{\"username\":\"%s\",\"role\":\"%s\",\"unit_id\":null,\"via\":\"demo\"}", l->username,
-				 perm_role_names[l->role]);
+				 "{\"username\":\"%s\",\"role\":\"%s\",\"unit_id\":null,\"via\":\"demo\"}",
+				 l->username, perm_role_names[l->role]);
 		rc = audit_cli(d->db, "user.create", "user", uid, detail);
 		if (rc)
 			return rc;
@@ -173,8 +176,8 @@ static const struct demo_step {
 	const char *what;
 	int (*load)(struct demo *d);
 } steps[] = {
-	{"units", load_units},
-	{"users", load_users},
+    {"units", load_units},
+    {"users", load_users},
 };
 
 /* Does the database already hold users or units? 1 yes, 0 no, -1 on failure. */
@@ -196,7 +199,8 @@ static void logins_table(const struct demo *d, struct buf *b)
 		const char *unit = l->unit == 'c'   ? d->commune.name
 				   : l->unit == 'b' ? d->first_block.name
 						    : "(the whole installation)";
-		buf_printf(b, "%-12s  %-18s  %-12s  %s\n", l->username, d->passwords[i], perm_role_names[l->role], unit);
+		buf_printf(b, "%-12s  %-18s  %-12s  %s\n", l->username, d->passwords[i],
+			   perm_role_names[l->role], unit);
 	}
 }
 
@@ -245,8 +249,9 @@ static int on_opt(const char *name, const char *value, void *ctx)
 int cmd_demo(int argc, char **argv)
 {
 	static const struct cmd_opt opts[] = {
-		{"if-new", no_argument, "load only into a database without users or units; else say so and exit 0"},
-		{NULL, 0, NULL},
+	    {"if-new", no_argument,
+	     "load only into a database without users or units; else say so and exit 0"},
+	    {NULL, 0, NULL},
 	};
 	bool if_new = false, in_tx = false, file_written = false;
 	int first, status = 1, rc;
@@ -256,12 +261,13 @@ int cmd_demo(int argc, char **argv)
 	struct buf table;
 	char path[600];
 
-	rc = cmd_parse(argc, argv,
-		       "usage: tiengmo demo [--if-new] [flags]\n\n"
-		       "Loads the demo ward, phường Vĩnh Điện (Quảng Nam), into an empty database: its 21 khối phố\n"
-		       "and their tổ dân phố, and one login per role with a random password, printed and written\n"
-		       "to DATA_DIR/demo-logins.txt (readable only by you). Refuses a database that has data.",
-		       opts, on_opt, &if_new, &first);
+	rc = cmd_parse(
+	    argc, argv,
+	    "usage: tiengmo demo [--if-new] [flags]\n\n"
+	    "Loads the demo ward, phường Vĩnh Điện (Quảng Nam), into an empty database: its 21 khối phố\n"
+	    "and their tổ dân phố, and one login per role with a random password, printed and written\n"
+	    "to DATA_DIR/demo-logins.txt (readable only by you). Refuses a database that has data.",
+	    opts, on_opt, &if_new, &first);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	if (first < argc) {
@@ -307,7 +313,8 @@ int cmd_demo(int argc, char **argv)
 	in_tx = true;
 	full = has_data(db); /* again, under the write lock */
 	if (full != 0) {
-		cmd_error(full < 0 ? "cannot read the database" : "the database got data meanwhile; nothing was loaded");
+		cmd_error(full < 0 ? "cannot read the database"
+				   : "the database got data meanwhile; nothing was loaded");
 		goto out;
 	}
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {

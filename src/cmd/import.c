@@ -19,11 +19,11 @@
 #define IMPORT_FILE_MAX (16u << 20)
 
 static const char *const usage_units =
-	"usage: tiengmo import units [--dry-run] FILE\n\n"
-	"Adds the units of a CSV file (UTF-8) whose header is code,name,kind,parent_code.\n"
-	"kind is province, commune, block or group; parent_code is empty for a province and otherwise\n"
-	"names a unit already in the database or on an earlier line. If any line is wrong, every error is\n"
-	"printed as \"line N: message\" and nothing is imported. Use - as FILE to read standard input.";
+    "usage: tiengmo import units [--dry-run] FILE\n\n"
+    "Adds the units of a CSV file (UTF-8) whose header is code,name,kind,parent_code.\n"
+    "kind is province, commune, block or group; parent_code is empty for a province and otherwise\n"
+    "names a unit already in the database or on an earlier line. If any line is wrong, every error is\n"
+    "printed as \"line N: message\" and nothing is imported. Use - as FILE to read standard input.";
 
 static int on_opt(const char *name, const char *value, void *ctx)
 {
@@ -46,7 +46,8 @@ static int read_file(const char *path, struct buf *b)
 	}
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
 		if (buf_add(b, chunk, n) != BUF_OK) {
-			cmd_error("'%s' is larger than %u MiB; split it into smaller files", path, IMPORT_FILE_MAX >> 20);
+			cmd_error("'%s' is larger than %u MiB; split it into smaller files", path,
+				  IMPORT_FILE_MAX >> 20);
 			goto out;
 		}
 	}
@@ -64,8 +65,8 @@ out:
 static int import_units(int argc, char **argv)
 {
 	static const struct cmd_opt opts[] = {
-		{"dry-run", no_argument, "check the file and show what would be imported; write nothing"},
-		{NULL, 0, NULL},
+	    {"dry-run", no_argument, "check the file and show what would be imported; write nothing"},
+	    {NULL, 0, NULL},
 	};
 	bool dry_run = false;
 	int first, status = 1;
@@ -110,8 +111,8 @@ static int import_units(int argc, char **argv)
 		goto out;
 	}
 	if (dry_run)
-		printf("'%s' is good: %d unit%s would be imported (dry run, nothing written)\n", path, imp.nrows,
-		       imp.nrows == 1 ? "" : "s");
+		printf("'%s' is good: %d unit%s would be imported (dry run, nothing written)\n", path,
+		       imp.nrows, imp.nrows == 1 ? "" : "s");
 	else
 		printf("imported %d unit%s from '%s'\n", imp.nrows, imp.nrows == 1 ? "" : "s", path);
 	status = 0;

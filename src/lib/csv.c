@@ -27,9 +27,9 @@ struct reader {
 	const char **cur; /* the fields of the row being read (lim->max_fields slots) */
 	int ncur;
 	bool cur_blank; /* every field of the current row so far is empty */
-	int line;       /* where the current row starts */
-	int row_nl;     /* newlines inside quoted fields of the current row */
-	bool prev_cr;   /* the last terminator was a CR (so a LF right after it is the same line break) */
+	int line;	/* where the current row starts */
+	int row_nl;	/* newlines inside quoted fields of the current row */
+	bool prev_cr;	/* the last terminator was a CR (so a LF right after it is the same line break) */
 	bool failed;
 	int err_line;
 	char msg[160];
@@ -192,8 +192,9 @@ int csvr_parse(struct arena *a, const char *data, size_t len, const struct csvr_
 		size_t used = csv_parse(&p, data + off, n, on_field, on_row, &r);
 		if (used != n) {
 			if (csv_error(&p) == CSV_EPARSE)
-				fail(&r, r.line, "a quote is misplaced: quote a field that holds commas, quotes or "
-						 "line breaks, and double the quotes inside it");
+				fail(&r, r.line,
+				     "a quote is misplaced: quote a field that holds commas, quotes or "
+				     "line breaks, and double the quotes inside it");
 			else
 				fail(&r, r.line, "out of memory");
 			break;

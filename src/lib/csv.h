@@ -12,9 +12,10 @@
 #include "lib/arena.h"
 
 struct csvr_row {
-	int line;            /* physical line the row starts on, 1-based */
-	int n;               /* number of fields */
-	const char **fields; /* NUL-terminated UTF-8, leading and trailing blanks of unquoted fields removed */
+	int line; /* physical line the row starts on, 1-based */
+	int n;	  /* number of fields */
+	const char *
+	    *fields; /* NUL-terminated UTF-8, leading and trailing blanks of unquoted fields removed */
 };
 
 struct csvr_table {
@@ -24,8 +25,8 @@ struct csvr_table {
 
 struct csvr_limits {
 	size_t max_field; /* bytes in one field */
-	int max_fields;   /* fields in one row */
-	int max_rows;     /* rows in the file, the header included */
+	int max_fields;	  /* fields in one row */
+	int max_rows;	  /* rows in the file, the header included */
 };
 
 /*

@@ -59,8 +59,8 @@ bool units_code_valid(const char *code)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = code[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-		      c == '_' || c == '-'))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
 			return false;
 	}
 	return true;
@@ -168,9 +168,8 @@ int units_children(struct store *db, struct arena *a, int64_t parent_id, int64_t
 		   struct unit_row **out, int *n)
 {
 	struct store_stmt *st;
-	int rc = store_prepare(db,
-			       "SELECT " UNIT_COLS " FROM units WHERE parent_id = $1 AND id > $2 ORDER BY id LIMIT $3",
-			       &st);
+	int rc = store_prepare(
+	    db, "SELECT " UNIT_COLS " FROM units WHERE parent_id = $1 AND id > $2 ORDER BY id LIMIT $3", &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, parent_id);
@@ -186,9 +185,8 @@ int units_subtree(struct store *db, struct arena *a, const char *path, int64_t a
 	char pattern[512];
 	if (snprintf(pattern, sizeof pattern, "%s%%", path) >= (int)sizeof pattern)
 		return STORE_E_DB;
-	int rc = store_prepare(db,
-			       "SELECT " UNIT_COLS " FROM units WHERE path LIKE $1 AND id > $2 ORDER BY id LIMIT $3",
-			       &st);
+	int rc = store_prepare(
+	    db, "SELECT " UNIT_COLS " FROM units WHERE path LIKE $1 AND id > $2 ORDER BY id LIMIT $3", &st);
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, pattern);
@@ -213,10 +211,11 @@ int units_insert(struct store *db, struct arena *a, const struct unit_row *paren
 {
 	struct store_stmt *st;
 	int64_t id = 0;
-	int rc = store_prepare(db,
-			       "INSERT INTO units (parent_id, kind, code, name, path, commune_id, created_at, "
-			       "updated_at) VALUES ($1, $2, $3, $4, '', NULL, $5, $5) RETURNING id",
-			       &st);
+	int rc =
+	    store_prepare(db,
+			  "INSERT INTO units (parent_id, kind, code, name, path, commune_id, created_at, "
+			  "updated_at) VALUES ($1, $2, $3, $4, '', NULL, $5, $5) RETURNING id",
+			  &st);
 	if (rc)
 		return rc;
 	if (parent)
@@ -234,7 +233,8 @@ int units_insert(struct store *db, struct arena *a, const struct unit_row *paren
 	char *path = arena_printf(a, "%s%" PRId64 "/", parent ? parent->path : "/", id);
 	if (!path)
 		return STORE_E_NOMEM;
-	int64_t commune = kind == UNIT_COMMUNE ? id : (parent && kind != UNIT_PROVINCE ? parent->commune_id : 0);
+	int64_t commune =
+	    kind == UNIT_COMMUNE ? id : (parent && kind != UNIT_PROVINCE ? parent->commune_id : 0);
 	rc = store_prepare(db, "UPDATE units SET path = $2, commune_id = $3 WHERE id = $1", &st);
 	if (rc)
 		return rc;
@@ -248,15 +248,15 @@ int units_insert(struct store *db, struct arena *a, const struct unit_row *paren
 	if (rc)
 		return rc;
 	*u = (struct unit_row){
-		.id = id,
-		.parent_id = parent ? parent->id : 0,
-		.kind = kind,
-		.code = arena_strdup(a, code),
-		.name = arena_strdup(a, name),
-		.path = path,
-		.commune_id = commune,
-		.created_at = now,
-		.updated_at = now,
+	    .id = id,
+	    .parent_id = parent ? parent->id : 0,
+	    .kind = kind,
+	    .code = arena_strdup(a, code),
+	    .name = arena_strdup(a, name),
+	    .path = path,
+	    .commune_id = commune,
+	    .created_at = now,
+	    .updated_at = now,
 	};
 	return u->code && u->name ? STORE_OK : STORE_E_NOMEM;
 }
@@ -265,8 +265,8 @@ int units_update(struct store *db, int64_t id, const char *code, const char *nam
 {
 	struct store_stmt *st;
 	int64_t got;
-	int rc = store_prepare(db, "UPDATE units SET code = $2, name = $3, updated_at = $4 WHERE id = $1 RETURNING id",
-			       &st);
+	int rc = store_prepare(
+	    db, "UPDATE units SET code = $2, name = $3, updated_at = $4 WHERE id = $1 RETURNING id", &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, id);
@@ -283,8 +283,8 @@ int units_holds(struct store *db, int64_t id, const char **what)
 		const char *sql;
 		const char *what;
 	} checks[] = {
-		{"SELECT 1 FROM units WHERE parent_id = $1 LIMIT 1", "child units"},
-		{"SELECT 1 FROM grants WHERE unit_id = $1 LIMIT 1", "user grants"},
+	    {"SELECT 1 FROM units WHERE parent_id = $1 LIMIT 1", "child units"},
+	    {"SELECT 1 FROM grants WHERE unit_id = $1 LIMIT 1", "user grants"},
 	};
 	*what = NULL;
 	for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
@@ -334,8 +334,8 @@ static const char *const col_names[NCOLS] = {"code", "name", "kind", "parent_cod
 
 /* What the checking pass learns about a row, beyond struct unit_import_row. */
 struct row_state {
-	bool ok;                   /* every field of the row is well-formed */
-	int parent_row;            /* index of the parent in the file, or -1 */
+	bool ok;		   /* every field of the row is well-formed */
+	int parent_row;		   /* index of the parent in the file, or -1 */
 	struct unit_row parent_db; /* the parent from the database when parent_row is -1 and it has one */
 	struct unit_row written;   /* after insertion */
 };
@@ -369,7 +369,7 @@ static int map_find_or_add(struct code_map *m, struct unit_import_row *rows, con
 }
 
 static void add_error(struct unit_import *imp, struct arena *a, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static void add_error(struct unit_import *imp, struct arena *a, int line, const char *fmt, ...)
 {
@@ -416,7 +416,8 @@ static bool read_header(struct unit_import *imp, struct arena *a, const struct c
 			if (strcasecmp(h->fields[i], col_names[c]) == 0)
 				known = c;
 		if (known < 0) {
-			add_error(imp, a, h->line, "unknown column '%.*s'; the header must be code,name,kind,parent_code",
+			add_error(imp, a, h->line,
+				  "unknown column '%.*s'; the header must be code,name,kind,parent_code",
 				  Q(h->fields[i]));
 			ok = false;
 		} else if (col[known] >= 0) {
@@ -428,7 +429,8 @@ static bool read_header(struct unit_import *imp, struct arena *a, const struct c
 	}
 	for (int c = 0; c < NCOLS; c++) {
 		if (col[c] < 0) {
-			add_error(imp, a, h->line, "missing column '%s'; the header must be code,name,kind,parent_code",
+			add_error(imp, a, h->line,
+				  "missing column '%s'; the header must be code,name,kind,parent_code",
 				  col_names[c]);
 			ok = false;
 		}
@@ -474,7 +476,8 @@ static void check_fields(struct unit_import *imp, struct arena *a, const struct 
 		ok = false;
 	}
 	if (k < 0) {
-		add_error(imp, a, row->line, "kind '%.*s' must be province, commune, block or group", Q(kind));
+		add_error(imp, a, row->line, "kind '%.*s' must be province, commune, block or group",
+			  Q(kind));
 		ok = false;
 	}
 	if (out->parent_code && !units_code_valid(out->parent_code)) {
@@ -485,8 +488,8 @@ static void check_fields(struct unit_import *imp, struct arena *a, const struct 
 }
 
 /* Second pass over one well-formed row: uniqueness, parent, hierarchy, permission. */
-static int check_links(struct store *db, struct unit_import *imp, struct arena *a, struct code_map *map, int i,
-		       struct row_state *rs)
+static int check_links(struct store *db, struct unit_import *imp, struct arena *a, struct code_map *map,
+		       int i, struct row_state *rs)
 {
 	struct unit_import_row *r = &imp->rows[i];
 	struct unit_row found;
@@ -519,8 +522,8 @@ static int check_links(struct store *db, struct unit_import *imp, struct arena *
 	int parent_kind;
 	if (p >= 0) {
 		if (p >= i) {
-			add_error(imp, a, r->line, "parent '%s' is on line %d; put it before this line", r->parent_code,
-				  imp->rows[p].line);
+			add_error(imp, a, r->line, "parent '%s' is on line %d; put it before this line",
+				  r->parent_code, imp->rows[p].line);
 			return STORE_OK;
 		}
 		if (!rs[p].ok)
@@ -531,8 +534,10 @@ static int check_links(struct store *db, struct unit_import *imp, struct arena *
 		rc = units_get_by_code(db, a, r->parent_code, &rs[i].parent_db);
 		if (rc < 0)
 			return rc;
-		if (rc == STORE_DONE || (imp->who && !perm_on_unit(imp->who, PERM_UNITS_READ, rs[i].parent_db.path))) {
-			add_error(imp, a, r->line, "no unit has code '%s', in this file or already", r->parent_code);
+		if (rc == STORE_DONE ||
+		    (imp->who && !perm_on_unit(imp->who, PERM_UNITS_READ, rs[i].parent_db.path))) {
+			add_error(imp, a, r->line, "no unit has code '%s', in this file or already",
+				  r->parent_code);
 			return STORE_OK;
 		}
 		if (imp->who && !perm_on_unit(imp->who, PERM_UNITS_WRITE, rs[i].parent_db.path)) {
@@ -573,13 +578,13 @@ static int audit_row(struct store *db, struct unit_import *imp, const struct uni
 		return STORE_E_NOMEM;
 	}
 	struct audit_entry e = {
-		.user_id = imp->who ? imp->who->user_id : 0,
-		.actor = imp->actor,
-		.address = imp->address,
-		.action = "unit.import",
-		.entity = "unit",
-		.entity_id = id,
-		.detail = buf_str(&b),
+	    .user_id = imp->who ? imp->who->user_id : 0,
+	    .actor = imp->actor,
+	    .address = imp->address,
+	    .action = "unit.import",
+	    .entity = "unit",
+	    .entity_id = id,
+	    .detail = buf_str(&b),
 	};
 	rc = audit_append(db, &e);
 	buf_release(&b);
@@ -624,7 +629,8 @@ int units_import(struct store *db, struct arena *a, const char *data, size_t len
 		goto out;
 	}
 	if (t.nrows == 0) {
-		add_error(imp, a, 0, "the file is empty; it needs the header line code,name,kind,parent_code");
+		add_error(imp, a, 0,
+			  "the file is empty; it needs the header line code,name,kind,parent_code");
 		rc = STORE_OK;
 		goto out;
 	}

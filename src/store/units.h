@@ -91,7 +91,7 @@ struct unit_import_row {
 	const char *name;
 	enum unit_kind kind;
 	const char *parent_code; /* NULL for a province */
-	int64_t id;              /* set when written */
+	int64_t id;		 /* set when written */
 };
 
 /* One problem of an import file. */
@@ -103,9 +103,9 @@ struct unit_import_error {
 struct unit_import {
 	/* in */
 	const struct principal *who; /* NULL: the command line, which may do anything */
-	const char *actor;           /* for the audit log: a username or "cli" */
-	const char *address;         /* client address, "" from the command line */
-	bool dry_run;                /* check everything, write nothing */
+	const char *actor;	     /* for the audit log: a username or "cli" */
+	const char *address;	     /* client address, "" from the command line */
+	bool dry_run;		     /* check everything, write nothing */
 	/* out */
 	int nrows;
 	struct unit_import_row *rows;

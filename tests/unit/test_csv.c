@@ -24,7 +24,8 @@ static void rows_carry_their_starting_line(void **state)
 	int line;
 	char err[200];
 	arena_init(&a, 1 << 20);
-	/* BOM, CRLF, a blank line, a quoted field over two lines, a lone LF, blanks-only line, no final newline */
+	/* BOM, CRLF, a blank line, a quoted field over two lines, a lone LF, blanks-only line, no final
+	 * newline */
 	const char *text = "\xEF\xBB\xBF"
 			   "code,name\r\n"
 			   "\r\n"
@@ -39,7 +40,7 @@ static void rows_carry_their_starting_line(void **state)
 	int lines[] = {1, 3, 4, 7, 9};
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(t.rows[i].line, lines[i]);
-	assert_string_equal(t.rows[0].fields[0], "code"); /* the BOM is gone */
+	assert_string_equal(t.rows[0].fields[0], "code");  /* the BOM is gone */
 	assert_string_equal(t.rows[1].fields[1], "Alpha"); /* blanks around an unquoted field are gone */
 	assert_string_equal(t.rows[2].fields[1], "multi\r\nline");
 	assert_string_equal(t.rows[3].fields[1], "say \"hi\"");
@@ -109,10 +110,10 @@ static void utf8_check_refuses_overlongs_and_surrogates(void **state)
 {
 	(void)state;
 	assert_true(csvr_utf8_valid("Nguyễn Văn Đạt", strlen("Nguyễn Văn Đạt")));
-	assert_false(csvr_utf8_valid("\xC0\xAF", 2));         /* overlong '/' */
+	assert_false(csvr_utf8_valid("\xC0\xAF", 2));	      /* overlong '/' */
 	assert_false(csvr_utf8_valid("\xED\xA0\x80", 3));     /* a surrogate */
 	assert_false(csvr_utf8_valid("\xF4\x90\x80\x80", 4)); /* past U+10FFFF */
-	assert_false(csvr_utf8_valid("\xE1\xBB", 2));         /* cut short */
+	assert_false(csvr_utf8_valid("\xE1\xBB", 2));	      /* cut short */
 }
 
 static void unit_rules(void **state)
