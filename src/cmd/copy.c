@@ -473,8 +473,23 @@ static int prepare_target(struct store *dst, struct table *t, int n)
 	return 0;
 }
 
-/* After explicit ids went in, moves the table's identity sequence (if any) past the largest id. */
-static int bump_identity(struct store *dst, const struct table *t)
+/* The largest id an AUTOINCREMENT table of the source ever handed out (deleted rows included), or 0. */
+static int64_t source_sequence(sqlite3 *h, const char *table)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t v = 0;
+	if (sqlite3_prepare_v2(h, "SELECT seq FROM sqlite_sequence WHERE name = ?1", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, table, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			v = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s); /* no sqlite_sequence at all: no AUTOINCREMENT table */
+	return v;
+}
+
+/* After explicit ids went in, moves the table's identity sequence (if any) past the largest id the
+ * source has used, so that no id is ever handed out twice. */
+static int bump_identity(sqlite3 *h, struct store *dst, const struct table *t)
 {
 	static const char sql_setval[] = "SELECT setval(pg_get_serial_sequence($1, $2), $3, false)";
 	struct store_stmt *st;
@@ -483,6 +498,9 @@ static int bump_identity(struct store *dst, const struct table *t)
 		return 0;
 	if (store_prepare(dst, t->sql_maxid, &st) != STORE_OK || store_step_i64(st, &max) != STORE_ROW)
 		return -1;
+	int64_t used = source_sequence(h, t->name);
+	if (used > max)
+		max = used;
 	if (store_prepare(dst, sql_setval, &st) != STORE_OK)
 		return -1;
 	store_bind_text(st, 1, t->name);
@@ -562,7 +580,7 @@ static int run_copy(const char *from, const char *to)
 				  t[i].name, b.rows, hb);
 			goto out;
 		}
-		if (bump_identity(dst, &t[i]) != 0) {
+		if (bump_identity(h, dst, &t[i]) != 0) {
 			cmd_error("cannot move the id sequence of '%s' on the target: %s", t[i].name, store_errmsg(dst));
 			goto out;
 		}
