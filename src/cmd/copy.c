@@ -30,9 +30,9 @@ struct table {
 	char name[NAME_MAX_LEN];
 	int ncols;
 	char cols[MAX_COLS][NAME_MAX_LEN];
-	int is_real[MAX_COLS];  /* floating-point column: compared by value, not by spelling */
+	int is_real[MAX_COLS];	/* floating-point column: compared by value, not by spelling */
 	int self_ref[MAX_COLS]; /* references its own table: filled in a second pass */
-	int pk;                 /* the single integer primary key column, or -1 */
+	int pk;			/* the single integer primary key column, or -1 */
 	char deps[8][NAME_MAX_LEN];
 	int ndeps;
 	/* generated SQL; kept until both connections close, as store_prepare caches by address */
@@ -49,16 +49,16 @@ struct copy_opts {
 };
 
 static const char usage[] =
-	"usage: tiengmo copy --from sqlite:PATH --to postgres://USER@HOST/DB\n\n"
-	"Copies a whole tiengmo installation from its SQLite file into a new PostgreSQL database: the\n"
-	"target is migrated, every table is copied in one transaction, and each table's row count and\n"
-	"content checksum are verified on both sides before anything is committed. The source is only\n"
-	"read. Copy the key file (--key-file) along with the data: encrypted fields stay encrypted.";
+    "usage: tiengmo copy --from sqlite:PATH --to postgres://USER@HOST/DB\n\n"
+    "Copies a whole tiengmo installation from its SQLite file into a new PostgreSQL database: the\n"
+    "target is migrated, every table is copied in one transaction, and each table's row count and\n"
+    "content checksum are verified on both sides before anything is committed. The source is only\n"
+    "read. Copy the key file (--key-file) along with the data: encrypted fields stay encrypted.";
 
 static const struct cmd_opt copy_opts_list[] = {
-	{"from", required_argument, "the source installation, sqlite:PATH"},
-	{"to", required_argument, "the target, a new postgres://… database"},
-	{NULL, 0, NULL},
+    {"from", required_argument, "the source installation, sqlite:PATH"},
+    {"to", required_argument, "the target, a new postgres://… database"},
+    {NULL, 0, NULL},
 };
 
 static int on_opt(const char *name, const char *value, void *ctx)
@@ -94,14 +94,15 @@ static int load_tables(sqlite3 *h, struct table *t, int max)
 {
 	sqlite3_stmt *s = NULL, *c = NULL, *f = NULL;
 	int n = -1, k = 0;
-	if (sqlite3_prepare_v2(h,
-			       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
-			       "ESCAPE '\\' AND name <> 'schema_migrations' ORDER BY name",
-			       -1, &s, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(h, "SELECT name, type, pk FROM pragma_table_info(?1) ORDER BY cid", -1, &c, NULL) !=
-		    SQLITE_OK ||
-	    sqlite3_prepare_v2(h, "SELECT \"table\", \"from\" FROM pragma_foreign_key_list(?1)", -1, &f, NULL) !=
-		    SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+		h,
+		"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+		"ESCAPE '\\' AND name <> 'schema_migrations' ORDER BY name",
+		-1, &s, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(h, "SELECT name, type, pk FROM pragma_table_info(?1) ORDER BY cid", -1, &c,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(h, "SELECT \"table\", \"from\" FROM pragma_foreign_key_list(?1)", -1, &f,
+			       NULL) != SQLITE_OK) {
 		cmd_error("cannot read the source's tables: %s", sqlite3_errmsg(h));
 		goto out;
 	}
@@ -112,7 +113,8 @@ static int load_tables(sqlite3 *h, struct table *t, int max)
 			goto out;
 		}
 		if (!name || !plain_name(name)) {
-			cmd_error("the source has a table named '%s', which tiengmo never makes", name ? name : "");
+			cmd_error("the source has a table named '%s', which tiengmo never makes",
+				  name ? name : "");
 			goto out;
 		}
 		struct table *tb = &t[k++];
@@ -125,7 +127,8 @@ static int load_tables(sqlite3 *h, struct table *t, int max)
 			const char *col = (const char *)sqlite3_column_text(c, 0);
 			const char *type = (const char *)sqlite3_column_text(c, 1);
 			if (tb->ncols == MAX_COLS || !col || !plain_name(col)) {
-				cmd_error("table '%s' has a column that cannot be copied ('%s')", name, col ? col : "");
+				cmd_error("table '%s' has a column that cannot be copied ('%s')", name,
+					  col ? col : "");
 				goto out;
 			}
 			snprintf(tb->cols[tb->ncols], NAME_MAX_LEN, "%s", col);
@@ -158,7 +161,9 @@ static int load_tables(sqlite3 *h, struct table *t, int max)
 		if (tb->pk < 0)
 			for (int i = 0; i < tb->ncols; i++)
 				if (tb->self_ref[i]) {
-					cmd_error("table '%s' refers to itself but has no integer key to fill it by", name);
+					cmd_error("table '%s' refers to itself but has no integer key to "
+						  "fill it by",
+						  name);
 					goto out;
 				}
 	}
@@ -195,7 +200,8 @@ static int order_tables(struct table *t, int n)
 			}
 		}
 		if (!progress) {
-			cmd_error("the source's tables refer to each other in a cycle; cannot order the copy");
+			cmd_error(
+			    "the source's tables refer to each other in a cycle; cannot order the copy");
 			goto out;
 		}
 	}
@@ -232,15 +238,16 @@ static char *make_sql(struct table *t)
 	snprintf(buf, sizeof buf, "SELECT 1 FROM \"%s\" LIMIT 1", t->name);
 	t->sql_any = strdup(buf);
 	if (t->pk >= 0) {
-		snprintf(buf, sizeof buf, "SELECT COALESCE(MAX(\"%s\"), 0) FROM \"%s\"", t->cols[t->pk], t->name);
+		snprintf(buf, sizeof buf, "SELECT COALESCE(MAX(\"%s\"), 0) FROM \"%s\"", t->cols[t->pk],
+			 t->name);
 		if (!(t->sql_maxid = strdup(buf)))
 			return NULL;
 	}
 	for (int i = 0; i < t->ncols; i++) {
 		if (!t->self_ref[i])
 			continue;
-		snprintf(buf, sizeof buf, "UPDATE \"%s\" SET \"%s\" = $1 WHERE \"%s\" = $2", t->name, t->cols[i],
-			 t->cols[t->pk]);
+		snprintf(buf, sizeof buf, "UPDATE \"%s\" SET \"%s\" = $1 WHERE \"%s\" = $2", t->name,
+			 t->cols[i], t->cols[t->pk]);
 		if (!(t->sql_update[i] = strdup(buf)))
 			return NULL;
 	}
@@ -354,7 +361,8 @@ static int copy_rows(sqlite3 *h, struct store *dst, struct table *t, struct chec
 		}
 		checksum_add(src_sum, &hs);
 		if (store_run(ins) != STORE_OK) {
-			cmd_error("cannot insert a row into '%s' on the target: %s", t->name, store_errmsg(dst));
+			cmd_error("cannot insert a row into '%s' on the target: %s", t->name,
+				  store_errmsg(dst));
 			goto out;
 		}
 	}
@@ -377,7 +385,8 @@ static int copy_rows(sqlite3 *h, struct store *dst, struct table *t, struct chec
 			store_bind_i64(up, 1, sqlite3_column_int64(s, i));
 			store_bind_i64(up, 2, sqlite3_column_int64(s, t->pk));
 			if (store_run(up) != STORE_OK) {
-				cmd_error("cannot link rows of '%s' on the target: %s", t->name, store_errmsg(dst));
+				cmd_error("cannot link rows of '%s' on the target: %s", t->name,
+					  store_errmsg(dst));
 				goto out;
 			}
 		}
@@ -432,8 +441,9 @@ static int is_seeded(const char *name)
 /* Checks that the target holds nothing but what migrations put there, and clears that. */
 static int prepare_target(struct store *dst, struct table *t, int n)
 {
-	static const char sql_exists[] = "SELECT COUNT(*) FROM pg_class c JOIN pg_namespace s ON s.oid = "
-					 "c.relnamespace WHERE c.relname = $1 AND s.nspname = current_schema()";
+	static const char sql_exists[] =
+	    "SELECT COUNT(*) FROM pg_class c JOIN pg_namespace s ON s.oid = "
+	    "c.relnamespace WHERE c.relname = $1 AND s.nspname = current_schema()";
 	for (int i = 0; i < n; i++) {
 		struct store_stmt *st;
 		int64_t exists = 0;
@@ -441,7 +451,8 @@ static int prepare_target(struct store *dst, struct table *t, int n)
 			return -1;
 		store_bind_text(st, 1, t[i].name);
 		if (store_step_i64(st, &exists) != STORE_ROW || !exists) {
-			cmd_error("the target has no table '%s': source and target are at different schema versions",
+			cmd_error("the target has no table '%s': source and target are at different schema "
+				  "versions",
 				  t[i].name);
 			return -1;
 		}
@@ -449,7 +460,8 @@ static int prepare_target(struct store *dst, struct table *t, int n)
 			char sql[128]; /* store_exec caches nothing, so this text may live on the stack */
 			snprintf(sql, sizeof sql, "DELETE FROM \"%s\"", t[i].name);
 			if (store_exec(dst, sql) != STORE_OK) {
-				cmd_error("cannot clear '%s' on the target: %s", t[i].name, store_errmsg(dst));
+				cmd_error("cannot clear '%s' on the target: %s", t[i].name,
+					  store_errmsg(dst));
 				return -1;
 			}
 			continue;
@@ -461,8 +473,9 @@ static int prepare_target(struct store *dst, struct table *t, int n)
 		int rc = store_step(st);
 		store_reset(st);
 		if (rc == STORE_ROW) {
-			cmd_error("the target already holds data (table '%s'); copy needs a new, empty database",
-				  t[i].name);
+			cmd_error(
+			    "the target already holds data (table '%s'); copy needs a new, empty database",
+			    t[i].name);
 			return -1;
 		}
 		if (rc != STORE_DONE) {
@@ -478,7 +491,8 @@ static int64_t source_sequence(sqlite3 *h, const char *table)
 {
 	sqlite3_stmt *s = NULL;
 	int64_t v = 0;
-	if (sqlite3_prepare_v2(h, "SELECT seq FROM sqlite_sequence WHERE name = ?1", -1, &s, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(h, "SELECT seq FROM sqlite_sequence WHERE name = ?1", -1, &s, NULL) ==
+	    SQLITE_OK) {
 		sqlite3_bind_text(s, 1, table, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(s) == SQLITE_ROW)
 			v = sqlite3_column_int64(s, 0);
@@ -534,9 +548,10 @@ static int run_copy(const char *from, const char *to)
 		goto out;
 	}
 	if (version != store_schema_version_known(STORE_SQLITE)) {
-		cmd_error("the source is at schema version %d, this tiengmo at %d; run 'tiengmo migrate --db %s' "
-			  "with this tiengmo first",
-			  version, store_schema_version_known(STORE_SQLITE), from);
+		cmd_error(
+		    "the source is at schema version %d, this tiengmo at %d; run 'tiengmo migrate --db %s' "
+		    "with this tiengmo first",
+		    version, store_schema_version_known(STORE_SQLITE), from);
 		goto out;
 	}
 	if (store_migrate(dst, &applied, err, sizeof err) != 0) {
@@ -576,12 +591,14 @@ static int run_copy(const char *from, const char *to)
 		printf("  %-24s %10" PRId64 " rows  checksum %s  %s\n", t[i].name, a.rows, ha,
 		       same ? "verified" : "MISMATCH");
 		if (!same) {
-			cmd_error("table '%s' differs on the target (%" PRId64 " rows, checksum %s); nothing was copied",
+			cmd_error("table '%s' differs on the target (%" PRId64
+				  " rows, checksum %s); nothing was copied",
 				  t[i].name, b.rows, hb);
 			goto out;
 		}
 		if (bump_identity(h, dst, &t[i]) != 0) {
-			cmd_error("cannot move the id sequence of '%s' on the target: %s", t[i].name, store_errmsg(dst));
+			cmd_error("cannot move the id sequence of '%s' on the target: %s", t[i].name,
+				  store_errmsg(dst));
 			goto out;
 		}
 		total += a.rows;

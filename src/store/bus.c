@@ -51,7 +51,8 @@ static int valid_topic(const char *t, int allow_all)
 	if (n == 0 || n >= BUS_TOPIC_MAX)
 		return 0;
 	for (; *t; t++)
-		if (!((*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9') || *t == '.' || *t == '_' || *t == '-'))
+		if (!((*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9') || *t == '.' || *t == '_' ||
+		      *t == '-'))
 			return 0;
 	return 1;
 }
@@ -149,8 +150,8 @@ static void *listener(void *arg)
 			log_msg(LOG_INFO, "event bus reconnected");
 		}
 		struct pollfd p[2] = {
-			{.fd = PQsocket(b->listen), .events = POLLIN},
-			{.fd = b->stop_pipe[0], .events = POLLIN},
+		    {.fd = PQsocket(b->listen), .events = POLLIN},
+		    {.fd = b->stop_pipe[0], .events = POLLIN},
 		};
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)

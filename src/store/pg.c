@@ -24,14 +24,14 @@
 
 struct pg_stmt {
 	struct store_stmt base;
-	const char *key;   /* the caller's SQL pointer */
-	char name[16];     /* the server-side prepared statement's name */
-	unsigned gen;      /* the connection generation it was prepared on */
+	const char *key; /* the caller's SQL pointer */
+	char name[16];	 /* the server-side prepared statement's name */
+	unsigned gen;	 /* the connection generation it was prepared on */
 	int nparams;
-	char **vals;       /* nparams bound values (owned), NULL for SQL NULL */
-	PGresult *desc;    /* PQdescribePrepared: column names and count before a run */
-	PGresult *res;     /* the current run's rows */
-	int row;           /* the current row of res, -1 before the first */
+	char **vals;	/* nparams bound values (owned), NULL for SQL NULL */
+	PGresult *desc; /* PQdescribePrepared: column names and count before a run */
+	PGresult *res;	/* the current run's rows */
+	int row;	/* the current row of res, -1 before the first */
 	int ran;
 };
 
@@ -175,7 +175,8 @@ static int server_prepare(struct pg_db *d, struct pg_stmt *s)
 	int n = PQnparams(r);
 	if (n > MAX_PARAMS) {
 		PQclear(r);
-		snprintf(d->err, sizeof d->err, "a statement has %d parameters; at most %d are allowed", n, MAX_PARAMS);
+		snprintf(d->err, sizeof d->err, "a statement has %d parameters; at most %d are allowed", n,
+			 MAX_PARAMS);
 		return STORE_E_DB;
 	}
 	if (n > s->nparams) {
@@ -239,8 +240,8 @@ static int bind_owned(struct store_stmt *st, int idx, char *v)
 	struct pg_stmt *s = PS(st);
 	if (idx < 1 || idx > s->nparams) {
 		free(v);
-		snprintf(PD(st)->err, sizeof PD(st)->err, "parameter $%d is out of range (the statement has %d)", idx,
-			 s->nparams);
+		snprintf(PD(st)->err, sizeof PD(st)->err,
+			 "parameter $%d is out of range (the statement has %d)", idx, s->nparams);
 		return STORE_E_DB;
 	}
 	free(s->vals[idx - 1]);
@@ -438,25 +439,25 @@ static int pg_rollback(struct store *db)
 }
 
 static const struct store_ops pg_ops = {
-	.close = pg_close,
-	.errmsg = pg_errmsg,
-	.prepare = pg_prepare,
-	.bind_i64 = pg_bind_i64,
-	.bind_double = pg_bind_double,
-	.bind_text = pg_bind_text,
-	.bind_null = pg_bind_null,
-	.step = pg_step,
-	.col_i64 = pg_col_i64,
-	.col_double = pg_col_double,
-	.col_text = pg_col_text,
-	.col_is_null = pg_col_is_null,
-	.col_count = pg_col_count,
-	.col_name = pg_col_name,
-	.reset = pg_reset,
-	.exec = pg_exec,
-	.begin = pg_begin,
-	.commit = pg_commit,
-	.rollback = pg_rollback,
+    .close = pg_close,
+    .errmsg = pg_errmsg,
+    .prepare = pg_prepare,
+    .bind_i64 = pg_bind_i64,
+    .bind_double = pg_bind_double,
+    .bind_text = pg_bind_text,
+    .bind_null = pg_bind_null,
+    .step = pg_step,
+    .col_i64 = pg_col_i64,
+    .col_double = pg_col_double,
+    .col_text = pg_col_text,
+    .col_is_null = pg_col_is_null,
+    .col_count = pg_col_count,
+    .col_name = pg_col_name,
+    .reset = pg_reset,
+    .exec = pg_exec,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
 };
 
 /* Notices (such as "relation already exists, skipping") are not errors; keep them off stderr. */

@@ -195,8 +195,8 @@ static void unreachable_database_is_an_error_without_the_password(void **state)
 	(void)state;
 	struct bus *b = NULL;
 	char err[512];
-	assert_int_equal(bus_open("postgresql://tiengmo:s3cr3t-pw@127.0.0.1:1/none?connect_timeout=2", &b, err,
-				  sizeof err),
+	assert_int_equal(bus_open("postgresql://tiengmo:s3cr3t-pw@127.0.0.1:1/none?connect_timeout=2", &b,
+				  err, sizeof err),
 			 -1);
 	assert_null(b);
 	assert_non_null(strstr(err, "event bus"));
@@ -207,11 +207,12 @@ static void unreachable_database_is_an_error_without_the_password(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(event_reaches_the_other_instance_and_the_publisher, setup, teardown),
-		cmocka_unit_test_setup_teardown(subscribers_get_only_their_topic_in_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(unsubscribed_callback_is_not_called, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_topics_and_oversized_payloads_are_refused, setup, teardown),
-		cmocka_unit_test(unreachable_database_is_an_error_without_the_password),
+	    cmocka_unit_test_setup_teardown(event_reaches_the_other_instance_and_the_publisher, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(subscribers_get_only_their_topic_in_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(unsubscribed_callback_is_not_called, setup, teardown),
+	    cmocka_unit_test_setup_teardown(bad_topics_and_oversized_payloads_are_refused, setup, teardown),
+	    cmocka_unit_test(unreachable_database_is_an_error_without_the_password),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
