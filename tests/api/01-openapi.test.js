@@ -134,6 +134,68 @@ test('every response schema compiles (no dangling $ref)', () => {
   assert.ok(n > 20, `only ${n} JSON response schemas found`);
 });
 
+// JSON Schema 2020-12 keywords (and the OpenAPI extras) a schema here may use. An unknown key is
+// almost always a YAML slip, such as a comma inside a {flow: mapping} turning half a description
+// into a property name, which the validator would silently ignore.
+const KEYWORDS = new Set([
+  '$ref', '$id', '$defs', '$comment', 'type', 'enum', 'const', 'format', 'pattern', 'minLength', 'maxLength',
+  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'items', 'prefixItems',
+  'minItems', 'maxItems', 'uniqueItems', 'contains', 'properties', 'required', 'additionalProperties',
+  'patternProperties', 'propertyNames', 'minProperties', 'maxProperties', 'unevaluatedProperties',
+  'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'dependentRequired', 'dependentSchemas',
+  'title', 'description', 'default', 'examples', 'example', 'deprecated', 'readOnly', 'writeOnly',
+  'contentMediaType', 'contentEncoding', 'discriminator', 'xml', 'externalDocs',
+]);
+
+function eachSchema(schema, where, visit) {
+  if (!schema || typeof schema !== 'object') return;
+  visit(schema, where);
+  for (const k of ['properties', 'patternProperties', '$defs', 'dependentSchemas']) {
+    for (const [name, sub] of Object.entries(schema[k] || {})) eachSchema(sub, `${where}.${k}.${name}`, visit);
+  }
+  for (const k of ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames']) {
+    if (typeof schema[k] === 'object') eachSchema(schema[k], `${where}.${k}`, visit);
+  }
+  for (const k of ['allOf', 'anyOf', 'oneOf', 'prefixItems']) {
+    (schema[k] || []).forEach((sub, i) => eachSchema(sub, `${where}.${k}[${i}]`, visit));
+  }
+}
+
+function allSchemas() {
+  const out = [];
+  for (const [n, sch] of Object.entries(spec.components.schemas)) out.push([sch, `schemas.${n}`]);
+  for (const [n, p] of Object.entries(spec.components.parameters || {})) out.push([p.schema, `parameters.${n}`]);
+  for (const [n, r] of Object.entries(spec.components.responses || {})) {
+    for (const [ct, c] of Object.entries(r.content || {})) out.push([c.schema, `responses.${n}.${ct}`]);
+  }
+  for (const o of specOperations()) {
+    for (const p of [...(o.item.parameters || []), ...(o.op.parameters || [])]) if (p.schema) out.push([p.schema, `${key(o)} ${p.name}`]);
+    for (const [ct, c] of Object.entries((o.op.requestBody && o.op.requestBody.content) || {})) {
+      out.push([c.schema, `${key(o)} body ${ct}`]);
+    }
+    for (const [code, r] of Object.entries(o.op.responses)) {
+      for (const [ct, c] of Object.entries(r.content || {})) out.push([c.schema, `${key(o)} ${code} ${ct}`]);
+    }
+  }
+  return out;
+}
+
+test('every schema uses only JSON Schema keywords, and every property has a schema', () => {
+  const bad = [];
+  let n = 0;
+  for (const [schema, where] of allSchemas()) {
+    eachSchema(schema, where, (s, w) => {
+      n++;
+      for (const k of Object.keys(s)) if (!KEYWORDS.has(k) && !k.startsWith('x-')) bad.push(`${w}: ${k}`);
+      for (const [name, sub] of Object.entries(s.properties || {})) {
+        if (!sub || typeof sub !== 'object') bad.push(`${w}.properties.${name}: not a schema`);
+      }
+    });
+  }
+  assert.ok(n > 100, `only ${n} schemas walked`);
+  assert.deepEqual(bad, []);
+});
+
 const T = '2020-11-03T08:30:00+07:00';
 const unit = { id: 3, parent_id: 1, kind: 'block', code: 'K1', name: 'Khối phố 1', created_at: T, updated_at: T };
 
