@@ -97,7 +97,7 @@ fuzz: fuzz-replay
 
 bench: all
 	@scripts/deps.sh bench
-	@bench/http.sh
+	@TIENGMO_BIN=$(BUILD)/tiengmo bench/http.sh
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
