@@ -7,15 +7,20 @@
 
 const char *const perm_role_names[] = {"admin", "officer", "coordinator", "team_leader", "member", "viewer", NULL};
 
-/* Rows: roles in enum order. Columns: permissions in enum order. */
+/* What each role may do. Scope comes from the grant: a role on a unit reaches that unit's subtree. */
+#define ALL_READ [PERM_PUBLIC] = true, [PERM_LOGGED_IN] = true, [PERM_UNITS_READ] = true, \
+		 [PERM_PEOPLE_READ] = true, [PERM_ORGS_READ] = true, [PERM_TEAMS_READ] = true
 static const bool table[ROLE_COUNT][PERM_COUNT] = {
-	/*                 public logged units_r units_w users_r users_w audit  sensitive */
-	[ROLE_ADMIN] = {true, true, true, true, true, true, true, true},
-	[ROLE_OFFICER] = {true, true, true, true, true, false, true, true},
-	[ROLE_COORDINATOR] = {true, true, true, false, false, false, false, false},
-	[ROLE_TEAM_LEADER] = {true, true, true, false, false, false, false, false},
-	[ROLE_MEMBER] = {true, true, true, false, false, false, false, false},
-	[ROLE_VIEWER] = {true, true, true, false, false, false, false, false},
+	[ROLE_ADMIN] = {ALL_READ, [PERM_UNITS_WRITE] = true, [PERM_USERS_READ] = true, [PERM_USERS_WRITE] = true,
+			[PERM_AUDIT_READ] = true, [PERM_SENSITIVE] = true, [PERM_PEOPLE_WRITE] = true,
+			[PERM_ORGS_WRITE] = true, [PERM_TEAMS_WRITE] = true},
+	[ROLE_OFFICER] = {ALL_READ, [PERM_UNITS_WRITE] = true, [PERM_USERS_READ] = true, [PERM_AUDIT_READ] = true,
+			  [PERM_SENSITIVE] = true, [PERM_PEOPLE_WRITE] = true, [PERM_ORGS_WRITE] = true,
+			  [PERM_TEAMS_WRITE] = true},
+	[ROLE_COORDINATOR] = {ALL_READ, [PERM_ORGS_WRITE] = true},
+	[ROLE_TEAM_LEADER] = {ALL_READ, [PERM_PEOPLE_WRITE] = true, [PERM_TEAMS_WRITE] = true},
+	[ROLE_MEMBER] = {ALL_READ},
+	[ROLE_VIEWER] = {ALL_READ},
 };
 
 int perm_role_parse(const char *name)

@@ -23,6 +23,12 @@ enum perm {
 	PERM_USERS_WRITE, /* create users, grant roles, reset passwords, disable */
 	PERM_AUDIT_READ,  /* read the audit log of records */
 	PERM_SENSITIVE,   /* reveal sensitive personal data (audited) */
+	PERM_PEOPLE_READ,  /* see people (national ids masked) */
+	PERM_PEOPLE_WRITE, /* add, edit, import people */
+	PERM_ORGS_READ,    /* see partner organisations */
+	PERM_ORGS_WRITE,   /* add, edit organisations */
+	PERM_TEAMS_READ,   /* see teams and their rosters */
+	PERM_TEAMS_WRITE,  /* create teams, change rosters (members, roles, terms) */
 	PERM_COUNT
 };
 
