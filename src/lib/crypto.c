@@ -167,6 +167,24 @@ out:
 	return rc;
 }
 
+int crypto_keyed_hash_hex(const char *purpose, const void *data, size_t len, char hex[CRYPTO_HASH_HEX])
+{
+	unsigned char sub[crypto_generichash_KEYBYTES];
+	unsigned char h[32];
+	crypto_generichash_state st;
+	if (!g_key_loaded)
+		return -1;
+	crypto_kdf_derive_from_key(sub, sizeof sub, 1, "tm-hash1", g_key);
+	crypto_generichash_init(&st, sub, sizeof sub, sizeof h);
+	crypto_generichash_update(&st, (const unsigned char *)purpose, strlen(purpose) + 1);
+	crypto_generichash_update(&st, data, len);
+	crypto_generichash_final(&st, h, sizeof h);
+	sodium_memzero(sub, sizeof sub);
+	sodium_memzero(&st, sizeof st);
+	crypto_hex(h, sizeof h, hex);
+	return 0;
+}
+
 int crypto_password_hash(const char *password, char *out, size_t outlen)
 {
 	if (outlen < crypto_pwhash_STRBYTES)

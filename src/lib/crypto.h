@@ -33,6 +33,11 @@ int crypto_seal(const void *plain, size_t len, char *out, size_t outlen);
 /* Reverses crypto_seal into out (NUL-terminated); returns the plain length or -1 when the text was
  * altered, sealed with another key, or out is too small. */
 int crypto_open(const char *sealed, char *out, size_t outlen);
+/* Keyed BLAKE2b (crypto_generichash) of data under a subkey derived from the loaded key, as 64 hex
+ * digits into hex[CRYPTO_HASH_HEX]. `purpose` (e.g. "national_id") separates uses: the same data hashed
+ * for two purposes gives unrelated values. Equal inputs give equal hashes on this installation only, so
+ * a column of them finds duplicates without holding the data. Returns 0, or -1 when no key is loaded. */
+int crypto_keyed_hash_hex(const char *purpose, const void *data, size_t len, char hex[CRYPTO_HASH_HEX]);
 /* Upper bound of crypto_seal's output for a plain text of len bytes (with the NUL). */
 size_t crypto_sealed_size(size_t len);
 
