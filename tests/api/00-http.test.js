@@ -63,3 +63,28 @@ test('SIGTERM stops the server cleanly with exit status 0', async () => {
   const r = await other.stop('SIGTERM');
   assert.equal(r.code, 0);
 });
+
+test('SIGTERM lets a request already in flight finish before the server exits', async () => {
+  const net = await import('node:net');
+  const other = await startServer();
+  const body = JSON.stringify({ username: 'nobody', password: 'not-the-password' });
+  const half = Math.floor(body.length / 2);
+  const sock = net.connect(other.port, '127.0.0.1');
+  await new Promise((resolve) => sock.on('connect', resolve));
+  let answer = '';
+  sock.on('data', (d) => { answer += d.toString(); });
+  const closed = new Promise((resolve) => sock.on('close', resolve));
+  // The request is under way (headers and half its body sent) when the signal arrives …
+  sock.write('POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+    `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n` + body.slice(0, half));
+  await new Promise((r) => setTimeout(r, 300));
+  other.proc.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 300));
+  // … and still gets its answer once the rest of the body comes.
+  sock.write(body.slice(half));
+  await closed;
+  assert.match(answer, /^HTTP\/1\.1 401 /);
+  assert.match(answer, /invalid_credentials/);
+  const r = await other.stop();
+  assert.equal(r.code, 0);
+});
