@@ -30,8 +30,7 @@ $(BUILD)/tiengmo: $(BUILD)/build.ninja FORCE
 FORCE:
 
 run: all
-	@./$(BUILD)/tiengmo demo --if-new
-	@echo
+	@./$(BUILD)/tiengmo demo --if-new >/dev/null
 	@echo "tiengmo is starting on http://127.0.0.1:8080  (stop with Ctrl-C)"
 	@if [ -f data/demo-logins.txt ]; then echo "demo logins:"; cat data/demo-logins.txt; fi
 	@exec ./$(BUILD)/tiengmo serve
