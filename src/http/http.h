@@ -79,6 +79,7 @@ typedef int (*http_handler)(struct req *r);
 
 enum route_flags {
 	ROUTE_NO_CSRF = 1, /* state-changing but needs no CSRF token (login itself) */
+	ROUTE_FALLBACK = 2, /* pattern "*": any path outside /api/ that no other route has; no session, no db */
 };
 
 struct route {

@@ -6,8 +6,10 @@
  * No route is registered anywhere else.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "api/api.h"
+#include "http/assets.h"
 #include "http/auth.h"
 #include "http/http.h"
 #include "lib/crypto.h"
@@ -43,6 +45,9 @@ const struct route http_routes[] = {
 	{"DELETE", "/api/v1/users/{id}/grants/{grant}", api_users_revoke, PERM_USERS_WRITE, 0, 0},
 
 	{"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ, 0, 0},
+
+	/* The web app (assets.c): tried only when no route above has the path; never /api/. */
+	{"GET", "*", assets_serve, PERM_PUBLIC, 0, ROUTE_FALLBACK},
 };
 const int http_nroutes = (int)(sizeof http_routes / sizeof http_routes[0]);
 
@@ -74,20 +79,30 @@ static int match(struct req *r, const char *pattern, const char *path)
 	return *p == '\0' && *s == '\0';
 }
 
+/* The fallback pattern "*" takes every path outside /api/ (/api itself, and any case of it, included). */
+static int match_fallback(const char *path)
+{
+	return path[0] == '/' && strncasecmp(path, "/api/", 5) != 0 && strcasecmp(path, "/api") != 0;
+}
+
 int router_match(struct req *r, const char *method, const char *path)
 {
 	int path_found = 0;
-	for (int i = 0; i < http_nroutes; i++) {
-		const struct route *rt = &http_routes[i];
-		if (!match(NULL, rt->pattern, path))
-			continue;
-		if (strcmp(rt->method, method) != 0) {
-			path_found = 1;
-			continue;
+	for (int pass = 0; pass < 2 && !path_found; pass++) {
+		for (int i = 0; i < http_nroutes; i++) {
+			const struct route *rt = &http_routes[i];
+			int fallback = (rt->flags & ROUTE_FALLBACK) != 0;
+			if (fallback != pass || !(fallback ? match_fallback(path) : match(NULL, rt->pattern, path)))
+				continue;
+			if (strcmp(rt->method, method) != 0 && !(fallback && strcmp(method, "HEAD") == 0)) {
+				path_found = 1;
+				continue;
+			}
+			if (!fallback)
+				match(r, rt->pattern, path);
+			r->route = rt;
+			return i;
 		}
-		match(r, rt->pattern, path);
-		r->route = rt;
-		return i;
 	}
 	return path_found ? -2 : -1;
 }
@@ -112,6 +127,12 @@ void router_dispatch(struct req *r)
 		return;
 	}
 	const struct route *rt = &http_routes[r->route_index];
+	if (rt->flags & ROUTE_FALLBACK) { /* static files: no session, no database */
+		err = rt->handler(r);
+		if (err != APP_OK)
+			http_write_error(r, err);
+		return;
+	}
 	if (rt->perm != PERM_PUBLIC || (rt->flags & ROUTE_NO_CSRF) == 0) {
 		r->db = store_thread();
 		if (!r->db) {

@@ -14,5 +14,7 @@ struct embed_file {
 
 /* Every migration, named "sqlite/NNNN_name.sql" or "pg/NNNN_name.sql". */
 extern const struct embed_file embed_migrations[];
+/* The web app (web/build.mjs): "index.html", "assets/app-HASH.js", …, each with a gzip copy "NAME.gz". */
+extern const struct embed_file embed_web[];
 
 #endif

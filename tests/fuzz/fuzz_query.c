@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http/http.h"
 #include "lib/arena.h"
@@ -76,6 +77,13 @@ static void check_match(struct req *r, int i, const char *method, const char *pa
 	if (i < 0)
 		return;
 	const struct route *rt = &http_routes[i];
+	if (rt->flags & ROUTE_FALLBACK) { /* the web app: GET or HEAD of any path outside /api/ */
+		if (r->route != rt || (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0))
+			fail("the web app's fallback matched another method", path);
+		if (path[0] != '/' || strncasecmp(path, "/api/", 5) == 0 || strcasecmp(path, "/api") == 0)
+			fail("the web app's fallback took an API path", path);
+		return;
+	}
 	if (r->route != rt || strcmp(rt->method, method) != 0)
 		fail("router_match matched a route of another method", path);
 	char rebuilt[INPUT_MAX + 64];

@@ -75,11 +75,10 @@ static void unknown_paths_are_404(void **state)
 	(void)state;
 	struct req r;
 	static const char *const paths[] = {
-	    "/",
 	    "",
+	    "/api",
+	    "/api/",
 	    "/api/v1/nothing",
-	    "/healthz/",
-	    "/healthzz",
 	    "/api/v1/units/",
 	    "/api/v1/units/42/",
 	    "/api/v1/units/42/extra",
@@ -94,6 +93,32 @@ static void unknown_paths_are_404(void **state)
 		assert_null(r.route);
 		finish(&r);
 	}
+}
+
+/* Every other path goes to the web app's fallback route (assets.c decides between a file, index.html and
+ * 404), which takes GET and HEAD only and never an /api/ path. */
+static void other_paths_go_to_the_web_app(void **state)
+{
+	(void)state;
+	struct req r;
+	static const char *const paths[] = {"/", "/healthz/", "/healthzz", "/units/42", "/login", "/app.js", "/apix"};
+	for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
+		int i = match(&r, "GET", paths[k]);
+		if (i < 0 || !(http_routes[i].flags & ROUTE_FALLBACK))
+			fail_msg("GET '%s' did not reach the web app", paths[k]);
+		finish(&r);
+		i = match(&r, "HEAD", paths[k]);
+		if (i < 0 || !(http_routes[i].flags & ROUTE_FALLBACK))
+			fail_msg("HEAD '%s' did not reach the web app", paths[k]);
+		finish(&r);
+		assert_int_equal(match(&r, "POST", paths[k]), -2);
+		finish(&r);
+	}
+	/* the API's own paths are never the fallback's */
+	int i = match(&r, "GET", "/healthz");
+	assert_true(i >= 0);
+	assert_string_equal(http_routes[i].pattern, "/healthz");
+	finish(&r);
 }
 
 static void known_path_with_another_method_is_405(void **state)
@@ -136,7 +161,10 @@ static void every_route_is_reachable_and_unique(void **state)
 		const struct route *rt = &http_routes[i];
 		char path[256];
 		struct req r;
-		concrete_path(rt->pattern, path, sizeof path);
+		if (rt->flags & ROUTE_FALLBACK)
+			snprintf(path, sizeof path, "/some/app/route");
+		else
+			concrete_path(rt->pattern, path, sizeof path);
 		int got = match(&r, rt->method, path);
 		if (got != i)
 			fail_msg("%s %s (route %d) is shadowed by route %d", rt->method, rt->pattern, i, got);
@@ -173,6 +201,7 @@ int main(void)
 	    cmocka_unit_test(static_paths_match),
 	    cmocka_unit_test(captures_are_filled_in_order),
 	    cmocka_unit_test(unknown_paths_are_404),
+	    cmocka_unit_test(other_paths_go_to_the_web_app),
 	    cmocka_unit_test(known_path_with_another_method_is_405),
 	    cmocka_unit_test(every_route_is_reachable_and_unique),
 	    cmocka_unit_test(only_login_skips_csrf),
