@@ -40,6 +40,22 @@ struct user_row;
  * next value of w. Returns APP_OK, or APP_E_DB when the grants cannot be read. */
 int api_user_json(struct req *r, struct jw *w, const struct user_row *u);
 
+/* people.c */
+int api_people_list(struct req *r);
+int api_people_create(struct req *r);
+int api_people_get(struct req *r);
+int api_people_update(struct req *r);
+int api_people_delete(struct req *r);
+int api_people_reveal(struct req *r);
+int api_people_import(struct req *r);
+
+/* organisations.c */
+int api_orgs_list(struct req *r);
+int api_orgs_create(struct req *r);
+int api_orgs_get(struct req *r);
+int api_orgs_update(struct req *r);
+int api_orgs_delete(struct req *r);
+
 /* audit.c */
 int api_audit_list(struct req *r);
 

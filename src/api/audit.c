@@ -1,9 +1,10 @@
 /*
- * audit.c: GET /api/v1/audit?entity=unit|user&entity_id=ID — the history tab of a record: the audit
- * entries about it, oldest first, a page at a time (keyset on seq). The router has already checked
- * that the caller holds audit.read somewhere; this file checks it where the record lives:
+ * audit.c: GET /api/v1/audit?entity=unit|user|person|organisation&entity_id=ID — the history tab of
+ * a record: the audit entries about it, oldest first, a page at a time (keyset on seq). The router has
+ * already checked that the caller holds audit.read somewhere; this file checks it where the record lives:
  *   - a unit: audit.read on that unit's path (so on it or an ancestor);
- *   - a user: audit.read on a unit where that user holds a grant.
+ *   - a user: audit.read on a unit where that user holds a grant;
+ *   - a person or an organisation: audit.read on its unit (once deleted, the unit its last entry names).
  * A deleted unit's history stays readable where the unit was (audit.read on its parent's subtree,
  * found through the parent_id its entries record); an installation admin sees every history. A
  * record the caller may not see answers 404, the same as one that does not exist. Not for verifying
@@ -15,6 +16,8 @@
 
 #include "api/api.h"
 #include "store/audit.h"
+#include "store/organisations.h"
+#include "store/people.h"
 #include "store/users.h"
 
 static int db_fail(struct req *r, int rc)
@@ -102,6 +105,58 @@ static int may_see_user(struct req *r, int64_t id, bool *ok)
 	return STORE_OK;
 }
 
+/* The unit of a record that lives on one (person, organisation): STORE_ROW and *unit_id, STORE_DONE
+ * when the record is gone, or an error. */
+static int record_unit(struct req *r, const char *entity, int64_t id, int64_t *unit_id)
+{
+	int rc = STORE_DONE;
+	if (strcmp(entity, "person") == 0) {
+		struct person_row p;
+		rc = people_get(r->db, &r->arena, id, &p);
+		*unit_id = rc == STORE_ROW ? p.unit_id : 0;
+	} else if (strcmp(entity, "organisation") == 0) {
+		struct org_row o;
+		rc = orgs_get(r->db, &r->arena, id, &o);
+		*unit_id = rc == STORE_ROW ? o.unit_id : 0;
+	}
+	return rc;
+}
+
+/* May the caller read the history of a record on a unit? audit.read on its unit; once the record is
+ * gone, on the unit its newest entry names ("unit_id" in the detail). Sets *ok. */
+static int may_see_on_unit(struct req *r, const char *entity, int64_t id, const char *id_text, bool *ok)
+{
+	int64_t unit_id = 0;
+	const char *path = NULL;
+	*ok = false;
+	int rc = record_unit(r, entity, id, &unit_id);
+	if (rc < 0)
+		return rc;
+	if (rc == STORE_DONE) {
+		const char *detail = NULL;
+		rc = audit_last_detail(r->db, &r->arena, entity, id_text, &detail);
+		if (rc < 0)
+			return rc;
+		if (rc == STORE_DONE)
+			return STORE_OK;
+		if (sees_everything(r)) {
+			*ok = true;
+			return STORE_OK;
+		}
+		json_t *d = json_loads(detail, 0, NULL);
+		json_t *u = d ? json_object_get(d, "unit_id") : NULL;
+		unit_id = json_is_integer(u) ? (int64_t)json_integer_value(u) : 0;
+		json_decref(d);
+		if (unit_id <= 0)
+			return STORE_OK;
+	}
+	rc = audit_unit_path(r->db, &r->arena, unit_id, &path);
+	if (rc < 0)
+		return rc;
+	*ok = rc == STORE_ROW ? perm_on_unit(&r->user, PERM_AUDIT_READ, path) : sees_everything(r);
+	return STORE_OK;
+}
+
 /* Writes the stored detail: it is a JSON object as text; anything else (an entry written by hand,
  * or damaged) is shown as {"unparsed": "<text>"} rather than breaking the response. */
 static void write_detail(struct jw *w, const char *detail)
@@ -130,24 +185,31 @@ int api_audit_list(struct req *r)
 		return err;
 
 	/* validate */
-	if (!entity || (strcmp(entity, "unit") != 0 && strcmp(entity, "user") != 0))
-		field_err(&r->fields, "entity", "must be 'unit' or 'user'");
+	if (!entity || (strcmp(entity, "unit") != 0 && strcmp(entity, "user") != 0 &&
+			strcmp(entity, "person") != 0 && strcmp(entity, "organisation") != 0))
+		field_err(&r->fields, "entity", "must be 'unit', 'user', 'person' or 'organisation'");
 	if (!id_text || http_parse_id(id_text, &id) != 0)
 		field_err(&r->fields, "entity_id", "must be the record's id, a positive whole number");
 	if (r->fields.n)
-		return http_fail(r, APP_E_PARAM, "say whose history: ?entity=unit|user&entity_id=ID");
+		return http_fail(r, APP_E_PARAM,
+				 "say whose history: ?entity=unit|user|person|organisation&entity_id=ID");
 	bool is_unit = strcmp(entity, "unit") == 0;
+	bool on_unit = strcmp(entity, "person") == 0 || strcmp(entity, "organisation") == 0;
 	id_text = arena_printf(&r->arena, "%" PRId64, id); /* as entries store it: "7", never "007" */
 	if (!id_text)
 		return APP_E_NOMEM;
 
 	/* check permission on the record itself */
 	bool ok = false;
-	int rc = is_unit ? may_see_unit(r, id, id_text, &ok) : may_see_user(r, id, &ok);
+	int rc = on_unit   ? may_see_on_unit(r, entity, id, id_text, &ok)
+		 : is_unit ? may_see_unit(r, id, id_text, &ok)
+			   : may_see_user(r, id, &ok);
 	if (rc < 0)
 		return db_fail(r, rc);
 	if (!ok)
-		return http_fail(r, APP_E_NOTFOUND, is_unit ? "no such unit" : "no such user");
+		return http_fail(r, APP_E_NOTFOUND,
+				 on_unit ? arena_printf(&r->arena, "no such %s", entity)
+					 : (is_unit ? "no such unit" : "no such user"));
 
 	/* domain call: one row more than the page tells whether another page follows */
 	struct audit_row *rows = arena_alloc(&r->arena, sizeof *rows * (size_t)(limit + 1));

@@ -27,7 +27,8 @@ int cccd_check(const char *s, const char *gender, int birth_year, char *msg, siz
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9') {
-			snprintf(msg, msglen, "national id must be 12 digits, without letters, spaces or dots");
+			snprintf(msg, msglen,
+				 "national id must be 12 digits, without letters, spaces or dots");
 			return -1;
 		}
 	}
@@ -41,8 +42,7 @@ int cccd_check(const char *s, const char *gender, int birth_year, char *msg, siz
 	int year = cccd_birth_year(s);
 	if (gender && (strcmp(gender, "male") == 0 || strcmp(gender, "female") == 0) &&
 	    female != (strcmp(gender, "female") == 0)) {
-		snprintf(msg, msglen,
-			 "national id's 4th digit (%c) is for a %s, but gender is '%s'", s[3],
+		snprintf(msg, msglen, "national id's 4th digit (%c) is for a %s, but gender is '%s'", s[3],
 			 female ? "woman" : "man", gender);
 		return -1;
 	}

@@ -44,6 +44,20 @@ const struct route http_routes[] = {
 	{"POST", "/api/v1/users/{id}/grants", api_users_grant, PERM_USERS_WRITE, 4 * KB, 0},
 	{"DELETE", "/api/v1/users/{id}/grants/{grant}", api_users_revoke, PERM_USERS_WRITE, 0, 0},
 
+	{"GET", "/api/v1/people", api_people_list, PERM_PEOPLE_READ, 0, 0},
+	{"POST", "/api/v1/people", api_people_create, PERM_PEOPLE_WRITE, 8 * KB, 0},
+	{"POST", "/api/v1/people/import", api_people_import, PERM_PEOPLE_WRITE, 4 * MB, 0},
+	{"GET", "/api/v1/people/{id}", api_people_get, PERM_PEOPLE_READ, 0, 0},
+	{"PATCH", "/api/v1/people/{id}", api_people_update, PERM_PEOPLE_WRITE, 8 * KB, 0},
+	{"DELETE", "/api/v1/people/{id}", api_people_delete, PERM_PEOPLE_WRITE, 0, 0},
+	{"POST", "/api/v1/people/{id}/reveal", api_people_reveal, PERM_SENSITIVE, 4 * KB, 0},
+
+	{"GET", "/api/v1/organisations", api_orgs_list, PERM_ORGS_READ, 0, 0},
+	{"POST", "/api/v1/organisations", api_orgs_create, PERM_ORGS_WRITE, 8 * KB, 0},
+	{"GET", "/api/v1/organisations/{id}", api_orgs_get, PERM_ORGS_READ, 0, 0},
+	{"PATCH", "/api/v1/organisations/{id}", api_orgs_update, PERM_ORGS_WRITE, 8 * KB, 0},
+	{"DELETE", "/api/v1/organisations/{id}", api_orgs_delete, PERM_ORGS_WRITE, 0, 0},
+
 	{"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ, 0, 0},
 
 	/* The web app (assets.c): tried only when no route above has the path; never /api/. */

@@ -142,8 +142,8 @@ void people_mask(const char *last4, char *out, size_t outlen)
 
 /* ---- rows ---- */
 
-#define PERSON_COLS                                                                                    \
-	"p.id, p.unit_id, p.commune_id, u.path, p.full_name, p.name_key, p.gender, p.birth_date, "      \
+#define PERSON_COLS                                                                                          \
+	"p.id, p.unit_id, p.commune_id, u.path, p.full_name, p.name_key, p.gender, p.birth_date, "           \
 	"p.birth_year, p.phone, p.address, p.national_id_last4, p.created_at, p.updated_at"
 
 static const char *dup_or_null(struct arena *a, struct store_stmt *st, int col, bool *ok)
@@ -268,12 +268,13 @@ int people_insert(struct store *db, struct arena *a, const struct person_input *
 	rc = derive(db, in, d);
 	if (rc)
 		goto out;
-	rc = store_prepare(db,
-			   "INSERT INTO people (unit_id, commune_id, full_name, name_key, name_folded, gender, "
-			   "birth_date, birth_year, phone, address, national_id_sealed, national_id_last4, "
-			   "national_id_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-			   "$9, $10, $11, $12, $13, $14, $14) RETURNING id",
-			   &st);
+	rc = store_prepare(
+	    db,
+	    "INSERT INTO people (unit_id, commune_id, full_name, name_key, name_folded, gender, "
+	    "birth_date, birth_year, phone, address, national_id_sealed, national_id_last4, "
+	    "national_id_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+	    "$9, $10, $11, $12, $13, $14, $14) RETURNING id",
+	    &st);
 	if (rc)
 		goto out;
 	store_bind_i64(st, 1, in->unit_id);
@@ -311,18 +312,20 @@ int people_update(struct store *db, int64_t id, const struct person_input *in, i
 	if (rc)
 		goto out;
 	if (in->keep_national_id)
-		rc = store_prepare(db,
-				   "UPDATE people SET unit_id = $2, commune_id = $3, full_name = $4, name_key = $5, "
-				   "name_folded = $6, gender = $7, birth_date = $8, birth_year = $9, phone = $10, "
-				   "address = $11, updated_at = $12 WHERE id = $1 RETURNING id",
-				   &st);
+		rc = store_prepare(
+		    db,
+		    "UPDATE people SET unit_id = $2, commune_id = $3, full_name = $4, name_key = $5, "
+		    "name_folded = $6, gender = $7, birth_date = $8, birth_year = $9, phone = $10, "
+		    "address = $11, updated_at = $12 WHERE id = $1 RETURNING id",
+		    &st);
 	else
-		rc = store_prepare(db,
-				   "UPDATE people SET unit_id = $2, commune_id = $3, full_name = $4, name_key = $5, "
-				   "name_folded = $6, gender = $7, birth_date = $8, birth_year = $9, phone = $10, "
-				   "address = $11, updated_at = $12, national_id_sealed = $13, "
-				   "national_id_last4 = $14, national_id_hash = $15 WHERE id = $1 RETURNING id",
-				   &st);
+		rc = store_prepare(
+		    db,
+		    "UPDATE people SET unit_id = $2, commune_id = $3, full_name = $4, name_key = $5, "
+		    "name_folded = $6, gender = $7, birth_date = $8, birth_year = $9, phone = $10, "
+		    "address = $11, updated_at = $12, national_id_sealed = $13, "
+		    "national_id_last4 = $14, national_id_hash = $15 WHERE id = $1 RETURNING id",
+		    &st);
 	if (rc)
 		goto out;
 	store_bind_i64(st, 1, id);
@@ -516,8 +519,8 @@ int people_cursor_decode(struct arena *a, const char *s, const char **key, int64
 /* ---- CSV import ---- */
 
 enum { COL_NAME, COL_GENDER, COL_BDATE, COL_BYEAR, COL_PHONE, COL_ADDRESS, COL_NATID, COL_UNIT, NCOLS };
-static const char *const col_names[NCOLS] = {"full_name", "gender",	 "birth_date", "birth_year",
-					     "phone",	  "address",	 "national_id", "unit_code"};
+static const char *const col_names[NCOLS] = {"full_name", "gender",  "birth_date",  "birth_year",
+					     "phone",	  "address", "national_id", "unit_code"};
 #define HEADER_TEXT "full_name,gender,birth_date,birth_year,phone,address,national_id,unit_code"
 
 static void add_error(struct person_import *imp, struct arena *a, int line, const char *fmt, ...)
@@ -534,7 +537,8 @@ static void add_error(struct person_import *imp, struct arena *a, int line, cons
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	const char *copy = arena_strdup(a, msg);
-	imp->errors[imp->nerrors++] = (struct person_import_error){.line = line, .msg = copy ? copy : "error"};
+	imp->errors[imp->nerrors++] =
+	    (struct person_import_error){.line = line, .msg = copy ? copy : "error"};
 }
 
 /* How much of a value from the file to quote in a message: at most 40 bytes, never half a character. */
@@ -674,6 +678,14 @@ static int national_id_taken(struct store *db, const char *hash)
 	return store_step_i64(st, &one);
 }
 
+int people_national_id_taken(struct store *db, const char *national_id)
+{
+	char hash[CRYPTO_HASH_HEX];
+	if (crypto_keyed_hash_hex("national_id", national_id, strlen(national_id), hash) != 0)
+		return STORE_E_CHECK;
+	return national_id_taken(db, hash);
+}
+
 static void sort_errors(struct person_import *imp)
 {
 	for (int i = 1; i < imp->nerrors; i++) {
@@ -692,7 +704,8 @@ int people_import(struct store *db, struct arena *a, const char *data, size_t le
 	int rc = STORE_E_NOMEM;
 	bool in_tx = false;
 	struct csvr_table t;
-	struct csvr_limits lim = {.max_field = 1024, .max_fields = 16, .max_rows = PERSON_IMPORT_MAX_ROWS + 1};
+	struct csvr_limits lim = {
+	    .max_field = 1024, .max_fields = 16, .max_rows = PERSON_IMPORT_MAX_ROWS + 1};
 	int col[NCOLS];
 	int err_line;
 	char err[200];

@@ -24,9 +24,9 @@
 #include "lib/json.h"
 #include "store/store.h"
 
-#define PERSON_NAME_MAX 200	/* bytes of full_name */
-#define PERSON_ADDRESS_MAX 500	/* bytes of address */
-#define PERSON_PHONE_MAX 32	/* bytes of phone as written */
+#define PERSON_NAME_MAX 200    /* bytes of full_name */
+#define PERSON_ADDRESS_MAX 500 /* bytes of address */
+#define PERSON_PHONE_MAX 32    /* bytes of phone as written */
 #define PERSON_NATIONAL_ID_LEN 12
 
 /* Gender names as the API and database spell them, NULL-terminated. */
@@ -36,13 +36,13 @@ extern const char *const people_gender_names[]; /* "male", "female", "other" */
 struct person_row {
 	int64_t id;
 	int64_t unit_id;
-	int64_t commune_id;	    /* 0 when the unit has none */
-	const char *unit_path;	    /* the unit's materialised path, for perm_on_unit */
+	int64_t commune_id;    /* 0 when the unit has none */
+	const char *unit_path; /* the unit's materialised path, for perm_on_unit */
 	const char *full_name;
-	const char *name_key;	    /* for the list cursor */
-	const char *gender;	    /* "male" | "female" | "other" | NULL */
-	const char *birth_date;	    /* "YYYY-MM-DD" | NULL */
-	int birth_year;		    /* 0 when unknown */
+	const char *name_key;	/* for the list cursor */
+	const char *gender;	/* "male" | "female" | "other" | NULL */
+	const char *birth_date; /* "YYYY-MM-DD" | NULL */
+	int birth_year;		/* 0 when unknown */
 	const char *phone;
 	const char *address;
 	const char *national_id_last4; /* NULL when no national id is on file */
@@ -106,6 +106,10 @@ int people_delete(struct store *db, int64_t id);
  * ("" when none is on file), STORE_DONE when there is no such person, STORE_E_CHECK when the stored
  * value cannot be opened (another key), or another error. The caller audits the reveal. */
 int people_national_id(struct store *db, int64_t id, char *out, size_t outlen);
+
+/* Does a person already hold this national id (12 digits in clear)? STORE_ROW when so, STORE_DONE when
+ * not, STORE_E_CHECK when no key is loaded to hash with, or an error. (Used by the team member import.) */
+int people_national_id_taken(struct store *db, const char *national_id);
 
 /* A page request: people in the subtree of unit_path (NULL: everywhere), whose folded name contains
  * the folded `search` (NULL or "": any), after the cursor (after_key NULL: from the start). */
