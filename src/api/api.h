@@ -56,6 +56,19 @@ int api_orgs_get(struct req *r);
 int api_orgs_update(struct req *r);
 int api_orgs_delete(struct req *r);
 
+/* teams.c: teams, their members (with the rules' warnings), member import, the commune's summary */
+int api_teams_list(struct req *r);
+int api_teams_create(struct req *r);
+int api_teams_summary(struct req *r);
+int api_teams_get(struct req *r);
+int api_teams_update(struct req *r);
+int api_teams_delete(struct req *r);
+int api_team_members_list(struct req *r);
+int api_team_members_add(struct req *r);
+int api_team_members_update(struct req *r);
+int api_team_members_remove(struct req *r);
+int api_team_members_import(struct req *r);
+
 /* audit.c */
 int api_audit_list(struct req *r);
 

@@ -58,6 +58,19 @@ const struct route http_routes[] = {
 	{"PATCH", "/api/v1/organisations/{id}", api_orgs_update, PERM_ORGS_WRITE, 8 * KB, 0},
 	{"DELETE", "/api/v1/organisations/{id}", api_orgs_delete, PERM_ORGS_WRITE, 0, 0},
 
+	/* literal paths (/summary, /import) before /{id} */
+	{"GET", "/api/v1/teams", api_teams_list, PERM_TEAMS_READ, 0, 0},
+	{"POST", "/api/v1/teams", api_teams_create, PERM_TEAMS_WRITE, 8 * KB, 0},
+	{"GET", "/api/v1/teams/summary", api_teams_summary, PERM_TEAMS_READ, 0, 0},
+	{"GET", "/api/v1/teams/{id}", api_teams_get, PERM_TEAMS_READ, 0, 0},
+	{"PATCH", "/api/v1/teams/{id}", api_teams_update, PERM_TEAMS_WRITE, 8 * KB, 0},
+	{"DELETE", "/api/v1/teams/{id}", api_teams_delete, PERM_TEAMS_WRITE, 0, 0},
+	{"GET", "/api/v1/teams/{id}/members", api_team_members_list, PERM_TEAMS_READ, 0, 0},
+	{"POST", "/api/v1/teams/{id}/members", api_team_members_add, PERM_TEAMS_WRITE, 4 * KB, 0},
+	{"POST", "/api/v1/teams/{id}/members/import", api_team_members_import, PERM_TEAMS_WRITE, 1 * MB, 0},
+	{"PATCH", "/api/v1/teams/{id}/members/{member}", api_team_members_update, PERM_TEAMS_WRITE, 4 * KB, 0},
+	{"DELETE", "/api/v1/teams/{id}/members/{member}", api_team_members_remove, PERM_TEAMS_WRITE, 0, 0},
+
 	{"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ, 0, 0},
 
 	/* The web app (assets.c): tried only when no route above has the path; never /api/. */
