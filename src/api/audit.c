@@ -4,7 +4,8 @@
  * already checked that the caller holds audit.read somewhere; this file checks it where the record lives:
  *   - a unit: audit.read on that unit's path (so on it or an ancestor);
  *   - a user: audit.read on a unit where that user holds a grant;
- *   - a person or an organisation: audit.read on its unit (once deleted, the unit its last entry names).
+ *   - a person or an organisation: audit.read on its unit (once deleted, the unit its last entry names);
+ *   - a team or a team member: audit.read on the team's unit (likewise).
  * A deleted unit's history stays readable where the unit was (audit.read on its parent's subtree,
  * found through the parent_id its entries record); an installation admin sees every history. A
  * record the caller may not see answers 404, the same as one that does not exist. Not for verifying
@@ -18,6 +19,7 @@
 #include "store/audit.h"
 #include "store/organisations.h"
 #include "store/people.h"
+#include "store/teams.h"
 #include "store/users.h"
 
 static int db_fail(struct req *r, int rc)
@@ -118,6 +120,13 @@ static int record_unit(struct req *r, const char *entity, int64_t id, int64_t *u
 		struct org_row o;
 		rc = orgs_get(r->db, &r->arena, id, &o);
 		*unit_id = rc == STORE_ROW ? o.unit_id : 0;
+	} else if (strcmp(entity, "team") == 0 || strcmp(entity, "team_member") == 0) {
+		struct team_row t;
+		int64_t team_id = id;
+		rc = strcmp(entity, "team") == 0 ? STORE_ROW : teams_member_team(r->db, id, &team_id);
+		if (rc == STORE_ROW)
+			rc = teams_get(r->db, &r->arena, team_id, &t);
+		*unit_id = rc == STORE_ROW ? t.unit_id : 0;
 	}
 	return rc;
 }
@@ -186,15 +195,18 @@ int api_audit_list(struct req *r)
 
 	/* validate */
 	if (!entity || (strcmp(entity, "unit") != 0 && strcmp(entity, "user") != 0 &&
-			strcmp(entity, "person") != 0 && strcmp(entity, "organisation") != 0))
-		field_err(&r->fields, "entity", "must be 'unit', 'user', 'person' or 'organisation'");
+			strcmp(entity, "person") != 0 && strcmp(entity, "organisation") != 0 &&
+			strcmp(entity, "team") != 0 && strcmp(entity, "team_member") != 0))
+		field_err(&r->fields, "entity",
+			  "must be 'unit', 'user', 'person', 'organisation', 'team' or 'team_member'");
 	if (!id_text || http_parse_id(id_text, &id) != 0)
 		field_err(&r->fields, "entity_id", "must be the record's id, a positive whole number");
 	if (r->fields.n)
 		return http_fail(r, APP_E_PARAM,
-				 "say whose history: ?entity=unit|user|person|organisation&entity_id=ID");
+				 "say whose history: ?entity=unit|user|person|organisation|team|team_member&entity_id=ID");
 	bool is_unit = strcmp(entity, "unit") == 0;
-	bool on_unit = strcmp(entity, "person") == 0 || strcmp(entity, "organisation") == 0;
+	bool on_unit = strcmp(entity, "person") == 0 || strcmp(entity, "organisation") == 0 ||
+		       strcmp(entity, "team") == 0 || strcmp(entity, "team_member") == 0;
 	id_text = arena_printf(&r->arena, "%" PRId64, id); /* as entries store it: "7", never "007" */
 	if (!id_text)
 		return APP_E_NOMEM;

@@ -1035,14 +1035,13 @@ struct import_errors {
 	const char *msg[IMPORT_MAX_ERRORS];
 };
 
-static void import_error(struct req *r, struct import_errors *e, int line, const char *msg)
+static void import_error(struct import_errors *e, int line, const char *msg)
 {
 	e->total++;
 	if (e->n >= IMPORT_MAX_ERRORS)
 		return;
 	e->line[e->n] = line;
 	e->msg[e->n++] = msg ? msg : "error";
-	(void)r;
 }
 
 /* How much of a value from the file to quote: at most 40 bytes, never half a character. */
@@ -1076,13 +1075,13 @@ static bool read_header(struct req *r, struct import_errors *e, const struct csv
 			if (strcasecmp(h->fields[i], col_names[c]) == 0)
 				known = c;
 		if (known < 0) {
-			import_error(r, e, h->line,
+			import_error(e, h->line,
 				     arena_printf(&r->arena, "unknown column '%.*s'; the header is " HEADER_TEXT
 							     " (address and term_to may follow)",
 						  quote_len(h->fields[i]), h->fields[i]));
 			ok = false;
 		} else if (col[known] >= 0) {
-			import_error(r, e, h->line,
+			import_error(e, h->line,
 				     arena_printf(&r->arena, "column '%s' appears twice", col_names[known]));
 			ok = false;
 		} else {
@@ -1091,7 +1090,7 @@ static bool read_header(struct req *r, struct import_errors *e, const struct csv
 	}
 	for (int c = 0; c < NREQUIRED; c++) {
 		if (col[c] < 0) {
-			import_error(r, e, h->line,
+			import_error(e, h->line,
 				     arena_printf(&r->arena, "missing column '%s'; the header is " HEADER_TEXT,
 						  col_names[c]));
 			ok = false;
@@ -1121,7 +1120,7 @@ static void check_import_row(struct req *r, struct import_errors *e, const struc
 	out->to = opt_field(row, col[COL_TO]);
 	out->ok = false;
 	if (row->n != ncols) {
-		import_error(r, e, row->line,
+		import_error(e, row->line,
 			     arena_printf(&r->arena, "this line has %d fields but the header has %d", row->n, ncols));
 		return;
 	}
@@ -1130,7 +1129,7 @@ static void check_import_row(struct req *r, struct import_errors *e, const struc
 		char *end = NULL;
 		long v = strlen(by) <= 4 ? strtol(by, &end, 10) : -1;
 		if (v <= 0 || !end || *end)
-			import_error(r, e, row->line,
+			import_error(e, row->line,
 				     arena_printf(&r->arena, "birth_year '%.*s' must be a year such as 1985",
 						  quote_len(by), by));
 		else
@@ -1138,26 +1137,26 @@ static void check_import_row(struct req *r, struct import_errors *e, const struc
 	}
 	if (people_check(&r->arena, &out->in, today, &fe) > 0)
 		for (int i = 0; i < fe.n; i++)
-			import_error(r, e, row->line, arena_printf(&r->arena, "%s %s", fe.field[i], fe.msg[i]));
+			import_error(e, row->line, arena_printf(&r->arena, "%s %s", fe.field[i], fe.msg[i]));
 	const char *role = csvr_field(row, col[COL_ROLE]);
 	int k = team_name_index(team_role_names, role);
 	if (k < 0)
-		import_error(r, e, row->line,
+		import_error(e, row->line,
 			     arena_printf(&r->arena, "role '%.*s' must be leader, deputy or member",
 					  quote_len(role), role));
 	out->role = k < 0 ? TEAM_ROLE_MEMBER : (enum team_role)k;
 	if (!*out->from)
-		import_error(r, e, row->line, "term_from is empty");
+		import_error(e, row->line, "term_from is empty");
 	else if (!team_date_valid(out->from))
-		import_error(r, e, row->line,
+		import_error(e, row->line,
 			     arena_printf(&r->arena, "term_from '%.*s' must be a date YYYY-MM-DD",
 					  quote_len(out->from), out->from));
 	if (out->to && !team_date_valid(out->to))
-		import_error(r, e, row->line,
+		import_error(e, row->line,
 			     arena_printf(&r->arena, "term_to '%.*s' must be a date YYYY-MM-DD", quote_len(out->to),
 					  out->to));
 	else if (out->to && team_date_valid(out->from) && strcmp(out->to, out->from) < 0)
-		import_error(r, e, row->line, "term_to must not be before term_from");
+		import_error(e, row->line, "term_to must not be before term_from");
 	out->ok = e->total == before;
 }
 
@@ -1204,7 +1203,7 @@ static int check_national_ids(struct req *r, struct import_errors *e, struct imp
 		for (int j = 0; j < i; j++) {
 			if (rows[j].ok && rows[j].in.national_id &&
 			    strcmp(rows[j].in.national_id, rows[i].in.national_id) == 0) {
-				import_error(r, e, rows[i].line,
+				import_error(e, rows[i].line,
 					     arena_printf(&r->arena, "national_id is the same as on line %d",
 							  rows[j].line));
 				rows[i].ok = false;
@@ -1217,7 +1216,7 @@ static int check_national_ids(struct req *r, struct import_errors *e, struct imp
 		if (rc < 0)
 			return rc;
 		if (rc == STORE_ROW) {
-			import_error(r, e, rows[i].line, "national_id belongs to a person already on file");
+			import_error(e, rows[i].line, "national_id belongs to a person already on file");
 			rows[i].ok = false;
 		}
 	}
@@ -1290,22 +1289,23 @@ int api_team_members_import(struct req *r)
 
 	/* validate */
 	if (csvr_parse(&r->arena, buf_str(&r->body), r->body.len, &lim, &tab, &err_line, err, sizeof err) != 0) {
-		import_error(r, e, err_line, arena_strdup(&r->arena, err));
+		import_error(e, err_line, arena_strdup(&r->arena, err));
 	} else if (tab.nrows == 0) {
-		import_error(r, e, 0, "the file is empty; it needs the header line " HEADER_TEXT);
+		import_error(e, 0, "the file is empty; it needs the header line " HEADER_TEXT);
 	} else if (read_header(r, e, &tab.rows[0], col)) {
 		n = tab.nrows - 1;
 		if (n == 0)
-			import_error(r, e, 0, "the file has no members after its header line");
+			import_error(e, 0, "the file has no members after its header line");
 		rows = arena_alloc(&r->arena, sizeof *rows * (size_t)(n ? n : 1));
 		if (!rows)
 			return APP_E_NOMEM;
 		for (int i = 0; i < n; i++)
 			check_import_row(r, e, &tab.rows[i + 1], tab.rows[0].n, col, &t, today, &rows[i]);
 	}
-	if (!e->total) {
-		/* from here on the database is read: hold the write lock so what was checked stays true */
-		if (!dry_run) {
+	if (rows) {
+		/* from here on the database is read: when the file is about to be written, hold the write lock
+		 * so that what was checked stays true */
+		if (!dry_run && !e->total) {
 			rc = store_begin(r->db);
 			if (rc)
 				return db_fail(r, rc);
