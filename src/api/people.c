@@ -487,7 +487,9 @@ int api_people_update(struct req *r)
 			goto out;
 	}
 	/* a kept national id must still agree with a changed gender or birth year */
-	if (in.keep_national_id && p.national_id_last4) {
+	if (in.keep_national_id && p.national_id_last4 &&
+	    (json_object_get(body, "gender") || json_object_get(body, "birth_date") ||
+	     json_object_get(body, "birth_year"))) {
 		rc = people_national_id(r->db, p.id, stored, sizeof stored);
 		char msg[200];
 		int year = in.birth_year ? in.birth_year

@@ -130,6 +130,9 @@ int people_check(struct arena *a, const struct person_input *in, const char *tod
 		if (cccd_check(in->national_id, g, byear, msg, sizeof msg) != 0) {
 			const char *m = arena_strdup(a, msg);
 			field_err(fe, "national_id", m ? m : "is not a valid national id");
+		} else if (cccd_birth_year(in->national_id) > this_year) {
+			field_err(fe, "national_id",
+				  "national id's 4th to 6th digits give a birth year in the future");
 		}
 	}
 	return fe->n - before;
@@ -686,6 +689,38 @@ int people_national_id_taken(struct store *db, const char *national_id)
 	return national_id_taken(db, hash);
 }
 
+/* qsort_r comparator: row indices by their hash, then by position (so the first line comes first). */
+static int cmp_by_hash(const void *x, const void *y, void *arg)
+{
+	const char(*hashes)[CRYPTO_HASH_HEX] = arg;
+	int i = *(const int *)x, j = *(const int *)y;
+	int c = strcmp(hashes[i], hashes[j]);
+	return c ? c : (i > j) - (i < j);
+}
+
+/* Reports every row whose national id is on an earlier line of the file: rows sorted by hash, then
+ * each run of equal hashes names its first line. STORE_OK or STORE_E_NOMEM. */
+static int same_numbers(struct person_import *imp, struct arena *a, char (*hashes)[CRYPTO_HASH_HEX], int n)
+{
+	int *order = arena_alloc(a, sizeof *order * (size_t)n);
+	int k = 0;
+	if (!order)
+		return STORE_E_NOMEM;
+	for (int i = 0; i < n; i++)
+		if (hashes[i][0])
+			order[k++] = i;
+	qsort_r(order, (size_t)k, sizeof *order, cmp_by_hash, hashes);
+	for (int x = 1, first = 0; x < k; x++) {
+		if (strcmp(hashes[order[x]], hashes[order[first]]) != 0) {
+			first = x;
+			continue;
+		}
+		add_error(imp, a, imp->rows[order[x]].line, "national_id is the same as on line %d",
+			  imp->rows[order[first]].line);
+	}
+	return STORE_OK;
+}
+
 static void sort_errors(struct person_import *imp)
 {
 	for (int i = 1; i < imp->nerrors; i++) {
@@ -778,19 +813,15 @@ int people_import(struct store *db, struct arena *a, const char *data, size_t le
 			rc = STORE_E_CHECK;
 			goto out;
 		}
-		for (int j = 0; j < i; j++) {
-			if (hashes[j][0] && strcmp(hashes[j], hashes[i]) == 0) {
-				add_error(imp, a, r->line, "national_id is the same as on line %d",
-					  imp->rows[j].line);
-				break;
-			}
-		}
 		rc = national_id_taken(db, hashes[i]);
 		if (rc < 0)
 			goto out;
 		if (rc == STORE_ROW)
 			add_error(imp, a, r->line, "national_id belongs to a person already on file");
 	}
+	rc = same_numbers(imp, a, hashes, n);
+	if (rc)
+		goto out;
 	if (imp->nerrors_total || imp->dry_run) {
 		rc = STORE_OK;
 		goto out;

@@ -144,6 +144,7 @@ test('each invalid field is refused with 422 naming it', async () => {
     [{ national_id: CCCD_WOMAN_1985, gender: 'male' }, 'national_id'],
     [{ national_id: CCCD_MAN_1980, birth_year: 1981 }, 'national_id'],
     [{ national_id: CCCD_MAN_2001, birth_date: '1901-06-01' }, 'national_id'],
+    [{ national_id: '049290001234' }, 'national_id'], // a man born in 2090
     [{ unit_id: 'x' }, 'unit_id'],
     [{ colour: 'blue' }, '_'], // an unknown field, as everywhere else
   ];
