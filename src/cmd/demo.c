@@ -5,9 +5,14 @@
  * printed as a table and written to DATA_DIR/demo-logins.txt (mode 0600).
  *
  * Everything is written in one transaction and audited with actor "cli"; a failure leaves the database
- * as it was. The loaders run in the order of `steps` below; the ward's forces, organisations, people
- * and activities (DESIGN §2, "Facts to reproduce in the demo data") come with their own issues and are
- * added there as further steps. Not for test fixtures: tests build what they need themselves.
+ * as it was. The loaders run in the order of `steps` below: the units, the logins, the ward's partner
+ * organisations, and its forces — one security & order team per khối phố (21) and 5 mediation teams,
+ * with generated members (deterministic: the same names, births and phones on every load). Two teams
+ * break a rule on purpose so that the warnings show: Khối phố 7's security & order team has a member
+ * appointed at 72, and the mediation team of Khối phố Xuân Diệm has no woman. The team_leader login's
+ * block (Khối phố 1) is led by that login's person, Lê Văn Tâm. Activities (DESIGN §2, "Facts to
+ * reproduce in the demo data") come with their own issues and are added as further steps. Not for
+ * test fixtures: tests build what they need themselves.
  *
  * Exit status: 0 loaded (or, with --if-new, skipped because the database has data), 1 refused or
  * failed, 2 a usage error.
@@ -25,7 +30,11 @@
 #include "lib/crypto.h"
 #include "lib/json.h"
 #include "lib/timeutil.h"
+#include "domain/team_rules.h"
 #include "store/audit.h"
+#include "store/organisations.h"
+#include "store/people.h"
+#include "store/teams.h"
 #include "store/units.h"
 #include "store/users.h"
 
@@ -64,7 +73,9 @@ struct demo {
 	struct arena *a;
 	int64_t now;
 	struct unit_row province, commune, first_block;
+	struct unit_row blocks[NBLOCKS];
 	int nblocks, ngroups;
+	int norgs, nsecurity, nmediation, nmembers;
 	char passwords[NLOGINS][32];
 	char hashes[NLOGINS][160];
 };
@@ -127,6 +138,7 @@ static int load_units(struct demo *d)
 			break;
 		if (i == 0)
 			d->first_block = block;
+		d->blocks[i] = block;
 		d->nblocks++;
 		int ngroups = i % 3 == 0 ? 3 : 2;
 		for (int g = 0; g < ngroups && !rc; g++) {
@@ -170,6 +182,242 @@ static int load_users(struct demo *d)
 	return STORE_OK;
 }
 
+/* ---- the ward's partner organisations (on the ward) ---- */
+
+static const struct {
+	const char *kind;
+	const char *name;
+} orgs[] = {
+    {"police", "Công an phường Vĩnh Điện"},
+    {"fatherland_front", "Ủy ban Mặt trận Tổ quốc Việt Nam phường Vĩnh Điện"},
+    {"womens_union", "Hội Liên hiệp Phụ nữ phường Vĩnh Điện"},
+    {"farmers_union", "Hội Nông dân phường Vĩnh Điện"},
+    {"veterans_association", "Hội Cựu chiến binh phường Vĩnh Điện"},
+    {"youth_union", "Đoàn Thanh niên Cộng sản Hồ Chí Minh phường Vĩnh Điện"},
+    {"school", "Trường Trung học cơ sở Quang Trung"},
+    {"military_command", "Ban Chỉ huy Quân sự phường Vĩnh Điện"},
+    {"health_station", "Trạm Y tế phường Vĩnh Điện"},
+};
+
+/* Audits a demo record with the detail in b; releases b. */
+static int audit_json(struct demo *d, const char *action, const char *entity, int64_t id, struct buf *b)
+{
+	int rc = b->err ? STORE_E_NOMEM : audit_cli(d->db, action, entity, id, buf_str(b));
+	buf_release(b);
+	return rc;
+}
+
+static int load_organisations(struct demo *d)
+{
+	for (size_t i = 0; i < sizeof orgs / sizeof orgs[0]; i++) {
+		struct org_row o;
+		struct buf b;
+		struct jw w;
+		int rc = orgs_insert(d->db, d->a, d->commune.id, orgs[i].kind, orgs[i].name, d->now, &o);
+		if (rc)
+			return rc;
+		buf_init(&b, 1024);
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_kint(&w, "unit_id", d->commune.id);
+		jw_kstr(&w, "kind", orgs[i].kind);
+		jw_kstr(&w, "name", orgs[i].name);
+		jw_kstr(&w, "via", "demo");
+		jw_end(&w);
+		rc = audit_json(d, "organisation.create", "organisation", o.id, &b);
+		if (rc)
+			return rc;
+		d->norgs++;
+	}
+	return STORE_OK;
+}
+
+/* ---- the ward's forces: teams and their members ---- */
+
+/* Common Vietnamese family, middle and given names, for generated members. */
+static const char *const family_names[] = {
+    "Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê",	  "Lê",	   "Phạm", "Huỳnh", "Hoàng", "Phan",
+    "Võ",     "Đặng",   "Bùi",    "Đỗ",   "Hồ",   "Ngô", "Dương", "Lý",	   "Trương", "Đoàn",
+};
+static const char *const middle_men[] = {"Văn", "Văn", "Văn", "Hữu", "Đức", "Minh", "Công", "Quang", "Thanh", "Ngọc"};
+static const char *const middle_women[] = {"Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mỹ"};
+static const char *const given_men[] = {"An",	"Bình", "Cường", "Dũng", "Đạt",	 "Hải",	 "Hiếu", "Hùng", "Khánh",
+					"Long", "Lộc",	"Nam",	 "Phúc", "Quân", "Quang", "Sơn",  "Tài",  "Thắng",
+					"Trung", "Tuấn", "Việt", "Vinh", "Hòa",	 "Tín",	 "Thành"};
+static const char *const given_women[] = {"Anh",   "Hà",     "Hạnh", "Hoa",  "Hương", "Lan",   "Liên", "Linh", "Mai",
+					  "Nga",   "Nhung", "Phương", "Thảo", "Thủy", "Trang", "Tuyết", "Vân",  "Yến"};
+static const char *const phone_prefixes[] = {"0905", "0935", "0914", "0978", "0343", "0763", "0888", "0702"};
+#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* A fixed linear congruential sequence: the demo is the same on every load. */
+static int pick(uint32_t *seed, int n)
+{
+	*seed = *seed * 1664525u + 1013904223u;
+	return (int)((*seed >> 8) % (uint32_t)n);
+}
+
+/* The khối phố (by index) with a mediation team, and the two teams that break a rule on purpose. */
+static const int mediation_blocks[] = {0, 4, 8, 14, 18};
+#define AGE_BREAKER_BLOCK 6    /* Khối phố 7: a member appointed at 72 */
+#define WOMAN_BREAKER_BLOCK 14 /* Khối phố Xuân Diệm's mediation team: only men */
+
+static int add_team(struct demo *d, const struct unit_row *block, enum team_kind kind, const char *name,
+		    struct team_row *t)
+{
+	struct buf b;
+	struct jw w;
+	int rc = teams_insert(d->db, d->a, block, kind, name, d->now, t);
+	if (rc)
+		return rc;
+	buf_init(&b, 1024);
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kint(&w, "unit_id", block->id);
+	jw_kstr(&w, "kind", team_kind_names[kind]);
+	jw_kstr(&w, "name", name);
+	jw_kstr(&w, "via", "demo");
+	jw_end(&w);
+	return audit_json(d, "team.create", "team", t->id, &b);
+}
+
+/* What add_member makes of one person. full_name NULL: a generated name; birth_year 0: a year drawn
+ * from [year_lo, year_lo + year_span). */
+struct demo_member {
+	enum team_role role;
+	bool woman;
+	const char *full_name;
+	int birth_year, year_lo, year_span;
+	const char *term_from;
+};
+
+/* One generated person of the block (audited "person.create"), appointed to team t (audited
+ * "team_member.add"). */
+static int add_member(struct demo *d, uint32_t *seed, const struct team_row *t, const struct unit_row *block,
+		      const struct demo_member *dm)
+{
+	char name[128], birth[16], phone[16], address[UNIT_NAME_MAX + 40];
+	struct person_row p;
+	struct buf b;
+	struct jw w;
+	int64_t member_id;
+	const char *full_name = dm->full_name;
+	if (!full_name) {
+		const char *family = family_names[pick(seed, COUNT(family_names))];
+		const char *middle = dm->woman ? middle_women[pick(seed, COUNT(middle_women))]
+					       : middle_men[pick(seed, COUNT(middle_men))];
+		const char *given = dm->woman ? given_women[pick(seed, COUNT(given_women))]
+					      : given_men[pick(seed, COUNT(given_men))];
+		snprintf(name, sizeof name, "%s %s %s", family, middle, given);
+		full_name = name;
+	}
+	int year = dm->birth_year ? dm->birth_year : dm->year_lo + pick(seed, dm->year_span);
+	int month = 1 + pick(seed, 12), day = 1 + pick(seed, 28);
+	snprintf(birth, sizeof birth, "%04d-%02d-%02d", year % 10000, month, day);
+	snprintf(phone, sizeof phone, "%s%06d", phone_prefixes[pick(seed, COUNT(phone_prefixes))],
+		 pick(seed, 1000000));
+	snprintf(address, sizeof address, "%s, phường Vĩnh Điện", block->name);
+	struct person_input in = {
+	    .unit_id = block->id,
+	    .full_name = full_name,
+	    .gender = dm->woman ? "female" : "male",
+	    .birth_date = birth,
+	    .phone = phone,
+	    .address = address,
+	};
+	int rc = people_insert(d->db, d->a, &in, d->now, &p);
+	if (rc)
+		return rc;
+	buf_init(&b, 1024);
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kint(&w, "unit_id", block->id);
+	jw_kstr(&w, "via", "demo");
+	jw_end(&w);
+	rc = audit_json(d, "person.create", "person", p.id, &b);
+	if (rc)
+		return rc;
+	rc = teams_member_insert(d->db, t, p.id, dm->role, dm->term_from, NULL, d->now, &member_id);
+	if (rc)
+		return rc;
+	buf_init(&b, 1024);
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kint(&w, "team_id", t->id);
+	jw_kint(&w, "unit_id", t->unit_id);
+	jw_kint(&w, "person_id", p.id);
+	jw_kstr(&w, "role", team_role_names[dm->role]);
+	jw_kstr(&w, "term_from", dm->term_from);
+	jw_knull(&w, "term_to");
+	jw_kstr(&w, "via", "demo");
+	jw_end(&w);
+	rc = audit_json(d, "team_member.add", "team_member", member_id, &b);
+	d->nmembers += rc ? 0 : 1;
+	return rc;
+}
+
+/* One security & order team per khối phố, appointed on 1 July 2024 when Law 30/2023/QH15 took effect: a
+ * leader, a deputy and 3 to 6 members born 1962–1999; and 5 mediation teams: a leader and 3 to 6
+ * mediators, women among them. */
+static int load_teams(struct demo *d)
+{
+	uint32_t seed = 20470;
+	int rc = STORE_OK;
+	for (int i = 0; i < d->nblocks && !rc; i++) {
+		const struct unit_row *block = &d->blocks[i];
+		struct team_row t;
+		char name[UNIT_NAME_MAX + 64];
+		snprintf(name, sizeof name, "Tổ bảo vệ an ninh, trật tự %s", block->name);
+		rc = add_team(d, block, TEAM_SECURITY_ORDER, name, &t);
+		if (rc)
+			break;
+		d->nsecurity++;
+		int n = 5 + pick(&seed, 4);
+		for (int k = 0; k < n && !rc; k++) {
+			struct demo_member dm = {
+			    .role = k == 0 ? TEAM_ROLE_LEADER : k == 1 ? TEAM_ROLE_DEPUTY : TEAM_ROLE_MEMBER,
+			    .woman = k > 1 && pick(&seed, 5) == 0,
+			    .year_lo = 1962,
+			    .year_span = 38,
+			    .term_from = "2024-07-01",
+			};
+			if (i == 0 && k == 0)
+				dm.full_name = "Lê Văn Tâm"; /* the team_leader login */
+			if (i == 0 && k == 2) {
+				dm.full_name = "Phạm Văn Bình"; /* the member login */
+				dm.woman = false;
+			}
+			if (i == AGE_BREAKER_BLOCK && k == n - 1)
+				dm.birth_year = 1951; /* over 70 on 1 July 2024: breaks the age rule */
+			rc = add_member(d, &seed, &t, block, &dm);
+		}
+	}
+	for (int m = 0; m < COUNT(mediation_blocks) && !rc; m++) {
+		int i = mediation_blocks[m];
+		if (i >= d->nblocks)
+			break;
+		const struct unit_row *block = &d->blocks[i];
+		struct team_row t;
+		char name[UNIT_NAME_MAX + 64];
+		snprintf(name, sizeof name, "Tổ hòa giải %s", block->name);
+		rc = add_team(d, block, TEAM_MEDIATION, name, &t);
+		if (rc)
+			break;
+		d->nmediation++;
+		int n = 4 + pick(&seed, 4);
+		for (int k = 0; k < n && !rc; k++) {
+			struct demo_member dm = {
+			    .role = k == 0 ? TEAM_ROLE_LEADER : TEAM_ROLE_MEMBER,
+			    .woman = i != WOMAN_BREAKER_BLOCK && (k == 1 || pick(&seed, 3) == 0),
+			    .year_lo = 1955,
+			    .year_span = 36,
+			    .term_from = "2022-07-01",
+			};
+			rc = add_member(d, &seed, &t, block, &dm);
+		}
+	}
+	return rc;
+}
+
 /* The loaders, in order. Later issues add theirs here: organisations, teams and their members, people,
  * outreach sessions, models and exemplars, tips, cases, patrols, mediation … (DESIGN §2). */
 static const struct demo_step {
@@ -178,6 +426,8 @@ static const struct demo_step {
 } steps[] = {
     {"units", load_units},
     {"users", load_users},
+    {"organisations", load_organisations},
+    {"teams", load_teams},
 };
 
 /* Does the database already hold users or units? 1 yes, 0 no, -1 on failure. */
@@ -265,7 +515,8 @@ int cmd_demo(int argc, char **argv)
 	    argc, argv,
 	    "usage: tiengmo demo [--if-new] [flags]\n\n"
 	    "Loads the demo ward, phường Vĩnh Điện (Quảng Nam), into an empty database: its 21 khối phố\n"
-	    "and their tổ dân phố, and one login per role with a random password, printed and written\n"
+	    "and their tổ dân phố, its partner organisations, 21 security & order teams and 5 mediation\n"
+	    "teams with their members, and one login per role with a random password, printed and written\n"
 	    "to DATA_DIR/demo-logins.txt (readable only by you). Refuses a database that has data.",
 	    opts, on_opt, &if_new, &first);
 	if (rc)
@@ -340,8 +591,10 @@ int cmd_demo(int argc, char **argv)
 	}
 	in_tx = false;
 
-	printf("loaded the demo ward: %s (%s), %d khối phố, %d tổ dân phố, %d logins\n\n", d.commune.name,
-	       d.province.name, d.nblocks, d.ngroups, NLOGINS);
+	printf("loaded the demo ward: %s (%s), %d khối phố, %d tổ dân phố, %d organisations, %d security & "
+	       "order teams, %d mediation teams, %d members, %d logins\n\n",
+	       d.commune.name, d.province.name, d.nblocks, d.ngroups, d.norgs, d.nsecurity, d.nmediation,
+	       d.nmembers, NLOGINS);
 	fputs(buf_str(&table), stdout);
 	printf("\nthese logins are also in %s (readable only by you); change the passwords before real use\n",
 	       path);

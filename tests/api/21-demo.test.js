@@ -145,3 +145,70 @@ test('demo leaves a database that already has an account alone', async () => {
   assert.deepEqual(units.body.data, []);
   assert.equal((await srv.client().post('/api/v1/session', { username: 'admin', password: 'x'.repeat(16) })).status, 401);
 });
+
+test('demo ward\'s forces: the organisations, 21 security teams and 5 mediation teams with members, two breaking a rule', async () => {
+  const srv = await fresh();
+  const r = srv.cli(['demo']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /9 organisations, 21 security & order teams, 5 mediation teams/);
+  const logins = parseLogins(r.stdout);
+  const officer = await srv.login('officer', logins.officer.password);
+  const ward = (await everyUnit(officer)).find((u) => u.kind === 'commune');
+
+  const orgs = await officer.get(`/api/v1/organisations?unit_id=${ward.id}&limit=200`);
+  assert.equal(orgs.status, 200);
+  const orgKinds = orgs.body.data.map((o) => o.kind).sort();
+  assert.deepEqual(orgKinds, ['farmers_union', 'fatherland_front', 'health_station', 'military_command',
+    'police', 'school', 'veterans_association', 'womens_union', 'youth_union']);
+  assert.ok(orgs.body.data.some((o) => o.name === 'Trường Trung học cơ sở Quang Trung'));
+
+  const summary = await officer.get(`/api/v1/teams/summary?unit_id=${ward.id}`);
+  assert.equal(summary.status, 200);
+  const s = summary.body.data;
+  const kind = Object.fromEntries(s.by_kind.map((k) => [k.kind, k]));
+  assert.equal(kind.security_order.teams, 21);
+  assert.equal(kind.mediation.teams, 5);
+  assert.equal(s.by_block.length, 21);
+  for (const b of s.by_block) {
+    const sec = b.teams.filter((t) => t.kind === 'security_order');
+    assert.equal(sec.length, 1, `${b.unit_name} has one security & order team`);
+    assert.ok(sec[0].member_count >= 5 && sec[0].member_count <= 8, `${b.unit_name}: ${sec[0].member_count} members`);
+  }
+  const mediation = s.by_block.flatMap((b) => b.teams).filter((t) => t.kind === 'mediation');
+  assert.ok(mediation.every((t) => t.member_count >= 4 && t.member_count <= 7));
+  assert.equal(kind.security_order.members + kind.mediation.members,
+    s.by_block.flatMap((b) => b.teams).reduce((n, t) => n + t.member_count, 0));
+  // two teams break a rule on purpose, so that the warning shows
+  assert.equal(s.breaking, 2);
+  const breaking = s.by_block.flatMap((b) => b.teams).filter((t) => t.warnings.length > 0);
+  assert.deepEqual(breaking.map((t) => [t.kind, t.warnings.map((w) => w.code)]).sort(),
+    [['mediation', ['no_woman']], ['security_order', ['member_age']]]);
+
+  // rosters: one leader and one deputy per security team, women on the other mediation teams
+  const teams = (await officer.get(`/api/v1/teams?unit_id=${ward.id}&limit=200`)).body.data;
+  assert.equal(teams.length, 26);
+  const first = teams.find((t) => t.kind === 'security_order' && t.unit_name === logins.team_leader.unit);
+  const roster = (await officer.get(`/api/v1/teams/${first.id}/members`)).body.data;
+  assert.deepEqual(roster.slice(0, 2).map((m) => m.role), ['leader', 'deputy']);
+  assert.equal(roster.filter((m) => m.role === 'leader').length, 1);
+  assert.ok(roster.every((m) => m.full_name.split(' ').length >= 3 && m.birth_year > 1900));
+
+  // the team_leader login leads the security team of their own block, and sees no other block's
+  const leader = await srv.login('team_leader', logins.team_leader.password);
+  const mine = await leader.get(`/api/v1/teams/${first.id}/members`);
+  assert.equal(mine.status, 200);
+  const me = (await leader.get('/api/v1/me')).body.data.user;
+  const chief = mine.body.data.find((m) => m.role === 'leader');
+  assert.ok(me.display_name.startsWith(chief.full_name), `${me.display_name} leads ${first.name}`);
+  const other = teams.find((t) => t.unit_name !== logins.team_leader.unit);
+  assert.equal((await leader.get(`/api/v1/teams/${other.id}`)).status, 404);
+
+  // deterministic: a second load makes the same people
+  const again = await fresh();
+  const r2 = again.cli(['demo']);
+  assert.equal(r2.status, 0, r2.stderr);
+  const officer2 = await again.login('officer', parseLogins(r2.stdout).officer.password);
+  const roster2 = (await officer2.get(`/api/v1/teams/${first.id}/members`)).body.data;
+  assert.deepEqual(roster2.map((m) => [m.full_name, m.birth_year, m.role]),
+    roster.map((m) => [m.full_name, m.birth_year, m.role]));
+});
