@@ -292,7 +292,8 @@ static int cmp_team_id(const void *a, const void *b)
 
 static int cmp_fact_team(const void *a, const void *b)
 {
-	int64_t x = ((const struct team_fact_row *)a)->team_id, y = ((const struct team_fact_row *)b)->team_id;
+	int64_t x = ((const struct team_fact_row *)a)->team_id,
+		y = ((const struct team_fact_row *)b)->team_id;
 	return (x > y) - (x < y);
 }
 
@@ -310,22 +311,20 @@ static int first_fact(const struct team_fact_row *facts, int n, int64_t team_id)
 	return lo;
 }
 
-/* The state of team (id, kind) from facts sorted by team; the facts are copied out of their rows. */
-static void state_from_facts(struct arena *a, const struct team_fact_row *facts, int n, int64_t id,
-			     enum team_kind kind, const char *today, struct team_state *s)
+/* The state of team (id, kind) from facts sorted by team. APP_OK, or APP_E_NOMEM. */
+static int state_from_facts(struct arena *a, const struct team_fact_row *facts, int n, int64_t id,
+			    enum team_kind kind, const char *today, struct team_state *s)
 {
 	int i = first_fact(facts, n, id), j = i;
 	while (j < n && facts[j].team_id == id)
 		j++;
 	struct team_member_facts *f = arena_alloc(a, sizeof *f * (size_t)(j > i ? j - i : 1));
-	if (!f) { /* out of memory: report the count, leave the rules unchecked rather than fail */
-		s->members = j - i;
-		s->nw = 0;
-		return;
-	}
+	if (!f)
+		return APP_E_NOMEM;
 	for (int k = i; k < j; k++)
 		f[k - i] = facts[k].f;
 	state_of(kind, f, j - i, today, s);
+	return APP_OK;
 }
 
 /* Parses ?kind= into *kind (-1 when absent); 400 with fields when unknown. */
@@ -439,7 +438,8 @@ int api_teams_list(struct req *r)
 				nfacts = np;
 				continue;
 			}
-			struct team_fact_row *both = arena_alloc(&r->arena, sizeof *both * (size_t)(nfacts + np + 1));
+			struct team_fact_row *both =
+			    arena_alloc(&r->arena, sizeof *both * (size_t)(nfacts + np + 1));
 			if (!both)
 				return APP_E_NOMEM;
 			memcpy(both, facts, sizeof *both * (size_t)nfacts);
@@ -451,15 +451,19 @@ int api_teams_list(struct req *r)
 			qsort(facts, (size_t)nfacts, sizeof *facts, cmp_fact_team);
 	}
 
+	struct team_state *s = arena_alloc(&r->arena, sizeof *s * (size_t)(n ? n : 1));
+	if (!s)
+		return APP_E_NOMEM;
+	for (int i = 0; i < n; i++)
+		if (state_from_facts(&r->arena, facts, nfacts, rows[i].id, rows[i].kind, today, &s[i]))
+			return APP_E_NOMEM;
+
 	struct jw *w = http_json(r, 200);
 	jw_obj(w);
 	jw_key(w, "data");
 	jw_arr(w);
-	for (int i = 0; i < n; i++) {
-		struct team_state s;
-		state_from_facts(&r->arena, facts, nfacts, rows[i].id, rows[i].kind, today, &s);
-		write_team(w, &rows[i], &s);
-	}
+	for (int i = 0; i < n; i++)
+		write_team(w, &rows[i], &s[i]);
 	jw_end(w);
 	if (more) {
 		char next[24];
@@ -550,11 +554,12 @@ int api_teams_create(struct req *r)
 		rc = teams_kind_taken(r->db, unit.id, TEAM_SECURITY_ORDER, 0);
 		if (rc == STORE_ROW) {
 			store_rollback(r->db);
-			rc = http_fail(r, APP_E_CONFLICT,
-				       arena_printf(&r->arena,
-						    "'%s' already has a security and order team; a block or group "
-						    "has one (Law 30/2023/QH15)",
-						    unit.name));
+			rc = http_fail(
+			    r, APP_E_CONFLICT,
+			    arena_printf(&r->arena,
+					 "'%s' already has a security and order team; a block or group "
+					 "has one (Law 30/2023/QH15)",
+					 unit.name));
 			goto out;
 		}
 		rc = rc == STORE_DONE ? STORE_OK : rc;
@@ -678,8 +683,9 @@ int api_teams_delete(struct req *r)
 	rc = teams_holds(r->db, t.id, &what);
 	if (rc == STORE_OK && what) {
 		store_rollback(r->db);
-		return http_fail(r, APP_E_CONFLICT,
-				 arena_printf(&r->arena, "team '%s' still has %s; remove them first", t.name, what));
+		return http_fail(
+		    r, APP_E_CONFLICT,
+		    arena_printf(&r->arena, "team '%s' still has %s; remove them first", t.name, what));
 	}
 	if (rc == STORE_OK)
 		rc = teams_delete(r->db, t.id);
@@ -690,8 +696,9 @@ int api_teams_delete(struct req *r)
 	else
 		store_rollback(r->db);
 	if (rc == STORE_E_FK)
-		return http_fail(r, APP_E_CONFLICT,
-				 arena_printf(&r->arena, "team '%s' still has records; remove them first", t.name));
+		return http_fail(
+		    r, APP_E_CONFLICT,
+		    arena_printf(&r->arena, "team '%s' still has records; remove them first", t.name));
 	if (rc == STORE_DONE)
 		return http_fail(r, APP_E_NOTFOUND, "no such team");
 	if (rc)
@@ -773,8 +780,9 @@ static int answer_member(struct req *r, int status, const struct team_row *t, in
 
 static int overlap_conflict(struct req *r)
 {
-	return http_fail(r, APP_E_CONFLICT,
-			 "this person is already on the team for part of this term; end that membership first");
+	return http_fail(
+	    r, APP_E_CONFLICT,
+	    "this person is already on the team for part of this term; end that membership first");
 }
 
 int api_team_members_add(struct req *r)
@@ -842,8 +850,8 @@ int api_team_members_add(struct req *r)
 		rc = teams_member_insert(r->db, &t, person_id, (enum team_role)role, from, to, time_now(),
 					 &member_id);
 	if (rc == STORE_OK)
-		rc = audit_member(r, "team_member.add", &t, member_id, person_id, (enum team_role)role, from, to,
-				  NULL, 0);
+		rc = audit_member(r, "team_member.add", &t, member_id, person_id, (enum team_role)role, from,
+				  to, NULL, 0);
 	if (rc == STORE_OK)
 		rc = store_commit(r->db);
 	else
@@ -936,7 +944,8 @@ int api_team_members_update(struct req *r)
 	if (rc == STORE_DONE)
 		rc = teams_member_update(r->db, m.id, new_role, new_from, new_to, time_now());
 	if (rc == STORE_OK)
-		rc = audit_member(r, "team_member.update", &t, m.id, m.person_id, new_role, new_from, new_to, &m, 0);
+		rc = audit_member(r, "team_member.update", &t, m.id, m.person_id, new_role, new_from, new_to,
+				  &m, 0);
 	if (rc == STORE_OK)
 		rc = store_commit(r->db);
 	else
@@ -973,8 +982,8 @@ int api_team_members_remove(struct req *r)
 		return db_fail(r, rc);
 	rc = teams_member_delete(r->db, m.id);
 	if (rc == STORE_OK)
-		rc = audit_member(r, "team_member.remove", &t, m.id, m.person_id, m.role, m.term_from, m.term_to,
-				  NULL, 0);
+		rc = audit_member(r, "team_member.remove", &t, m.id, m.person_id, m.role, m.term_from,
+				  m.term_to, NULL, 0);
 	if (rc == STORE_OK)
 		rc = store_commit(r->db);
 	else
@@ -1016,8 +1025,8 @@ enum {
 	NCOLS
 };
 #define NREQUIRED COL_ADDRESS
-static const char *const col_names[NCOLS] = {"full_name", "gender",	"birth_date", "birth_year", "phone",
-					     "national_id", "role", "term_from",  "address",	"term_to"};
+static const char *const col_names[NCOLS] = {"full_name",   "gender", "birth_date", "birth_year", "phone",
+					     "national_id", "role",   "term_from",  "address",	  "term_to"};
 #define HEADER_TEXT "full_name,gender,birth_date,birth_year,phone,national_id,role,term_from"
 
 struct import_row {
@@ -1076,8 +1085,9 @@ static bool read_header(struct req *r, struct import_errors *e, const struct csv
 				known = c;
 		if (known < 0) {
 			import_error(e, h->line,
-				     arena_printf(&r->arena, "unknown column '%.*s'; the header is " HEADER_TEXT
-							     " (address and term_to may follow)",
+				     arena_printf(&r->arena,
+						  "unknown column '%.*s'; the header is " HEADER_TEXT
+						  " (address and term_to may follow)",
 						  quote_len(h->fields[i]), h->fields[i]));
 			ok = false;
 		} else if (col[known] >= 0) {
@@ -1091,7 +1101,8 @@ static bool read_header(struct req *r, struct import_errors *e, const struct csv
 	for (int c = 0; c < NREQUIRED; c++) {
 		if (col[c] < 0) {
 			import_error(e, h->line,
-				     arena_printf(&r->arena, "missing column '%s'; the header is " HEADER_TEXT,
+				     arena_printf(&r->arena,
+						  "missing column '%s'; the header is " HEADER_TEXT,
 						  col_names[c]));
 			ok = false;
 		}
@@ -1120,8 +1131,9 @@ static void check_import_row(struct req *r, struct import_errors *e, const struc
 	out->to = opt_field(row, col[COL_TO]);
 	out->ok = false;
 	if (row->n != ncols) {
-		import_error(e, row->line,
-			     arena_printf(&r->arena, "this line has %d fields but the header has %d", row->n, ncols));
+		import_error(
+		    e, row->line,
+		    arena_printf(&r->arena, "this line has %d fields but the header has %d", row->n, ncols));
 		return;
 	}
 	const char *by = opt_field(row, col[COL_BYEAR]);
@@ -1153,8 +1165,8 @@ static void check_import_row(struct req *r, struct import_errors *e, const struc
 					  quote_len(out->from), out->from));
 	if (out->to && !team_date_valid(out->to))
 		import_error(e, row->line,
-			     arena_printf(&r->arena, "term_to '%.*s' must be a date YYYY-MM-DD", quote_len(out->to),
-					  out->to));
+			     arena_printf(&r->arena, "term_to '%.*s' must be a date YYYY-MM-DD",
+					  quote_len(out->to), out->to));
 	else if (out->to && team_date_valid(out->from) && strcmp(out->to, out->from) < 0)
 		import_error(e, row->line, "term_to must not be before term_from");
 	out->ok = e->total == before;
@@ -1246,10 +1258,11 @@ static int import_write(struct req *r, const struct team_row *t, struct import_r
 		jw_end(&w);
 		rc = audit(r, "person.import", "person", p.id, detail_text(r, &b));
 		if (!rc)
-			rc = teams_member_insert(r->db, t, p.id, row->role, row->from, row->to, now, &row->member_id);
+			rc = teams_member_insert(r->db, t, p.id, row->role, row->from, row->to, now,
+						 &row->member_id);
 		if (!rc)
-			rc = audit_member(r, "team_member.import", t, row->member_id, p.id, row->role, row->from,
-					  row->to, NULL, row->line);
+			rc = audit_member(r, "team_member.import", t, row->member_id, p.id, row->role,
+					  row->from, row->to, NULL, row->line);
 		if (rc)
 			return rc;
 	}
@@ -1261,7 +1274,8 @@ int api_team_members_import(struct req *r)
 	struct team_row t;
 	struct import_errors *e = arena_alloc(&r->arena, sizeof *e);
 	struct csvr_table tab;
-	struct csvr_limits lim = {.max_field = 1024, .max_fields = NCOLS + 2, .max_rows = IMPORT_MAX_ROWS + 1};
+	struct csvr_limits lim = {
+	    .max_field = 1024, .max_fields = NCOLS + 2, .max_rows = IMPORT_MAX_ROWS + 1};
 	int col[NCOLS], err_line, n = 0;
 	char err[200];
 	struct import_row *rows = NULL;
@@ -1288,7 +1302,8 @@ int api_team_members_import(struct req *r)
 		return http_fail(r, APP_E_FORBIDDEN, "your role may not add people and members to this team");
 
 	/* validate */
-	if (csvr_parse(&r->arena, buf_str(&r->body), r->body.len, &lim, &tab, &err_line, err, sizeof err) != 0) {
+	if (csvr_parse(&r->arena, buf_str(&r->body), r->body.len, &lim, &tab, &err_line, err, sizeof err) !=
+	    0) {
 		import_error(e, err_line, arena_strdup(&r->arena, err));
 	} else if (tab.nrows == 0) {
 		import_error(e, 0, "the file is empty; it needs the header line " HEADER_TEXT);
@@ -1303,8 +1318,8 @@ int api_team_members_import(struct req *r)
 			check_import_row(r, e, &tab.rows[i + 1], tab.rows[0].n, col, &t, today, &rows[i]);
 	}
 	if (rows) {
-		/* from here on the database is read: when the file is about to be written, hold the write lock
-		 * so that what was checked stays true */
+		/* from here on the database is read: when the file is about to be written, hold the write
+		 * lock so that what was checked stays true */
 		if (!dry_run && !e->total) {
 			rc = store_begin(r->db);
 			if (rc)
@@ -1320,8 +1335,8 @@ int api_team_members_import(struct req *r)
 			store_rollback(r->db);
 		import_fields(r, e);
 		r->err_code = "import_failed";
-		r->err_msg = arena_printf(&r->arena, "the file has %d error%s; nothing was imported", e->total,
-					  e->total == 1 ? "" : "s");
+		r->err_msg = arena_printf(&r->arena, "the file has %d error%s; nothing was imported",
+					  e->total, e->total == 1 ? "" : "s");
 		return APP_E_INVALID;
 	}
 
@@ -1333,10 +1348,11 @@ int api_team_members_import(struct req *r)
 		in_tx = false;
 		if (rc) {
 			store_rollback(r->db);
-			return rc == STORE_E_UNIQUE ? http_fail(r, APP_E_CONFLICT,
-								"a national id of the file was added meanwhile; "
-								"nothing was imported")
-						    : db_fail(r, rc);
+			return rc == STORE_E_UNIQUE
+				   ? http_fail(r, APP_E_CONFLICT,
+					       "a national id of the file was added meanwhile; "
+					       "nothing was imported")
+				   : db_fail(r, rc);
 		}
 	}
 
@@ -1428,7 +1444,8 @@ int api_teams_summary(struct req *r)
 	for (int i = 0; i < nb; i++) {
 		if (!b[i].team_id)
 			continue;
-		state_from_facts(&r->arena, facts, nf, b[i].team_id, b[i].kind, today, &s[i]);
+		if (state_from_facts(&r->arena, facts, nf, b[i].team_id, b[i].kind, today, &s[i]))
+			return APP_E_NOMEM;
 		kind_teams[b[i].kind]++;
 		kind_members[b[i].kind] += s[i].members;
 		breaking += s[i].nw > 0;

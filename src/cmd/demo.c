@@ -236,16 +236,19 @@ static int load_organisations(struct demo *d)
 
 /* Common Vietnamese family, middle and given names, for generated members. */
 static const char *const family_names[] = {
-    "Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê",	  "Lê",	   "Phạm", "Huỳnh", "Hoàng", "Phan",
-    "Võ",     "Đặng",   "Bùi",    "Đỗ",   "Hồ",   "Ngô", "Dương", "Lý",	   "Trương", "Đoàn",
+    "Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê",	 "Lê",	  "Phạm", "Huỳnh",  "Hoàng", "Phan",
+    "Võ",     "Đặng",	"Bùi",	  "Đỗ",	  "Hồ",	  "Ngô", "Dương", "Lý",	  "Trương", "Đoàn",
 };
-static const char *const middle_men[] = {"Văn", "Văn", "Văn", "Hữu", "Đức", "Minh", "Công", "Quang", "Thanh", "Ngọc"};
+static const char *const middle_men[] = {"Văn",	 "Văn",	 "Văn",	  "Hữu",   "Đức",
+					 "Minh", "Công", "Quang", "Thanh", "Ngọc"};
 static const char *const middle_women[] = {"Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mỹ"};
-static const char *const given_men[] = {"An",	"Bình", "Cường", "Dũng", "Đạt",	 "Hải",	 "Hiếu", "Hùng", "Khánh",
-					"Long", "Lộc",	"Nam",	 "Phúc", "Quân", "Quang", "Sơn",  "Tài",  "Thắng",
-					"Trung", "Tuấn", "Việt", "Vinh", "Hòa",	 "Tín",	 "Thành"};
-static const char *const given_women[] = {"Anh",   "Hà",     "Hạnh", "Hoa",  "Hương", "Lan",   "Liên", "Linh", "Mai",
-					  "Nga",   "Nhung", "Phương", "Thảo", "Thủy", "Trang", "Tuyết", "Vân",  "Yến"};
+static const char *const given_men[] = {"An",	 "Bình",  "Cường", "Dũng",  "Đạt",   "Hải",  "Hiếu",
+					"Hùng",	 "Khánh", "Long",  "Lộc",   "Nam",   "Phúc", "Quân",
+					"Quang", "Sơn",	  "Tài",   "Thắng", "Trung", "Tuấn", "Việt",
+					"Vinh",	 "Hòa",	  "Tín",   "Thành"};
+static const char *const given_women[] = {"Anh",  "Hà",	  "Hạnh",  "Hoa",   "Hương", "Lan",
+					  "Liên", "Linh", "Mai",   "Nga",   "Nhung", "Phương",
+					  "Thảo", "Thủy", "Trang", "Tuyết", "Vân",   "Yến"};
 static const char *const phone_prefixes[] = {"0905", "0935", "0914", "0978", "0343", "0763", "0888", "0702"};
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -374,7 +377,9 @@ static int load_teams(struct demo *d)
 		int n = 5 + pick(&seed, 4);
 		for (int k = 0; k < n && !rc; k++) {
 			struct demo_member dm = {
-			    .role = k == 0 ? TEAM_ROLE_LEADER : k == 1 ? TEAM_ROLE_DEPUTY : TEAM_ROLE_MEMBER,
+			    .role = k == 0   ? TEAM_ROLE_LEADER
+				    : k == 1 ? TEAM_ROLE_DEPUTY
+					     : TEAM_ROLE_MEMBER,
 			    .woman = k > 1 && pick(&seed, 5) == 0,
 			    .year_lo = 1962,
 			    .year_span = 38,

@@ -8,8 +8,9 @@
 #include <string.h>
 #include <time.h>
 
-const char *const team_kind_names[] = {"security_order", "mediation", "self_managed", "shock",
-				       "community_self_managed", "fire_prevention", NULL};
+const char *const team_kind_names[] = {
+    "security_order",  "mediation", "self_managed", "shock", "community_self_managed",
+    "fire_prevention", NULL};
 const char *const team_role_names[] = {"leader", "deputy", "member", NULL};
 
 int team_name_index(const char *const *names, const char *name)
@@ -125,11 +126,11 @@ static char *add(struct team_warning *out, int *n, const char *code)
 	return out[(*n)++].message;
 }
 
-#define MSG(code, ...)                                                                                  \
-	do {                                                                                            \
-		char *msg_ = add(out, &nw, code);                                                        \
-		if (msg_)                                                                               \
-			snprintf(msg_, TEAM_WARNING_MSG_MAX, __VA_ARGS__);                              \
+#define MSG(code, ...)                                                                                       \
+	do {                                                                                                 \
+		char *msg_ = add(out, &nw, code);                                                            \
+		if (msg_)                                                                                    \
+			snprintf(msg_, TEAM_WARNING_MSG_MAX, __VA_ARGS__);                                   \
 	} while (0)
 
 int team_rules_check(enum team_kind kind, const struct team_member_facts *members, int n, const char *today,
@@ -145,14 +146,16 @@ int team_rules_check(enum team_kind kind, const struct team_member_facts *member
 		deputies += m->role == TEAM_ROLE_DEPUTY;
 		women += m->gender == TEAM_GENDER_FEMALE;
 		int age;
-		if (team_age_at(m->birth_date, m->birth_year, m->term_from, &age) == 0 && (age < 18 || age > 70))
+		if (team_age_at(m->birth_date, m->birth_year, m->term_from, &age) == 0 &&
+		    (age < 18 || age > 70))
 			bad_age++;
 	}
 	switch (kind) {
 	case TEAM_SECURITY_ORDER:
 		if (leaders != 1)
 			MSG("leader_count",
-			    "a security and order team needs exactly one leader; it has %d (Law 30/2023/QH15)",
+			    "a security and order team needs exactly one leader; it has %d (Law "
+			    "30/2023/QH15)",
 			    leaders);
 		if (deputies > 1)
 			MSG("deputy_count",

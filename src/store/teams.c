@@ -47,8 +47,7 @@ struct team_member_facts teams_member_facts(const struct member_row *m)
 
 /* ---- teams ---- */
 
-#define TEAM_COLS                                                                                        \
-	"t.id, t.unit_id, t.commune_id, u.name, u.path, t.kind, t.name, t.created_at, t.updated_at"
+#define TEAM_COLS "t.id, t.unit_id, t.commune_id, u.name, u.path, t.kind, t.name, t.created_at, t.updated_at"
 
 static int read_team(struct store_stmt *st, struct arena *a, struct team_row *t)
 {
@@ -69,8 +68,8 @@ static int read_team(struct store_stmt *st, struct arena *a, struct team_row *t)
 int teams_get(struct store *db, struct arena *a, int64_t id, struct team_row *t)
 {
 	struct store_stmt *st;
-	int rc = store_prepare(db, "SELECT " TEAM_COLS " FROM teams t JOIN units u ON u.id = t.unit_id WHERE t.id = $1",
-			       &st);
+	int rc = store_prepare(
+	    db, "SELECT " TEAM_COLS " FROM teams t JOIN units u ON u.id = t.unit_id WHERE t.id = $1", &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, id);
@@ -85,7 +84,8 @@ int teams_kind_taken(struct store *db, int64_t unit_id, enum team_kind kind, int
 {
 	struct store_stmt *st;
 	int64_t one;
-	int rc = store_prepare(db, "SELECT 1 FROM teams WHERE unit_id = $1 AND kind = $2 AND id <> $3 LIMIT 1", &st);
+	int rc = store_prepare(
+	    db, "SELECT 1 FROM teams WHERE unit_id = $1 AND kind = $2 AND id <> $3 LIMIT 1", &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, unit_id);
@@ -134,7 +134,8 @@ int teams_rename(struct store *db, int64_t id, const char *name, int64_t now)
 {
 	struct store_stmt *st;
 	int64_t got;
-	int rc = store_prepare(db, "UPDATE teams SET name = $2, updated_at = $3 WHERE id = $1 RETURNING id", &st);
+	int rc =
+	    store_prepare(db, "UPDATE teams SET name = $2, updated_at = $3 WHERE id = $1 RETURNING id", &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, id);
@@ -197,10 +198,11 @@ int teams_list(struct store *db, struct arena *a, const char *path, int kind, in
 	struct team_row *rows = arena_alloc(a, sizeof *rows * (size_t)(limit > 0 ? limit : 1));
 	if (!rows)
 		return STORE_E_NOMEM;
-	rc = store_prepare(db,
-			   "SELECT " TEAM_COLS " FROM teams t JOIN units u ON u.id = t.unit_id "
-			   "WHERE u.path LIKE $1 AND ($2 = '' OR t.kind = $2) AND t.id > $3 ORDER BY t.id LIMIT $4",
-			   &st);
+	rc = store_prepare(
+	    db,
+	    "SELECT " TEAM_COLS " FROM teams t JOIN units u ON u.id = t.unit_id "
+	    "WHERE u.path LIKE $1 AND ($2 = '' OR t.kind = $2) AND t.id > $3 ORDER BY t.id LIMIT $4",
+	    &st);
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, pattern);
@@ -278,12 +280,13 @@ int teams_page_facts(struct store *db, struct arena *a, const char *path, int ki
 	char pattern[512];
 	if (subtree(path, pattern, sizeof pattern))
 		return STORE_E_DB;
-	int rc = store_prepare(db,
-			       "SELECT " FACT_COLS " FROM team_members m JOIN teams t ON t.id = m.team_id "
-			       "JOIN units u ON u.id = t.unit_id JOIN people p ON p.id = m.person_id "
-			       "WHERE u.path LIKE $1 AND ($2 = '' OR t.kind = $2) AND t.id > $3 AND t.id <= $4 "
-			       "AND (m.term_to IS NULL OR m.term_to >= $5) ORDER BY m.team_id, m.id",
-			       &st);
+	int rc =
+	    store_prepare(db,
+			  "SELECT " FACT_COLS " FROM team_members m JOIN teams t ON t.id = m.team_id "
+			  "JOIN units u ON u.id = t.unit_id JOIN people p ON p.id = m.person_id "
+			  "WHERE u.path LIKE $1 AND ($2 = '' OR t.kind = $2) AND t.id > $3 AND t.id <= $4 "
+			  "AND (m.term_to IS NULL OR m.term_to >= $5) ORDER BY m.team_id, m.id",
+			  &st);
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, pattern);
@@ -296,8 +299,8 @@ int teams_page_facts(struct store *db, struct arena *a, const char *path, int ki
 
 /* ---- members ---- */
 
-#define MEMBER_COLS                                                                                      \
-	"m.id, m.team_id, m.person_id, p.full_name, p.gender, p.birth_date, p.birth_year, m.role, "      \
+#define MEMBER_COLS                                                                                          \
+	"m.id, m.team_id, m.person_id, p.full_name, p.gender, p.birth_date, p.birth_year, m.role, "          \
 	"m.term_from, m.term_to, m.created_at, m.updated_at"
 
 static int read_member(struct store_stmt *st, struct arena *a, struct member_row *m)
@@ -319,8 +322,8 @@ static int read_member(struct store_stmt *st, struct arena *a, struct member_row
 	return ok && m->full_name && m->term_from ? STORE_OK : STORE_E_NOMEM;
 }
 
-int teams_members(struct store *db, struct arena *a, int64_t team_id, const char *today, struct member_row **out,
-		  int *n)
+int teams_members(struct store *db, struct arena *a, int64_t team_id, const char *today,
+		  struct member_row **out, int *n)
 {
 	struct store_stmt *st;
 	int rc, k = 0, cap = 16;
@@ -329,12 +332,13 @@ int teams_members(struct store *db, struct arena *a, int64_t team_id, const char
 	*n = 0;
 	if (!rows)
 		return STORE_E_NOMEM;
-	rc = store_prepare(db,
-			   "SELECT " MEMBER_COLS " FROM team_members m JOIN people p ON p.id = m.person_id "
-			   "WHERE m.team_id = $1 AND ($2 = '' OR m.term_to IS NULL OR m.term_to >= $2) "
-			   "ORDER BY CASE m.role WHEN 'leader' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END, p.name_key, "
-			   "m.id LIMIT 2000",
-			   &st);
+	rc = store_prepare(
+	    db,
+	    "SELECT " MEMBER_COLS " FROM team_members m JOIN people p ON p.id = m.person_id "
+	    "WHERE m.team_id = $1 AND ($2 = '' OR m.term_to IS NULL OR m.term_to >= $2) "
+	    "ORDER BY CASE m.role WHEN 'leader' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END, p.name_key, "
+	    "m.id LIMIT 2000",
+	    &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, team_id);
@@ -364,13 +368,15 @@ int teams_members(struct store *db, struct arena *a, int64_t team_id, const char
 	return STORE_OK;
 }
 
-int teams_member_get(struct store *db, struct arena *a, int64_t team_id, int64_t member_id, struct member_row *m)
+int teams_member_get(struct store *db, struct arena *a, int64_t team_id, int64_t member_id,
+		     struct member_row *m)
 {
 	struct store_stmt *st;
-	int rc = store_prepare(db,
-			       "SELECT " MEMBER_COLS " FROM team_members m JOIN people p ON p.id = m.person_id "
-			       "WHERE m.id = $1 AND m.team_id = $2",
-			       &st);
+	int rc =
+	    store_prepare(db,
+			  "SELECT " MEMBER_COLS " FROM team_members m JOIN people p ON p.id = m.person_id "
+			  "WHERE m.id = $1 AND m.team_id = $2",
+			  &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, member_id);
@@ -382,15 +388,16 @@ int teams_member_get(struct store *db, struct arena *a, int64_t team_id, int64_t
 	return rc;
 }
 
-int teams_member_overlaps(struct store *db, int64_t team_id, int64_t person_id, int64_t except, const char *from,
-			  const char *to)
+int teams_member_overlaps(struct store *db, int64_t team_id, int64_t person_id, int64_t except,
+			  const char *from, const char *to)
 {
 	struct store_stmt *st;
 	int64_t one;
-	int rc = store_prepare(db,
-			       "SELECT 1 FROM team_members WHERE team_id = $1 AND person_id = $2 AND id <> $3 "
-			       "AND term_from <= $4 AND (term_to IS NULL OR term_to >= $5) LIMIT 1",
-			       &st);
+	int rc =
+	    store_prepare(db,
+			  "SELECT 1 FROM team_members WHERE team_id = $1 AND person_id = $2 AND id <> $3 "
+			  "AND term_from <= $4 AND (term_to IS NULL OR term_to >= $5) LIMIT 1",
+			  &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, team_id);
@@ -405,10 +412,11 @@ int teams_member_insert(struct store *db, const struct team_row *t, int64_t pers
 			const char *from, const char *to, int64_t now, int64_t *id)
 {
 	struct store_stmt *st;
-	int rc = store_prepare(db,
-			       "INSERT INTO team_members (team_id, person_id, commune_id, role, term_from, term_to, "
-			       "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-			       &st);
+	int rc = store_prepare(
+	    db,
+	    "INSERT INTO team_members (team_id, person_id, commune_id, role, term_from, term_to, "
+	    "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+	    &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, t->id);
@@ -430,10 +438,11 @@ int teams_member_update(struct store *db, int64_t member_id, enum team_role role
 {
 	struct store_stmt *st;
 	int64_t got;
-	int rc = store_prepare(db,
-			       "UPDATE team_members SET role = $2, term_from = $3, term_to = $4, updated_at = $5 "
-			       "WHERE id = $1 RETURNING id",
-			       &st);
+	int rc =
+	    store_prepare(db,
+			  "UPDATE team_members SET role = $2, term_from = $3, term_to = $4, updated_at = $5 "
+			  "WHERE id = $1 RETURNING id",
+			  &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, member_id);
@@ -460,7 +469,8 @@ int teams_member_delete(struct store *db, int64_t member_id)
 int teams_unit_path(struct store *db, struct arena *a, int64_t team_id, const char **path)
 {
 	struct store_stmt *st;
-	int rc = store_prepare(db, "SELECT u.path FROM teams t JOIN units u ON u.id = t.unit_id WHERE t.id = $1", &st);
+	int rc = store_prepare(
+	    db, "SELECT u.path FROM teams t JOIN units u ON u.id = t.unit_id WHERE t.id = $1", &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, team_id);
@@ -550,11 +560,12 @@ int teams_summary(struct store *db, struct arena *a, const char *path, const cha
 	*blocks = rows;
 	*nblocks = k;
 
-	rc = store_prepare(db,
-			   "SELECT " FACT_COLS " FROM team_members m JOIN teams t ON t.id = m.team_id "
-			   "JOIN units u ON u.id = t.unit_id JOIN people p ON p.id = m.person_id "
-			   "WHERE u.path LIKE $1 AND (m.term_to IS NULL OR m.term_to >= $2) ORDER BY m.team_id, m.id",
-			   &st);
+	rc = store_prepare(
+	    db,
+	    "SELECT " FACT_COLS " FROM team_members m JOIN teams t ON t.id = m.team_id "
+	    "JOIN units u ON u.id = t.unit_id JOIN people p ON p.id = m.person_id "
+	    "WHERE u.path LIKE $1 AND (m.term_to IS NULL OR m.term_to >= $2) ORDER BY m.team_id, m.id",
+	    &st);
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, pattern);

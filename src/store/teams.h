@@ -89,14 +89,15 @@ int teams_page_facts(struct store *db, struct arena *a, const char *path, int ki
 /* The members of a team in roster order (leader, deputy, members; then by Vietnamese name), only the
  * current ones when `today` is given, all when it is NULL; at most TEAM_MEMBERS_MAX. STORE_OK and an
  * arena array, or an error. */
-int teams_members(struct store *db, struct arena *a, int64_t team_id, const char *today, struct member_row **out,
-		  int *n);
+int teams_members(struct store *db, struct arena *a, int64_t team_id, const char *today,
+		  struct member_row **out, int *n);
 /* One membership of a team. STORE_ROW, STORE_DONE when the team has no such member, or an error. */
-int teams_member_get(struct store *db, struct arena *a, int64_t team_id, int64_t member_id, struct member_row *m);
+int teams_member_get(struct store *db, struct arena *a, int64_t team_id, int64_t member_id,
+		     struct member_row *m);
 /* Does person_id hold another membership of team_id (not member `except`) whose term overlaps
  * [from, to] (to NULL: open)? STORE_ROW when so, STORE_DONE when not, or an error. */
-int teams_member_overlaps(struct store *db, int64_t team_id, int64_t person_id, int64_t except, const char *from,
-			  const char *to);
+int teams_member_overlaps(struct store *db, int64_t team_id, int64_t person_id, int64_t except,
+			  const char *from, const char *to);
 /* Adds a membership. STORE_OK and *id, STORE_E_FK when the team or person is gone, or an error. */
 int teams_member_insert(struct store *db, const struct team_row *t, int64_t person_id, enum team_role role,
 			const char *from, const char *to, int64_t now, int64_t *id);

@@ -56,7 +56,7 @@ static void security_team_needs_exactly_one_leader(void **state)
 	struct team_member_facts m[4] = {man(TEAM_ROLE_LEADER), man(TEAM_ROLE_DEPUTY), man(TEAM_ROLE_MEMBER),
 					 man(TEAM_ROLE_LEADER)};
 	assert_string_equal(codes(TEAM_SECURITY_ORDER, m, 3), "");
-	assert_string_equal(codes(TEAM_SECURITY_ORDER, m, 4), "leader_count"); /* two leaders */
+	assert_string_equal(codes(TEAM_SECURITY_ORDER, m, 4), "leader_count");	   /* two leaders */
 	assert_string_equal(codes(TEAM_SECURITY_ORDER, m + 1, 2), "leader_count"); /* none */
 	assert_string_equal(codes(TEAM_SECURITY_ORDER, m, 0), "leader_count");	   /* an empty team */
 
@@ -119,8 +119,8 @@ static void a_birth_year_alone_counts_from_1_july(void **state)
 static void unknown_age_breaks_no_rule(void **state)
 {
 	(void)state;
-	struct team_member_facts m[2] = {man(TEAM_ROLE_LEADER),
-					 person(TEAM_ROLE_MEMBER, TEAM_GENDER_UNKNOWN, NULL, 0, "2020-01-01", NULL)};
+	struct team_member_facts m[2] = {man(TEAM_ROLE_LEADER), person(TEAM_ROLE_MEMBER, TEAM_GENDER_UNKNOWN,
+								       NULL, 0, "2020-01-01", NULL)};
 	assert_string_equal(codes(TEAM_SECURITY_ORDER, m, 2), "");
 	int age = 99;
 	assert_int_equal(team_age_at(NULL, 0, "2020-01-01", &age), -1);
@@ -151,8 +151,8 @@ static void past_members_are_ignored(void **state)
 static void mediation_team_needs_a_leader_three_mediators_and_a_woman(void **state)
 {
 	(void)state;
-	struct team_member_facts m[4] = {man(TEAM_ROLE_LEADER), woman(TEAM_ROLE_MEMBER), man(TEAM_ROLE_MEMBER),
-					 man(TEAM_ROLE_MEMBER)};
+	struct team_member_facts m[4] = {man(TEAM_ROLE_LEADER), woman(TEAM_ROLE_MEMBER),
+					 man(TEAM_ROLE_MEMBER), man(TEAM_ROLE_MEMBER)};
 	assert_string_equal(codes(TEAM_MEDIATION, m, 3), "");
 	assert_string_equal(codes(TEAM_MEDIATION, m, 2), "too_few_mediators");
 	assert_string_equal(codes(TEAM_MEDIATION, m + 1, 3), "leader_missing");
@@ -172,8 +172,8 @@ static void mediation_team_needs_a_leader_three_mediators_and_a_woman(void **sta
 static void other_kinds_have_no_rule(void **state)
 {
 	(void)state;
-	struct team_member_facts m[1] = {person(TEAM_ROLE_MEMBER, TEAM_GENDER_MALE, "2015-01-01", 0,
-						"2020-01-01", NULL)};
+	struct team_member_facts m[1] = {
+	    person(TEAM_ROLE_MEMBER, TEAM_GENDER_MALE, "2015-01-01", 0, "2020-01-01", NULL)};
 	for (int k = TEAM_SELF_MANAGED; k < TEAM_KIND_COUNT; k++) {
 		assert_string_equal(codes(k, m, 0), "");
 		assert_string_equal(codes(k, m, 1), "");
