@@ -298,7 +298,7 @@ struct demo_member {
 static int add_member(struct demo *d, uint32_t *seed, const struct team_row *t, const struct unit_row *block,
 		      const struct demo_member *dm)
 {
-	char name[128], birth[16], phone[16], address[UNIT_NAME_MAX + 40];
+	char name[128], birth[48], phone[48], address[UNIT_NAME_MAX + 40];
 	struct person_row p;
 	struct buf b;
 	struct jw w;
