@@ -60,59 +60,85 @@ void jw_end(struct jw *w)
 	w->depth--;
 }
 
-void json_escape(struct buf *b, const char *s, size_t n)
+/* What json_escape does with each byte: 0 copies it; 'u' writes \u00XX; any other value is the letter
+ * after a backslash ("\n"). Control characters, DEL, the quote and backslash, and '<' '>' (to keep
+ * "</script>" harmless wherever JSON lands) are escaped; every other byte, UTF-8 included, is copied. */
+static const unsigned char esc_class[256] = {
+	['\0'] = 'u', [0x01] = 'u', [0x02] = 'u', [0x03] = 'u', [0x04] = 'u', [0x05] = 'u', [0x06] = 'u',
+	[0x07] = 'u', [0x08] = 'u', ['\t'] = 't', ['\n'] = 'n', [0x0b] = 'u', [0x0c] = 'u', ['\r'] = 'r',
+	[0x0e] = 'u', [0x0f] = 'u', [0x10] = 'u', [0x11] = 'u', [0x12] = 'u', [0x13] = 'u', [0x14] = 'u',
+	[0x15] = 'u', [0x16] = 'u', [0x17] = 'u', [0x18] = 'u', [0x19] = 'u', [0x1a] = 'u', [0x1b] = 'u',
+	[0x1c] = 'u', [0x1d] = 'u', [0x1e] = 'u', [0x1f] = 'u', ['"'] = '"', ['\\'] = '\\', ['<'] = 'u',
+	['>'] = 'u', [0x7f] = 'u',
+};
+
+/* Writes the escape of byte c (whose class is cls) at p; returns the bytes written (2 or 6). */
+static size_t put_escape(char *p, unsigned char c, unsigned char cls)
 {
 	static const char hex[] = "0123456789abcdef";
+	p[0] = '\\';
+	if (cls != 'u') {
+		p[1] = (char)cls;
+		return 2;
+	}
+	p[1] = 'u';
+	p[2] = '0';
+	p[3] = '0';
+	p[4] = hex[c >> 4];
+	p[5] = hex[c & 15];
+	return 6;
+}
+
+/* json_escape, then the character `tail` when it is not NUL (the colon after a key). When the worst
+ * case (every byte six long) fits in the memory the buffer already has, the string is written in
+ * place in one pass; otherwise run by run through buf_add, which grows the buffer or fails. */
+static void escape(struct buf *b, const char *s, size_t n, char tail)
+{
+	if (n < (SIZE_MAX - 8) / 6 && b->cap - b->len > 6 * n + 3) {
+		char *p = b->data + b->len;
+		*p++ = '"';
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+			unsigned char cls = esc_class[c];
+			if (!cls)
+				*p++ = (char)c;
+			else
+				p += put_escape(p, c, cls);
+		}
+		*p++ = '"';
+		if (tail)
+			*p++ = tail;
+		*p = '\0';
+		b->len = (size_t)(p - b->data);
+		return;
+	}
 	buf_addc(b, '"');
 	size_t start = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		const char *rep = NULL;
-		char u[7];
-		if (c == '"')
-			rep = "\\\"";
-		else if (c == '\\')
-			rep = "\\\\";
-		else if (c == '\n')
-			rep = "\\n";
-		else if (c == '\r')
-			rep = "\\r";
-		else if (c == '\t')
-			rep = "\\t";
-		else if (c < 0x20 || c == 0x7f) {
-			u[0] = '\\';
-			u[1] = 'u';
-			u[2] = '0';
-			u[3] = '0';
-			u[4] = hex[c >> 4];
-			u[5] = hex[c & 15];
-			u[6] = '\0';
-			rep = u;
-		} else if (c == '<' || c == '>') { /* keep "</script>" harmless wherever JSON lands */
-			u[0] = '\\';
-			u[1] = 'u';
-			u[2] = '0';
-			u[3] = '0';
-			u[4] = hex[c >> 4];
-			u[5] = hex[c & 15];
-			u[6] = '\0';
-			rep = u;
-		}
-		if (rep) {
+		unsigned char cls = esc_class[c];
+		if (cls) {
+			char rep[6];
 			buf_add(b, s + start, i - start);
-			buf_adds(b, rep);
+			buf_add(b, rep, put_escape(rep, c, cls));
 			start = i + 1;
 		}
 	}
 	buf_add(b, s + start, n - start);
 	buf_addc(b, '"');
+	if (tail)
+		buf_addc(b, tail);
+}
+
+void json_escape(struct buf *b, const char *s, size_t n)
+{
+	escape(b, s, n, '\0');
 }
 
 void jw_key(struct jw *w, const char *k)
 {
 	sep(w);
-	json_escape(w->b, k, strlen(k));
-	buf_addc(w->b, ':');
+	escape(w->b, k, strlen(k), ':');
 	w->after_key = true;
 }
 
@@ -133,8 +159,16 @@ void jw_str(struct jw *w, const char *s)
 
 void jw_int(struct jw *w, int64_t v)
 {
+	char d[24], *p = d + sizeof d;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
 	sep(w);
-	buf_printf(w->b, "%" PRId64, v);
+	buf_add(w->b, p, (size_t)(d + sizeof d - p));
 }
 
 void jw_double(struct jw *w, double v)
@@ -166,8 +200,13 @@ void jw_raw(struct jw *w, const char *json)
 
 void jw_time(struct jw *w, int64_t t)
 {
-	char ts[40];
-	jw_str(w, time_format_rfc3339(t, ts, sizeof ts));
+	char ts[48]; /* the quotes around the text, which needs no escaping: digits, '-', ':', 'T', '+' */
+	time_format_rfc3339(t, ts + 1, sizeof ts - 2);
+	size_t n = strlen(ts + 1);
+	ts[0] = '"';
+	ts[n + 1] = '"';
+	sep(w);
+	buf_add(w->b, ts, n + 2);
 }
 
 void jw_kstr(struct jw *w, const char *k, const char *s)

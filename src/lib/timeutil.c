@@ -3,6 +3,7 @@
  */
 #include "lib/timeutil.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -21,13 +22,61 @@ uint64_t time_mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Two digits of v (0..99) at p. */
+static void put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
+/* Howard Hinnant's civil_from_days: the proleptic Gregorian date of `days` since 1970-01-01, for any
+ * day in int64 range divided by 400 years. No locks, no time zone database (gmtime_r takes glibc's
+ * global time zone lock, which every worker thread would contend for). */
+static void civil_from_days(int64_t days, int64_t *y, int *m, int *d)
+{
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;                                      /* [0, 146096] */
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* [0, 365] */
+	int64_t mp = (5 * doy + 2) / 153;                                    /* [0, 11], from March */
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
 char *time_format_rfc3339(int64_t t, char *out, size_t outlen)
 {
-	time_t local = (time_t)(t + TIME_VN_OFFSET);
-	struct tm tm;
-	gmtime_r(&local, &tm);
-	snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d+07:00", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (outlen == 0)
+		return out;
+	/* beyond ±2^62 seconds the offset would overflow; no stored time comes near */
+	int64_t local = t > INT64_MAX / 2 || t < INT64_MIN / 2 ? t : t + TIME_VN_OFFSET;
+	int64_t days = local / 86400, sod = local % 86400;
+	if (sod < 0) {
+		sod += 86400;
+		days--;
+	}
+	int64_t y;
+	int mo, d;
+	civil_from_days(days, &y, &mo, &d);
+	int h = (int)(sod / 3600), mi = (int)(sod / 60 % 60), se = (int)(sod % 60);
+	if (y < 0 || y > 9999 || outlen < 26) { /* rare: let snprintf render (or cut) it */
+		snprintf(out, outlen, "%04lld-%02d-%02dT%02d:%02d:%02d+07:00", (long long)y, mo, d, h, mi, se);
+		return out;
+	}
+	put2(out, (int)(y / 100));
+	put2(out + 2, (int)(y % 100));
+	out[4] = '-';
+	put2(out + 5, mo);
+	out[7] = '-';
+	put2(out + 8, d);
+	out[10] = 'T';
+	put2(out + 11, h);
+	out[13] = ':';
+	put2(out + 14, mi);
+	out[16] = ':';
+	put2(out + 17, se);
+	memcpy(out + 19, "+07:00", 7);
 	return out;
 }
 

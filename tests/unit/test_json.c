@@ -95,6 +95,103 @@ static void strings_are_escaped(void **state)
 	buf_release(&b);
 }
 
+/* The rule json_escape follows, written out plainly: every byte, in a buffer with room to spare and in
+ * one that must grow on the way (the writer takes two paths), escapes the same. */
+static void expected_escape(unsigned char c, char *out)
+{
+	if (c == '"' || c == '\\')
+		snprintf(out, 8, "\\%c", c);
+	else if (c == '\n')
+		snprintf(out, 8, "\\n");
+	else if (c == '\r')
+		snprintf(out, 8, "\\r");
+	else if (c == '\t')
+		snprintf(out, 8, "\\t");
+	else if (c < 0x20 || c == 0x7f || c == '<' || c == '>')
+		snprintf(out, 8, "\\u%04x", c);
+	else
+		snprintf(out, 8, "%c", c);
+}
+
+static void every_byte_escapes_the_same_on_both_paths(void **state)
+{
+	(void)state;
+	char in[3 * 256], want[8 * 3 * 256 + 3];
+	size_t n = 0, wn = 0;
+	want[wn++] = '"';
+	for (int i = 0; i < 3 * 256; i++) {
+		unsigned char c = (unsigned char)(i % 256);
+		in[n++] = (char)c;
+		char e[8];
+		expected_escape(c, e);
+		memcpy(want + wn, e, strlen(e));
+		wn += strlen(e);
+	}
+	want[wn++] = '"';
+	want[wn] = '\0';
+	for (int pass = 0; pass < 2; pass++) {
+		struct buf b;
+		buf_init(&b, 1 << 20);
+		if (pass == 0) { /* plenty of room already */
+			buf_add(&b, "x", 1);
+			char big[8192] = {0};
+			buf_add(&b, big, sizeof big);
+			buf_reset(&b);
+		}
+		for (size_t k = 0; k < n; k++) { /* one byte at a time, then the lot */
+			char e[8];
+			buf_reset(&b);
+			json_escape(&b, in + k, 1);
+			expected_escape((unsigned char)in[k], e);
+			assert_int_equal(b.len, strlen(e) + 2);
+			assert_memory_equal(b.data + 1, e, strlen(e));
+		}
+		buf_reset(&b);
+		json_escape(&b, in, n);
+		assert_int_equal(b.err, BUF_OK);
+		assert_int_equal(b.len, wn);
+		assert_memory_equal(b.data, want, wn);
+		assert_int_equal(b.data[b.len], '\0');
+		buf_release(&b);
+	}
+}
+
+static void integers_at_the_extremes(void **state)
+{
+	(void)state;
+	struct buf b;
+	struct jw w;
+	buf_init(&b, 1024);
+	jw_init(&w, &b);
+	jw_arr(&w);
+	jw_int(&w, 0);
+	jw_int(&w, 9);
+	jw_int(&w, 10);
+	jw_int(&w, -1);
+	jw_int(&w, INT64_MAX);
+	jw_int(&w, INT64_MIN);
+	jw_int(&w, 9007199254740993);
+	jw_end(&w);
+	assert_string_equal(buf_str(&b),
+			    "[0,9,10,-1,9223372036854775807,-9223372036854775808,9007199254740993]");
+	buf_release(&b);
+}
+
+static void keys_that_need_escaping_are_escaped(void **state)
+{
+	(void)state;
+	struct buf b;
+	struct jw w;
+	buf_init(&b, 1024);
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kint(&w, "a\"<b>", 1);
+	jw_ktime(&w, "t", -1);
+	jw_end(&w);
+	assert_string_equal(buf_str(&b), "{\"a\\\"\\u003cb\\u003e\":1,\"t\":\"1970-01-01T06:59:59+07:00\"}");
+	buf_release(&b);
+}
+
 static void writer_stops_at_the_buffer_maximum(void **state)
 {
 	(void)state;
@@ -267,6 +364,9 @@ int main(void)
 	    cmocka_unit_test(writer_nests_objects_and_arrays_exactly),
 	    cmocka_unit_test(writer_writes_times_with_the_vietnam_offset),
 	    cmocka_unit_test(strings_are_escaped),
+	    cmocka_unit_test(every_byte_escapes_the_same_on_both_paths),
+	    cmocka_unit_test(integers_at_the_extremes),
+	    cmocka_unit_test(keys_that_need_escaping_are_escaped),
 	    cmocka_unit_test(writer_stops_at_the_buffer_maximum),
 	    cmocka_unit_test(parse_body_explains_what_is_wrong),
 	    cmocka_unit_test(readers_put_errors_under_the_right_field),

@@ -28,6 +28,53 @@ static void formats_with_the_vietnam_offset(void **state)
 	assert_string_equal(time_format_rfc3339(T0 + 8 * 3600, out, sizeof out), "2026-11-30T01:00:00+07:00");
 }
 
+/* Formatting is plain integer arithmetic (no gmtime): check it before 1970, on and around leap days,
+ * at the turn of centuries and at the ends of the four-digit years, against values computed elsewhere
+ * (Python's datetime with a +07:00 zone). */
+static void formats_before_1970_and_leap_days(void **state)
+{
+	(void)state;
+	static const struct {
+		int64_t t;
+		const char *text;
+	} cases[] = {
+	    {-1, "1970-01-01T06:59:59+07:00"},
+	    {-25200, "1970-01-01T00:00:00+07:00"},
+	    {-25201, "1969-12-31T23:59:59+07:00"},
+	    {INT64_C(-310501504), "1960-02-29T12:34:56+07:00"},
+	    {INT64_C(-310501504) + 86400, "1960-03-01T12:34:56+07:00"},
+	    {INT64_C(-2203916400), "1900-03-01T00:00:00+07:00"},
+	    {INT64_C(-2203916400) - 1, "1900-02-28T23:59:59+07:00"}, /* 1900 has no 29 February */
+	    {INT64_C(-5364687600), "1800-01-01T00:00:00+07:00"},
+	    {INT64_C(-62135622000), "0001-01-01T00:00:00+07:00"},
+	    {INT64_C(951757200), "2000-02-29T00:00:00+07:00"},
+	    {INT64_C(1709225999), "2024-02-29T23:59:59+07:00"},
+	    {INT64_C(1709225999) + 1, "2024-03-01T00:00:00+07:00"},
+	    {INT64_C(4107517200) - 1, "2100-02-28T23:59:59+07:00"}, /* nor has 2100 */
+	    {INT64_C(253402275599), "9999-12-31T23:59:59+07:00"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char out[40];
+		assert_string_equal(time_format_rfc3339(cases[i].t, out, sizeof out), cases[i].text);
+		if (cases[i].t >= INT64_C(-5364687600)) { /* the parser takes years from 1800 */
+			int64_t back;
+			assert_int_equal(time_parse_rfc3339(out, &back), 0);
+			assert_int_equal(back, cases[i].t);
+		}
+	}
+	/* every day of a leap cycle and more round-trips, a second before and at midnight */
+	for (int64_t day = -800; day < 2 * 1461; day++) {
+		for (int k = 0; k < 2; k++) {
+			int64_t t = INT64_C(946659600) + day * 86400 - k; /* 2000-01-01T00:00:00+07:00 */
+			char out[40];
+			int64_t back;
+			time_format_rfc3339(t, out, sizeof out);
+			assert_int_equal(time_parse_rfc3339(out, &back), 0);
+			assert_int_equal(back, t);
+		}
+	}
+}
+
 static void round_trips(void **state)
 {
 	(void)state;
@@ -112,6 +159,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(formats_with_the_vietnam_offset),
+	    cmocka_unit_test(formats_before_1970_and_leap_days),
 	    cmocka_unit_test(round_trips),
 	    cmocka_unit_test(honours_z_and_every_offset),
 	    cmocka_unit_test(a_date_is_midnight_in_vietnam),
