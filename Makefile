@@ -1,8 +1,8 @@
 # tiengmo: the thin wrapper over meson + ninja. The two commands a ward's IT person needs:
 #   make run    install what is missing, build, create and migrate the database, load the demo ward
 #               into a new database, and serve on http://127.0.0.1:8080
-#   make test   install what the tests need and run every suite (unit, API, the same on PostgreSQL,
-#               sanitizers, fuzz replay)
+#   make test   install what the tests need and run every suite (unit, API, end-to-end in Chromium,
+#               the same on PostgreSQL, sanitizers, fuzz replay)
 # Other targets: make (build only), make sanitize, make fuzz, make bench, make clean.
 
 BUILD ?= build
@@ -10,7 +10,7 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 MIGRATIONS := $(wildcard src/store/migrations/*/*.sql)
 
-.PHONY: all deps deps-test run test test-unit test-api test-pg sanitize fuzz bench clean format
+.PHONY: all deps deps-test run test test-unit test-api test-e2e test-pg sanitize fuzz bench clean format
 
 all: deps $(BUILD)/tiengmo
 
@@ -63,6 +63,11 @@ test-api: all
 	@echo "== API tests"
 	@TIENGMO_BIN=$(BUILD)/tiengmo node --test --test-concurrency=1 tests/api/
 
+# The web app in Debian's Chromium (playwright-core, axe-core); screenshots in tests/artifacts/e2e/.
+test-e2e: all
+	@echo "== end-to-end tests (Chromium)"
+	@TIENGMO_BIN=$(BUILD)/tiengmo node --test --test-concurrency=1 tests/e2e/
+
 # The store's unit tests (each on a fresh database) and the API suite (a fresh database per server)
 # on a throwaway PostgreSQL cluster, which is stopped and removed whatever the outcome.
 test-pg: all
@@ -79,7 +84,7 @@ test-pg: all
 	exit $$rc
 
 test: deps-test all
-	@$(MAKE) --no-print-directory test-unit test-api test-pg sanitize fuzz-replay
+	@$(MAKE) --no-print-directory test-unit test-api test-e2e test-pg sanitize fuzz-replay
 
 # libFuzzer drivers (clang); `make fuzz-replay` runs each over its committed corpus.
 $(FUZZ_BUILD)/build.ninja: meson.build $(MIGRATIONS)

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 build_pkgs="gcc make meson ninja-build pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
   libpq-dev libsodium-dev liboath-dev libicu-dev libcsv-dev sqlite3"
-test_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev postgresql"
+test_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev postgresql chromium"
 bench_pkgs="$build_pkgs wrk curl"
 
 case "$what" in
@@ -33,7 +33,8 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
 fi
 
-# npm packages (esbuild, preact for the web app; test tools) from package-lock.json.
+# npm packages (esbuild, preact for the web app; playwright-core, axe-core and the other test tools)
+# from package-lock.json.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi

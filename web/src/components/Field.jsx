@@ -13,10 +13,10 @@ export function Field({ label, error, hint, id, as = 'input', children, ...input
   return (
     <div class={'field' + (error ? ' field-error' : '')}>
       <label for={fid}>{label}</label>
-      {hint && <p class="hint" id={`${fid}-hint`}>{hint}</p>}
       <Tag id={fid} aria-invalid={error ? 'true' : undefined} aria-describedby={described} {...input}>
         {children}
       </Tag>
+      {hint && <p class="hint" id={`${fid}-hint`}>{hint}</p>}
       {error && <p class="error-text" id={`${fid}-err`}>{error}</p>}
     </div>
   );
