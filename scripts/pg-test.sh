@@ -9,7 +9,9 @@
 # The state file (TIENGMO_PG_STATE, default /tmp/tiengmo-pg-test.UID) remembers the directory, so
 # give each concurrent run its own. Installs nothing: Debian's postgresql package comes from
 # `scripts/deps.sh test`. Works as root (the server then runs as the postgres user, since initdb and
-# postgres refuse root) and as a normal user. fsync is off: the data is thrown away.
+# postgres refuse root) and as a normal user. fsync is off: the data is thrown away — unless
+# TIENGMO_PG_DURABLE=1, which starts the cluster as a real one would run (fsync, synchronous_commit and
+# full_page_writes on) for bench/http.sh's durable-write figures.
 set -eu
 
 state=${TIENGMO_PG_STATE:-${TMPDIR:-/tmp}/tiengmo-pg-test.$(id -u)}
@@ -55,8 +57,13 @@ start)
     rm -rf "$dir"
     die "initdb failed"
   fi
+  if [ "${TIENGMO_PG_DURABLE:-0}" = 1 ]; then
+    durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+  else
+    durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  fi
   if ! as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses='' -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+      -o "-c listen_addresses='' -k $dir $durability -c max_connections=300" \
       start >/dev/null; then
     cat "$dir/server.log" >&2
     rm -rf "$dir"
