@@ -69,6 +69,36 @@ int api_team_members_update(struct req *r);
 int api_team_members_remove(struct req *r);
 int api_team_members_import(struct req *r);
 
+/* tips.c: public submission and follow-up by receipt; the officers' inbox, triage, replies, reveal,
+ * files */
+int api_public_tip_categories(struct req *r);
+int api_public_tips_create(struct req *r);
+int api_public_tips_lookup(struct req *r);
+int api_public_tips_message(struct req *r);
+int api_tips_list(struct req *r);
+int api_tips_get(struct req *r);
+int api_tips_update(struct req *r);
+int api_tips_message(struct req *r);
+int api_tips_reveal(struct req *r);
+int api_tips_file(struct req *r);
+/* Scope helpers (tips.c, shared with cases.c). api_scope_roots: the roots of the caller's subtrees
+ * that carry perm (none inside another) and *all for an installation-wide grant. api_scope_path: the
+ * subtree path to list — the ?unit_id= given (404 when the caller sees none of it), else the deepest
+ * path holding every root (NULL for everything); rows must still be checked one by one. */
+int api_scope_roots(struct req *r, enum perm perm, const char ***roots, int *nroots, bool *all);
+int api_scope_path(struct req *r, enum perm perm, const char *unit_arg, const char **path);
+/* Reads ?name= as a date (YYYY-MM-DD, Vietnam's midnight; as an end, the next midnight) or an RFC 3339
+ * time into *out (0 when absent); records a field error when malformed. */
+int api_parse_period(struct req *r, const char *name, bool end, int64_t *out);
+
+/* cases.c */
+int api_cases_list(struct req *r);
+int api_cases_create(struct req *r);
+int api_cases_stats(struct req *r);
+int api_cases_get(struct req *r);
+int api_cases_update(struct req *r);
+int api_cases_link_tip(struct req *r);
+
 /* audit.c */
 int api_audit_list(struct req *r);
 

@@ -29,6 +29,10 @@ enum perm {
 	PERM_ORGS_WRITE,   /* add, edit organisations */
 	PERM_TEAMS_READ,   /* see teams and their rosters */
 	PERM_TEAMS_WRITE,  /* create teams, change rosters (members, roles, terms) */
+	PERM_TIPS_READ,    /* the tip inbox: tips, their timeline and files (never the identity) */
+	PERM_TIPS_WRITE,   /* triage tips: status, assignment, case link, replies to the citizen */
+	PERM_CASES_READ,   /* see cases and their counts */
+	PERM_CASES_WRITE,  /* open and change cases, link tips to them */
 	PERM_COUNT
 };
 

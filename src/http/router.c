@@ -73,6 +73,25 @@ const struct route http_routes[] = {
 
 	{"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ, 0, 0},
 
+	/* tips: public routes read no cookie and store nothing about the client; a tip with files is at
+	 * most 5 files of 10 MB plus its JSON */
+	{"GET", "/api/v1/public/tip-categories", api_public_tip_categories, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
+	{"POST", "/api/v1/public/tips", api_public_tips_create, PERM_PUBLIC, 51 * MB, ROUTE_NO_CSRF},
+	{"POST", "/api/v1/public/tips/lookup", api_public_tips_lookup, PERM_PUBLIC, 4 * KB, ROUTE_NO_CSRF},
+	{"POST", "/api/v1/public/tips/messages", api_public_tips_message, PERM_PUBLIC, 8 * KB, ROUTE_NO_CSRF},
+	{"GET", "/api/v1/tips", api_tips_list, PERM_TIPS_READ, 0, 0},
+	{"GET", "/api/v1/tips/{id}", api_tips_get, PERM_TIPS_READ, 0, 0},
+	{"PATCH", "/api/v1/tips/{id}", api_tips_update, PERM_TIPS_WRITE, 4 * KB, 0},
+	{"POST", "/api/v1/tips/{id}/messages", api_tips_message, PERM_TIPS_WRITE, 8 * KB, 0},
+	{"POST", "/api/v1/tips/{id}/reveal", api_tips_reveal, PERM_SENSITIVE, 4 * KB, 0},
+	{"GET", "/api/v1/tips/{id}/files/{file}", api_tips_file, PERM_TIPS_READ, 0, 0},
+	{"GET", "/api/v1/cases", api_cases_list, PERM_CASES_READ, 0, 0},
+	{"POST", "/api/v1/cases", api_cases_create, PERM_CASES_WRITE, 16 * KB, 0},
+	{"GET", "/api/v1/cases/stats", api_cases_stats, PERM_CASES_READ, 0, 0},
+	{"GET", "/api/v1/cases/{id}", api_cases_get, PERM_CASES_READ, 0, 0},
+	{"PATCH", "/api/v1/cases/{id}", api_cases_update, PERM_CASES_WRITE, 16 * KB, 0},
+	{"POST", "/api/v1/cases/{id}/tips", api_cases_link_tip, PERM_CASES_WRITE, 1 * KB, 0},
+
 	/* The web app (assets.c): tried only when no route above has the path; never /api/. */
 	{"GET", "*", assets_serve, PERM_PUBLIC, 0, ROUTE_FALLBACK},
 };

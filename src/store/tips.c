@@ -1,0 +1,589 @@
+/*
+ * tips.c: the tip queries of tips.h on the shared SQL of both engines. Optional filters of the inbox
+ * are bound as values ('' or 0 for "any") into one statement, so no SQL is ever built from input.
+ */
+#include "store/tips.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/vn.h"
+
+static const char *dup_col(struct arena *a, struct store_stmt *st, int col, bool *ok)
+{
+	const char *s = store_col_text(st, col);
+	if (!s || store_col_is_null(st, col))
+		return NULL;
+	char *c = arena_strdup(a, s);
+	if (!c)
+		*ok = false;
+	return c;
+}
+
+static int64_t i64_or0(struct store_stmt *st, int col)
+{
+	return store_col_is_null(st, col) ? 0 : store_col_i64(st, col);
+}
+
+static void bind_opt_text(struct store_stmt *st, int idx, const char *s)
+{
+	if (s)
+		store_bind_text(st, idx, s);
+	else
+		store_bind_null(st, idx);
+}
+
+static void bind_opt_id(struct store_stmt *st, int idx, int64_t v)
+{
+	if (v)
+		store_bind_i64(st, idx, v);
+	else
+		store_bind_null(st, idx);
+}
+
+int tips_categories(struct store *db, struct arena *a, struct tip_category **out, int *n)
+{
+	struct store_stmt *st;
+	int rc, k = 0, cap = 64;
+	*out = NULL;
+	*n = 0;
+	struct tip_category *rows = arena_alloc(a, sizeof *rows * (size_t)cap);
+	if (!rows)
+		return STORE_E_NOMEM;
+	rc = store_prepare(db, "SELECT code, name_vi, name_en, is_public FROM tip_categories ORDER BY sort, code",
+			   &st);
+	if (rc)
+		return rc;
+	while (k < cap && (rc = store_step(st)) == STORE_ROW) {
+		bool ok = true;
+		rows[k].code = dup_col(a, st, 0, &ok);
+		rows[k].name_vi = dup_col(a, st, 1, &ok);
+		rows[k].name_en = dup_col(a, st, 2, &ok);
+		rows[k].is_public = store_col_i64(st, 3) != 0;
+		if (!ok) {
+			rc = STORE_E_NOMEM;
+			break;
+		}
+		k++;
+	}
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	*out = rows;
+	*n = k;
+	return STORE_OK;
+}
+
+int tips_insert(struct store *db, const struct tip_input *in, int64_t now, int64_t *id)
+{
+	struct store_stmt *st;
+	size_t cap = strlen(in->description) * 2 + 16;
+	char *folded = malloc(cap);
+	int rc = STORE_E_NOMEM;
+	if (!folded)
+		goto out;
+	if (vn_fold(in->description, folded, cap) < 0) {
+		rc = STORE_E_CHECK;
+		goto out;
+	}
+	rc = store_prepare(db,
+			   "INSERT INTO tips (unit_id, commune_id, category, description, description_folded, address, "
+			   "lat, lng, occurred_at, anonymous, identity_sealed, receipt_hash, status, source, created_at, "
+			   "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'new', $13, $14, $14) "
+			   "RETURNING id",
+			   &st);
+	if (rc)
+		goto out;
+	store_bind_i64(st, 1, in->unit_id);
+	store_bind_i64(st, 2, in->commune_id);
+	store_bind_text(st, 3, in->category);
+	store_bind_text(st, 4, in->description);
+	store_bind_text(st, 5, folded);
+	bind_opt_text(st, 6, in->address);
+	if (in->has_location) {
+		store_bind_double(st, 7, in->lat);
+		store_bind_double(st, 8, in->lng);
+	} else {
+		store_bind_null(st, 7);
+		store_bind_null(st, 8);
+	}
+	bind_opt_id(st, 9, in->occurred_at);
+	store_bind_i64(st, 10, in->anonymous ? 1 : 0);
+	bind_opt_text(st, 11, in->identity_sealed);
+	store_bind_text(st, 12, in->receipt_hash);
+	store_bind_text(st, 13, in->source);
+	store_bind_i64(st, 14, now);
+	rc = store_step_i64(st, id);
+	if (rc == STORE_DONE)
+		rc = STORE_E_DB;
+	if (rc != STORE_ROW)
+		goto out;
+	rc = tips_event_add(db, *id, in->commune_id, "received", 0, NULL, "new", now);
+out:
+	free(folded);
+	return rc;
+}
+
+#define TIP_COLS                                                                                          \
+	"t.id, t.unit_id, t.commune_id, u.path, u.name, t.category, t.description, t.address, t.lat, t.lng, " \
+	"t.occurred_at, t.anonymous, CASE WHEN t.identity_sealed IS NULL THEN 0 ELSE 1 END, t.status, "      \
+	"t.duplicate_of, t.assigned_to, us.username, t.case_id, t.source, t.created_at, t.updated_at"
+#define TIP_FROM " FROM tips t JOIN units u ON u.id = t.unit_id LEFT JOIN users us ON us.id = t.assigned_to "
+
+static int read_tip(struct store_stmt *st, struct arena *a, struct tip_row *t)
+{
+	bool ok = true;
+	t->id = store_col_i64(st, 0);
+	t->unit_id = store_col_i64(st, 1);
+	t->commune_id = store_col_i64(st, 2);
+	t->unit_path = dup_col(a, st, 3, &ok);
+	t->unit_name = dup_col(a, st, 4, &ok);
+	t->category = dup_col(a, st, 5, &ok);
+	t->description = dup_col(a, st, 6, &ok);
+	t->address = dup_col(a, st, 7, &ok);
+	t->has_location = !store_col_is_null(st, 8) && !store_col_is_null(st, 9);
+	t->lat = t->has_location ? store_col_double(st, 8) : 0;
+	t->lng = t->has_location ? store_col_double(st, 9) : 0;
+	t->occurred_at = i64_or0(st, 10);
+	t->anonymous = store_col_i64(st, 11) != 0;
+	t->has_identity = store_col_i64(st, 12) != 0;
+	t->status = dup_col(a, st, 13, &ok);
+	t->duplicate_of = i64_or0(st, 14);
+	t->assigned_to = i64_or0(st, 15);
+	t->assigned_name = dup_col(a, st, 16, &ok);
+	t->case_id = i64_or0(st, 17);
+	t->source = dup_col(a, st, 18, &ok);
+	t->created_at = store_col_i64(st, 19);
+	t->updated_at = store_col_i64(st, 20);
+	if (!t->unit_path)
+		t->unit_path = "";
+	if (!t->description)
+		t->description = "";
+	if (!t->status)
+		t->status = "new";
+	return ok ? STORE_OK : STORE_E_NOMEM;
+}
+
+static int get_one(struct store_stmt *st, struct arena *a, struct tip_row *t)
+{
+	int rc = store_step(st);
+	if (rc == STORE_ROW && read_tip(st, a, t) != STORE_OK)
+		rc = STORE_E_NOMEM;
+	store_reset(st);
+	return rc;
+}
+
+int tips_get(struct store *db, struct arena *a, int64_t id, struct tip_row *t)
+{
+	struct store_stmt *st;
+	int rc = store_prepare(db, "SELECT " TIP_COLS TIP_FROM "WHERE t.id = $1", &st);
+	if (rc)
+		return rc;
+	store_bind_i64(st, 1, id);
+	return get_one(st, a, t);
+}
+
+int tips_get_by_receipt(struct store *db, struct arena *a, const char *receipt_hash, struct tip_row *t)
+{
+	struct store_stmt *st;
+	int rc = store_prepare(db, "SELECT " TIP_COLS TIP_FROM "WHERE t.receipt_hash = $1", &st);
+	if (rc)
+		return rc;
+	store_bind_text(st, 1, receipt_hash);
+	return get_one(st, a, t);
+}
+
+int tips_identity(struct store *db, struct arena *a, int64_t id, const char **sealed)
+{
+	struct store_stmt *st;
+	bool ok = true;
+	*sealed = NULL;
+	int rc = store_prepare(db, "SELECT identity_sealed FROM tips WHERE id = $1", &st);
+	if (rc)
+		return rc;
+	store_bind_i64(st, 1, id);
+	rc = store_step(st);
+	if (rc == STORE_ROW)
+		*sealed = dup_col(a, st, 0, &ok);
+	store_reset(st);
+	return ok ? rc : STORE_E_NOMEM;
+}
+
+/* The LIKE pattern for a folded search text: '%' + text with \, % and _ escaped + '%'; NULL when the
+ * text is not UTF-8 or memory runs out. */
+static char *search_pattern(struct arena *a, const char *search)
+{
+	size_t cap = strlen(search) * 2 + 16;
+	char *folded = arena_alloc(a, cap);
+	if (!folded || vn_fold(search, folded, cap) < 0)
+		return NULL;
+	size_t n = strlen(folded);
+	char *p = arena_alloc(a, n * 2 + 3);
+	if (!p)
+		return NULL;
+	size_t k = 0;
+	p[k++] = '%';
+	for (size_t i = 0; i < n; i++) {
+		if (folded[i] == '%' || folded[i] == '_' || folded[i] == '\\')
+			p[k++] = '\\';
+		p[k++] = folded[i];
+	}
+	p[k++] = '%';
+	p[k] = '\0';
+	return p;
+}
+
+#define LIST_FILTERS                                                                                   \
+	" AND u.path LIKE $2 AND ($3 = '' OR t.status = $3) AND ($4 = '' OR t.category = $4)"          \
+	" AND t.created_at >= $5 AND t.created_at < $6 AND ($7 = '' OR t.description_folded LIKE $7 ESCAPE '\\')"
+
+int tips_list(struct store *db, struct arena *a, const struct tips_query *q, struct tip_row **out, int *n)
+{
+	static const char *const sql[2] = {
+	    "SELECT " TIP_COLS TIP_FROM "WHERE t.id > $1" LIST_FILTERS " ORDER BY t.id LIMIT $8",
+	    "SELECT " TIP_COLS TIP_FROM "WHERE t.id < $1" LIST_FILTERS " ORDER BY t.id DESC LIMIT $8",
+	};
+	struct store_stmt *st;
+	int limit = q->limit > 0 ? q->limit : 1, rc, k = 0;
+	const char *path = q->unit_path ? arena_printf(a, "%s%%", q->unit_path) : "%";
+	const char *pattern = "";
+	*out = NULL;
+	*n = 0;
+	if (!path)
+		return STORE_E_NOMEM;
+	if (q->search && *q->search) {
+		pattern = search_pattern(a, q->search);
+		if (!pattern)
+			return STORE_E_CHECK;
+		if (strcmp(pattern, "%%") == 0)
+			pattern = ""; /* only blanks: no filter */
+	}
+	struct tip_row *rows = arena_alloc(a, sizeof *rows * (size_t)limit);
+	if (!rows)
+		return STORE_E_NOMEM;
+	rc = store_prepare(db, sql[q->newest_first ? 1 : 0], &st);
+	if (rc)
+		return rc;
+	store_bind_i64(st, 1, q->after_id ? q->after_id : (q->newest_first ? INT64_MAX : 0));
+	store_bind_text(st, 2, path);
+	store_bind_text(st, 3, q->status ? q->status : "");
+	store_bind_text(st, 4, q->category ? q->category : "");
+	store_bind_i64(st, 5, q->from);
+	store_bind_i64(st, 6, q->to ? q->to : INT64_MAX);
+	store_bind_text(st, 7, pattern);
+	store_bind_i64(st, 8, limit);
+	while (k < limit && (rc = store_step(st)) == STORE_ROW) {
+		if (read_tip(st, a, &rows[k]) != STORE_OK) {
+			rc = STORE_E_NOMEM;
+			break;
+		}
+		k++;
+	}
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	*out = rows;
+	*n = k;
+	return STORE_OK;
+}
+
+int tips_update(struct store *db, int64_t id, const char *status, int64_t duplicate_of, int64_t assigned_to,
+		int64_t case_id, int64_t now)
+{
+	struct store_stmt *st;
+	int64_t got = 0;
+	int rc = store_prepare(db,
+			       "UPDATE tips SET status = $2, duplicate_of = $3, assigned_to = $4, case_id = $5, "
+			       "updated_at = $6 WHERE id = $1 RETURNING id",
+			       &st);
+	if (rc)
+		return rc;
+	store_bind_i64(st, 1, id);
+	store_bind_text(st, 2, status);
+	bind_opt_id(st, 3, duplicate_of);
+	bind_opt_id(st, 4, assigned_to);
+	bind_opt_id(st, 5, case_id);
+	store_bind_i64(st, 6, now);
+	rc = store_step_i64(st, &got);
+	return rc == STORE_ROW ? STORE_OK : rc;
+}
+
+int tips_event_add(struct store *db, int64_t tip_id, int64_t commune_id, const char *kind, int64_t user_id,
+		   const char *from_value, const char *to_value, int64_t now)
+{
+	struct store_stmt *st;
+	int rc = store_prepare(db,
+			       "INSERT INTO tip_events (tip_id, commune_id, at, kind, user_id, from_value, to_value) "
+			       "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+			       &st);
+	if (rc)
+		return rc;
+	store_bind_i64(st, 1, tip_id);
+	store_bind_i64(st, 2, commune_id);
+	store_bind_i64(st, 3, now);
+	store_bind_text(st, 4, kind);
+	bind_opt_id(st, 5, user_id);
+	bind_opt_text(st, 6, from_value);
+	bind_opt_text(st, 7, to_value);
+	return store_run(st);
+}
+
+int tips_events(struct store *db, struct arena *a, int64_t tip_id, int max, struct tip_event **out, int *n)
+{
+	struct store_stmt *st;
+	int rc, k = 0;
+	*out = NULL;
+	*n = 0;
+	struct tip_event *rows = arena_alloc(a, sizeof *rows * (size_t)(max > 0 ? max : 1));
+	if (!rows)
+		return STORE_E_NOMEM;
+	rc = store_prepare(db,
+			   "SELECT e.id, e.at, e.kind, e.user_id, us.username, e.from_value, e.to_value FROM tip_events e "
+			   "LEFT JOIN users us ON us.id = e.user_id WHERE e.tip_id = $1 ORDER BY e.id LIMIT $2",
+			   &st);
+	if (rc)
+		return rc;
+	store_bind_i64(st, 1, tip_id);
+	store_bind_i64(st, 2, max);
+	while (k < max && (rc = store_step(st)) == STORE_ROW) {
+		bool ok = true;
+		rows[k].id = store_col_i64(st, 0);
+		rows[k].at = store_col_i64(st, 1);
+		rows[k].kind = dup_col(a, st, 2, &ok);
+		rows[k].user_id = i64_or0(st, 3);
+		rows[k].actor = dup_col(a, st, 4, &ok);
+		rows[k].from_value = dup_col(a, st, 5, &ok);
+		rows[k].to_value = dup_col(a, st, 6, &ok);
+		if (!ok) {
+			rc = STORE_E_NOMEM;
+			break;
+		}
+		k++;
+	}
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	*out = rows;
+	*n = k;
+	return STORE_OK;
+}
+
+int tips_message_add(struct store *db, int64_t tip_id, int64_t commune_id, const char *author, int64_t user_id,
+		     const char *body, int64_t now, int64_t *id)
+{
+	struct store_stmt *st;
+	int rc = store_prepare(db,
+			       "INSERT INTO tip_messages (tip_id, commune_id, author, user_id, body, created_at) "
+			       "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+			       &st);
+	if (rc)
+		return rc;
+	store_bind_i64(st, 1, tip_id);
+	store_bind_i64(st, 2, commune_id);
+	store_bind_text(st, 3, author);
+	bind_opt_id(st, 4, user_id);
+	store_bind_text(st, 5, body);
+	store_bind_i64(st, 6, now);
+	rc = store_step_i64(st, id);
+	if (rc == STORE_DONE)
+		rc = STORE_E_DB;
+	if (rc != STORE_ROW)
+		return rc;
+	return tips_event_add(db, tip_id, commune_id, "message", user_id, NULL, author, now);
+}
+
+int tips_messages(struct store *db, struct arena *a, int64_t tip_id, int max, struct tip_message **out, int *n)
+{
+	struct store_stmt *st;
+	int rc, k = 0;
+	*out = NULL;
+	*n = 0;
+	struct tip_message *rows = arena_alloc(a, sizeof *rows * (size_t)(max > 0 ? max : 1));
+	if (!rows)
+		return STORE_E_NOMEM;
+	rc = store_prepare(db,
+			   "SELECT m.id, m.author, m.user_id, us.username, m.body, m.created_at FROM tip_messages m "
+			   "LEFT JOIN users us ON us.id = m.user_id WHERE m.tip_id = $1 ORDER BY m.id LIMIT $2",
+			   &st);
+	if (rc)
+		return rc;
+	store_bind_i64(st, 1, tip_id);
+	store_bind_i64(st, 2, max);
+	while (k < max && (rc = store_step(st)) == STORE_ROW) {
+		bool ok = true;
+		rows[k].id = store_col_i64(st, 0);
+		rows[k].author = dup_col(a, st, 1, &ok);
+		rows[k].user_id = i64_or0(st, 2);
+		rows[k].actor = dup_col(a, st, 3, &ok);
+		rows[k].body = dup_col(a, st, 4, &ok);
+		rows[k].created_at = store_col_i64(st, 5);
+		if (!ok) {
+			rc = STORE_E_NOMEM;
+			break;
+		}
+		k++;
+	}
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	*out = rows;
+	*n = k;
+	return STORE_OK;
+}
+
+int tips_file_add(struct store *db, int64_t tip_id, int64_t commune_id, const char *sha256, const char *mime,
+		  int64_t size, int64_t now, int64_t *id)
+{
+	struct store_stmt *st;
+	int rc = store_prepare(db,
+			       "INSERT INTO tip_files (tip_id, commune_id, sha256, mime, size, created_at) "
+			       "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+			       &st);
+	if (rc)
+		return rc;
+	store_bind_i64(st, 1, tip_id);
+	store_bind_i64(st, 2, commune_id);
+	store_bind_text(st, 3, sha256);
+	store_bind_text(st, 4, mime);
+	store_bind_i64(st, 5, size);
+	store_bind_i64(st, 6, now);
+	rc = store_step_i64(st, id);
+	if (rc == STORE_DONE)
+		rc = STORE_E_DB;
+	return rc == STORE_ROW ? STORE_OK : rc;
+}
+
+static int read_file_row(struct store_stmt *st, struct arena *a, struct tip_file *f)
+{
+	bool ok = true;
+	f->id = store_col_i64(st, 0);
+	f->tip_id = store_col_i64(st, 1);
+	f->sha256 = dup_col(a, st, 2, &ok);
+	f->mime = dup_col(a, st, 3, &ok);
+	f->size = store_col_i64(st, 4);
+	f->created_at = store_col_i64(st, 5);
+	if (!f->sha256 || !f->mime)
+		ok = false;
+	return ok ? STORE_OK : STORE_E_NOMEM;
+}
+
+int tips_files(struct store *db, struct arena *a, int64_t tip_id, int max, struct tip_file **out, int *n)
+{
+	struct store_stmt *st;
+	int rc, k = 0;
+	*out = NULL;
+	*n = 0;
+	struct tip_file *rows = arena_alloc(a, sizeof *rows * (size_t)(max > 0 ? max : 1));
+	if (!rows)
+		return STORE_E_NOMEM;
+	rc = store_prepare(db,
+			   "SELECT id, tip_id, sha256, mime, size, created_at FROM tip_files WHERE tip_id = $1 "
+			   "ORDER BY id LIMIT $2",
+			   &st);
+	if (rc)
+		return rc;
+	store_bind_i64(st, 1, tip_id);
+	store_bind_i64(st, 2, max);
+	while (k < max && (rc = store_step(st)) == STORE_ROW) {
+		if (read_file_row(st, a, &rows[k]) != STORE_OK) {
+			rc = STORE_E_NOMEM;
+			break;
+		}
+		k++;
+	}
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	*out = rows;
+	*n = k;
+	return STORE_OK;
+}
+
+int tips_file_get(struct store *db, struct arena *a, int64_t tip_id, int64_t file_id, struct tip_file *f)
+{
+	struct store_stmt *st;
+	int rc = store_prepare(db,
+			       "SELECT id, tip_id, sha256, mime, size, created_at FROM tip_files WHERE id = $1 AND "
+			       "tip_id = $2",
+			       &st);
+	if (rc)
+		return rc;
+	store_bind_i64(st, 1, file_id);
+	store_bind_i64(st, 2, tip_id);
+	rc = store_step(st);
+	if (rc == STORE_ROW && read_file_row(st, a, f) != STORE_OK)
+		rc = STORE_E_NOMEM;
+	store_reset(st);
+	return rc;
+}
+
+int tips_of_case(struct store *db, struct arena *a, int64_t case_id, int max, struct tip_row **out, int *n)
+{
+	struct store_stmt *st;
+	int rc, k = 0;
+	*out = NULL;
+	*n = 0;
+	struct tip_row *rows = arena_alloc(a, sizeof *rows * (size_t)(max > 0 ? max : 1));
+	if (!rows)
+		return STORE_E_NOMEM;
+	rc = store_prepare(db, "SELECT " TIP_COLS TIP_FROM "WHERE t.case_id = $1 ORDER BY t.id LIMIT $2", &st);
+	if (rc)
+		return rc;
+	store_bind_i64(st, 1, case_id);
+	store_bind_i64(st, 2, max);
+	while (k < max && (rc = store_step(st)) == STORE_ROW) {
+		if (read_tip(st, a, &rows[k]) != STORE_OK) {
+			rc = STORE_E_NOMEM;
+			break;
+		}
+		k++;
+	}
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	*out = rows;
+	*n = k;
+	return STORE_OK;
+}
+
+int throttle_recent(struct store *db, const char *key, int64_t since, int limit, int *count, int64_t *oldest)
+{
+	struct store_stmt *st;
+	*count = 0;
+	*oldest = 0;
+	/* the newest `limit` entries in the window; the oldest of them decides when one leaves it */
+	int rc = store_prepare(db,
+			       "SELECT at FROM public_throttle WHERE key = $1 AND at >= $2 ORDER BY at DESC LIMIT $3",
+			       &st);
+	if (rc)
+		return rc;
+	store_bind_text(st, 1, key);
+	store_bind_i64(st, 2, since);
+	store_bind_i64(st, 3, limit);
+	while ((rc = store_step(st)) == STORE_ROW) {
+		*oldest = store_col_i64(st, 0);
+		(*count)++;
+	}
+	store_reset(st);
+	return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+int throttle_add(struct store *db, const char *key, int64_t now, int64_t before)
+{
+	struct store_stmt *st;
+	/* every key's old entries, so that addresses seen once leave no trace after the window */
+	int rc = store_prepare(db, "DELETE FROM public_throttle WHERE at < $1", &st);
+	if (rc)
+		return rc;
+	store_bind_i64(st, 1, before);
+	rc = store_run(st);
+	if (rc)
+		return rc;
+	rc = store_prepare(db, "INSERT INTO public_throttle (key, at) VALUES ($1, $2)", &st);
+	if (rc)
+		return rc;
+	store_bind_text(st, 1, key);
+	store_bind_i64(st, 2, now);
+	return store_run(st);
+}
