@@ -27,8 +27,8 @@
 struct asset {
 	const struct embed_file *plain;
 	const struct embed_file *gz; /* NULL when there is no precompressed copy */
-	char etag[ETAG_MAX];         /* "hex" of the plain bytes */
-	char etag_gz[ETAG_MAX];      /* "hex-gz" of the gzip bytes */
+	char etag[ETAG_MAX];	     /* "hex" of the plain bytes */
+	char etag_gz[ETAG_MAX];	     /* "hex-gz" of the gzip bytes */
 };
 
 static struct asset g_assets[MAX_ASSETS];
@@ -59,7 +59,8 @@ static void index_assets(void)
 		make_etag(f, "", a->etag);
 		size_t n = strlen(f->name);
 		for (const struct embed_file *g = embed_web; g->name; g++) {
-			if (strlen(g->name) == n + 3 && strncmp(g->name, f->name, n) == 0 && ends_with(g->name, ".gz")) {
+			if (strlen(g->name) == n + 3 && strncmp(g->name, f->name, n) == 0 &&
+			    ends_with(g->name, ".gz")) {
 				a->gz = g;
 				make_etag(g, "-gz", a->etag_gz);
 			}
@@ -80,11 +81,16 @@ static const char *content_type_of(const char *name)
 	static const struct {
 		const char *ext, *type;
 	} types[] = {
-	    {".html", "text/html; charset=utf-8"},  {".js", "text/javascript; charset=utf-8"},
-	    {".css", "text/css; charset=utf-8"},    {".json", "application/json; charset=utf-8"},
-	    {".svg", "image/svg+xml"},              {".png", "image/png"},
-	    {".ico", "image/x-icon"},               {".woff2", "font/woff2"},
-	    {".txt", "text/plain; charset=utf-8"},  {".webmanifest", "application/manifest+json"},
+	    {".html", "text/html; charset=utf-8"},
+	    {".js", "text/javascript; charset=utf-8"},
+	    {".css", "text/css; charset=utf-8"},
+	    {".json", "application/json; charset=utf-8"},
+	    {".svg", "image/svg+xml"},
+	    {".png", "image/png"},
+	    {".ico", "image/x-icon"},
+	    {".woff2", "font/woff2"},
+	    {".txt", "text/plain; charset=utf-8"},
+	    {".webmanifest", "application/manifest+json"},
 	};
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
 		if (ends_with(name, types[i].ext))

@@ -7,7 +7,8 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../api/lib/server.js';
-import { openBrowser, DESKTOP, PHONE } from './lib/browser.js';
+import { openBrowser, ARTIFACTS, DESKTOP, PHONE } from './lib/browser.js';
+import { totp, wrongTotp } from '../api/lib/identity.js';
 
 const PW = 'mật khẩu đủ dài';
 let srv;
@@ -106,6 +107,13 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
       assert.match(facts, /Khối phố/);
       assert.match(facts, /\d{2}\/\d{2}\/\d{4}/, 'dates are dd/MM/yyyy');
       await b.check(page, `${label}-unit`);
+      // printed, the page keeps its content and drops the navigation and the buttons
+      await page.emulateMedia({ media: 'print' });
+      assert.equal(await page.getByRole('navigation').isVisible(), false);
+      assert.equal(await page.getByRole('button', { name: 'Lưu' }).isVisible(), false);
+      assert.ok(await page.getByRole('heading', { name: blockName, level: 1 }).isVisible());
+      await page.screenshot({ path: `${ARTIFACTS}/${label}-unit-print.png`, fullPage: true });
+      await page.emulateMedia({ media: 'screen' });
     });
 
     test('switching to English and back changes the texts and the lang attribute, and is remembered', async () => {
@@ -181,4 +189,50 @@ test('a deleted unit with children shows the refusal; an empty one is deleted', 
   await page.getByRole('heading', { name: 'Đơn vị', level: 1 }).waitFor();
   const left = await api.get(`/api/v1/units?parent=${blk.body.data.id}`);
   assert.equal(left.body.data.length, 0);
+});
+
+test('an officer with TOTP enrolled gives the authentication code as a second step', async () => {
+  const r = srv.cli(['user', 'add', '--username', 'officer.totp', '--role', 'officer', '--unit', 'VD',
+    '--display-name', 'Lê Văn Cường', '--password-stdin'], { input: `${PW}\n` });
+  assert.equal(r.status, 0, r.stderr);
+  const api = await srv.login('officer.totp', PW);
+  const begin = await api.post('/api/v1/me/totp', {});
+  assert.equal(begin.status, 200);
+  const secret = begin.body.data.secret;
+  const confirm = await api.post('/api/v1/me/totp/confirm', { code: totp(secret) });
+  assert.equal(confirm.status, 200);
+
+  const page = await b.page(PHONE);
+  await page.goto(srv.url + '/login');
+  await logIn(page, 'officer.totp');
+  const code = page.getByLabel('Mã xác thực');
+  await code.waitFor();
+  assert.equal(await code.evaluate((el) => el === document.activeElement), true, 'the code field has the focus');
+  await b.check(page, 'phone-login-totp');
+  await code.fill(wrongTotp(secret));
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Mã xác thực không đúng' }).waitFor();
+  assert.equal(await code.evaluate((el) => el === document.activeElement && el.value === ''), true,
+    'the wrong code is cleared and the field has the focus again');
+  await b.check(page, 'phone-login-totp-wrong');
+  await code.fill(totp(secret));
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.getByRole('heading', { name: 'Xin chào, Lê Văn Cường' }).waitFor();
+});
+
+test('an expired session sends the user to the login page and back to where they were', async () => {
+  const r = srv.cli(['user', 'add', '--username', 'officer.exp', '--role', 'officer', '--unit', 'VD',
+    '--password-stdin'], { input: `${PW}\n` });
+  assert.equal(r.status, 0, r.stderr);
+  const page = await b.page(DESKTOP);
+  await page.goto(srv.url + '/login');
+  await logIn(page, 'officer.exp');
+  await page.getByRole('heading', { name: /Xin chào/ }).waitFor();
+  // the session ends on the server (as when it expires): the next API call answers 401
+  await page.context().clearCookies();
+  await page.getByRole('navigation').getByRole('link', { name: 'Đơn vị' }).click();
+  await page.waitForURL('**/login?next=%2Funits');
+  await logIn(page, 'officer.exp');
+  await page.getByRole('heading', { name: 'Đơn vị', level: 1 }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/units');
 });

@@ -48,7 +48,11 @@ export function LoginPage({ next, user }) {
         setNeedTotp(true);
       } else {
         setError(err);
-        if (err.code === 'invalid_totp') setTotp('');
+        if (err.code === 'invalid_totp') {
+          setTotp('');
+          const el = document.getElementById('login-totp');
+          if (el) el.focus();
+        }
       }
     } finally {
       setBusy(false);
