@@ -21,6 +21,7 @@
 # Environment: TIENGMO_BIN (default build/tiengmo), BENCH_SECONDS per run (10), BENCH_ROUNDS of the
 # healthz pair (2), BENCH_CONNECTIONS (64), BENCH_THREADS wrk threads (2), BENCH_SERVER_THREADS (2),
 # BENCH_PORT first port to try (18080), BENCH_RESULTS (bench/RESULTS.md).
+# wrk waits up to 10 s for an answer (a loaded machine makes 2 s, its default, too short for writes).
 # Servers log to /dev/null. Exits non-zero only when the benchmark itself could not run (a server that
 # does not start, a request that fails); a missed budget is reported, in the file and on stdout.
 set -eu
@@ -90,11 +91,11 @@ run() {
 	out="$work/$name.txt"
 	t0=$(ticks "$spid")
 	if [ -n "${WRK_SCRIPT:-}" ]; then
-		wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency -s "$WRK_SCRIPT" "$url" >"$out"
+		wrk -t"$wthreads" -c"$conns" -d"${secs}s" --timeout 10s --latency -s "$WRK_SCRIPT" "$url" >"$out"
 	elif [ $# -gt 0 ]; then
-		wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency -H "$1" "$url" >"$out"
+		wrk -t"$wthreads" -c"$conns" -d"${secs}s" --timeout 10s --latency -H "$1" "$url" >"$out"
 	else
-		wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency "$url" >"$out"
+		wrk -t"$wthreads" -c"$conns" -d"${secs}s" --timeout 10s --latency "$url" >"$out"
 	fi
 	if grep -q -E 'Non-2xx|Socket errors' "$out"; then
 		cat "$out" >&2
