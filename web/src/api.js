@@ -31,16 +31,17 @@ export function loginPathHere() {
   return here === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`;
 }
 
-export async function request(method, path, body, { authRedirect = true } = {}) {
+// contentType: send body as it is (a CSV file's text) with that type instead of as JSON.
+export async function request(method, path, body, { authRedirect = true, contentType } = {}) {
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = contentType || 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res;
   try {
     res = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : contentType ? body : JSON.stringify(body),
       credentials: 'same-origin',
     });
   } catch (e) {

@@ -1,11 +1,36 @@
 // The pages of the app, in one table. A page gets { params, query, user } as props. A route with `nav`
-// (an i18n key) appears in the main navigation, in this order. Add new pages here.
+// (an i18n key) appears in the main navigation, in this order; `navIf(user)` shows it only to some.
+// Add new pages here.
 import { HomePage } from './components/HomePage.jsx';
 import { UnitsPage } from './components/UnitsPage.jsx';
 import { UnitPage } from './components/UnitPage.jsx';
+import { CommunePage } from './components/CommunePage.jsx';
+import { TeamsPage } from './components/TeamsPage.jsx';
+import { TeamPage } from './components/TeamPage.jsx';
+import { ImportMembersPage, ImportPeoplePage } from './components/ImportPages.jsx';
+import { PeoplePage } from './components/PeoplePage.jsx';
+import { PersonNewPage } from './components/PersonForm.jsx';
+import { PersonPage } from './components/PersonPage.jsx';
+import { OrganisationsPage } from './components/OrganisationsPage.jsx';
+import { OrganisationPage } from './components/OrganisationPage.jsx';
+import { UsersPage } from './components/UsersPage.jsx';
+import { UserPage } from './components/UserPage.jsx';
+import { can } from './forces.js';
 
 export const routes = [
   { path: '/', component: HomePage, nav: 'nav.home' },
+  { path: '/commune', component: CommunePage, nav: 'nav.commune' },
+  { path: '/teams', component: TeamsPage, nav: 'nav.teams' },
+  { path: '/teams/:id', component: TeamPage, navParent: '/teams' },
+  { path: '/teams/:id/import', component: ImportMembersPage, navParent: '/teams' },
+  { path: '/people', component: PeoplePage, nav: 'nav.people' },
+  { path: '/people/new', component: PersonNewPage, navParent: '/people' },
+  { path: '/people/import', component: ImportPeoplePage, navParent: '/people' },
+  { path: '/people/:id', component: PersonPage, navParent: '/people' },
+  { path: '/organisations', component: OrganisationsPage, nav: 'nav.organisations' },
+  { path: '/organisations/:id', component: OrganisationPage, navParent: '/organisations' },
   { path: '/units', component: UnitsPage, nav: 'nav.units' },
   { path: '/units/:id', component: UnitPage, navParent: '/units' },
+  { path: '/users', component: UsersPage, nav: 'nav.users', navIf: (u) => can(u, 'users_admin') },
+  { path: '/users/:id', component: UserPage, navParent: '/users' },
 ];

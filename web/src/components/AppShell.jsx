@@ -36,7 +36,7 @@ export function AppShell({ user, active, children }) {
         </div>
         <nav aria-label={t('shell.nav')}>
           <ul class="nav">
-            {routes.filter((r) => r.nav).map((r) => (
+            {routes.filter((r) => r.nav && (!r.navIf || r.navIf(user))).map((r) => (
               <li key={r.path}>
                 <Link href={r.path} aria-current={active === r.path ? 'page' : undefined}>{t(r.nav)}</Link>
               </li>

@@ -31,6 +31,9 @@ export function HomePage({ user }) {
       <div class="card">
         <h2>{t('home.start')}</h2>
         <ul class="links">
+          <li><Link href="/commune">{t('home.go_commune')}</Link></li>
+          <li><Link href="/teams">{t('home.go_teams')}</Link></li>
+          <li><Link href="/people">{t('home.go_people')}</Link></li>
           <li><Link href="/units">{t('home.go_units')}</Link></li>
         </ul>
       </div>

@@ -12,6 +12,8 @@ import { NotFoundPage } from './NotFoundPage.jsx';
 import { UnitKind } from './UnitKind.jsx';
 import { UnitTree } from './UnitsPage.jsx';
 import { usePageTitle } from './usePageTitle.js';
+import { HistoryList } from './HistoryList.jsx';
+import { RecordTabs } from './RecordTabs.jsx';
 import { unitTree, useUnits } from './useUnits.js';
 
 function RenameForm({ unit, onSaved }) {
@@ -91,7 +93,7 @@ function DeleteUnit({ unit, onDeleted }) {
   );
 }
 
-export function UnitPage({ params }) {
+export function UnitPage({ params, query, user }) {
   const [unit, setUnit] = useState(null);
   const [error, setError] = useState(null);
   const { units, reload } = useUnits();
@@ -123,6 +125,8 @@ export function UnitPage({ params }) {
         <div><dt>{t('unit.created_at')}</dt><dd>{formatDateTime(unit.created_at)}</dd></div>
         <div><dt>{t('unit.updated_at')}</dt><dd>{formatDateTime(unit.updated_at)}</dd></div>
       </dl>
+      <RecordTabs base={`/units/${unit.id}`} tab={query.get('tab')} user={user} />
+      {query.get('tab') === 'history' ? <HistoryList sources={[{ entity: 'unit', id: unit.id }]} /> : <>
       <RenameForm key={unit.id} unit={unit} onSaved={(u) => { setUnit(u); reload(); }} />
       {(unit.kind === 'commune' || unit.kind === 'block') && units && (
         <AddUnitForm units={units} fixedParent={unit} onCreated={reload} />
@@ -134,6 +138,7 @@ export function UnitPage({ params }) {
         </div>
       )}
       <DeleteUnit unit={unit} onDeleted={() => navigate('/units')} />
+      </>}
     </section>
   );
 }

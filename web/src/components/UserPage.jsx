@@ -1,0 +1,142 @@
+// One account (/users/:id, administrators): its roles with "Thu hồi" (revoke) and a form to add one,
+// a new password (their sessions end), disabling or enabling the account, and "Lịch sử".
+import { useState } from 'preact/hooks';
+import { t, formatDateTime } from '../i18n.js';
+import { api } from '../api.js';
+import { Link } from '../router.jsx';
+import { errorText, fieldErrors } from '../errors.js';
+import { Field } from './Field.jsx';
+import { FormError } from './FormError.jsx';
+import { HistoryList } from './HistoryList.jsx';
+import { LoadState } from './LoadState.jsx';
+import { RecordTabs } from './RecordTabs.jsx';
+import { RoleOnUnit, grantText } from './UsersPage.jsx';
+import { useFetch } from './useFetch.js';
+import { usePageTitle } from './usePageTitle.js';
+import { useUnits } from './useUnits.js';
+
+function Grants({ account, units, onChanged }) {
+  const [role, setRole] = useState('viewer');
+  const [unitId, setUnitId] = useState('');
+  const [error, setError] = useState(null);
+  const first = units.find((u) => u.kind === 'commune') || units[0];
+  const unit = unitId || (role === 'admin' ? '' : first ? String(first.id) : '');
+  const revoke = async (g) => {
+    setError(null);
+    try { await api.del(`/api/v1/users/${account.id}/grants/${g.id}`); onChanged(); } catch (err) { setError(err); }
+  };
+  const onSubmit = async (e) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const body = { role };
+      if (unit) body.unit_id = Number(unit);
+      await api.post(`/api/v1/users/${account.id}/grants`, body);
+      onChanged();
+    } catch (err) { setError(err); }
+  };
+  const fields = fieldErrors(error);
+  return (
+    <div class="card">
+      <h2>{t('user.grants')}</h2>
+      <FormError text={error ? (error.code === 'conflict' ? t('user.grant_taken') : errorText(error)) : ''} />
+      {account.grants.length === 0 ? <p>{t('home.no_grants')}</p> : (
+        <ul class="record-list">
+          {account.grants.map((g) => (
+            <li key={g.id} class="line-with-action">
+              <span>{grantText(g)}</span>
+              <button type="button" class="btn btn-small" aria-label={t('user.revoke_named', { grant: grantText(g) })}
+                onClick={() => revoke(g)}>{t('user.revoke')}</button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form onSubmit={onSubmit} noValidate class="subform">
+        <h3>{t('user.grant_add')}</h3>
+        <RoleOnUnit role={role} unitId={unit} units={units} errors={fields} onRole={(r) => { setRole(r); setUnitId(''); }} onUnit={setUnitId} />
+        <button type="submit" class="btn btn-primary">{t('user.grant')}</button>
+      </form>
+    </div>
+  );
+}
+
+function ResetPassword({ account }) {
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState(null);
+  const [done, setDone] = useState(false);
+  const onSubmit = async (e) => {
+    e.preventDefault();
+    setError(null);
+    setDone(false);
+    try {
+      await api.post(`/api/v1/users/${account.id}/password`, { password });
+      setPassword('');
+      setDone(true);
+    } catch (err) { setError(err); }
+  };
+  const fields = fieldErrors(error);
+  return (
+    <form class="card" onSubmit={onSubmit} noValidate>
+      <h2>{t('user.reset_password')}</h2>
+      <p class="hint">{t('user.reset_explain')}</p>
+      <FormError text={error ? errorText(error) : ''} />
+      <Field label={t('user.new_password')} hint={t('user.password_hint')} type="password" autocomplete="new-password"
+        value={password} error={fields.password} onInput={(e) => setPassword(e.currentTarget.value)} />
+      <div class="actions">
+        <button type="submit" class="btn btn-primary">{t('user.reset_password')}</button>
+        {done && <p class="ok-text" role="status">{t('user.password_done')}</p>}
+      </div>
+    </form>
+  );
+}
+
+function DisableAccount({ account, onChanged }) {
+  const [error, setError] = useState(null);
+  const toggle = async () => {
+    setError(null);
+    try {
+      await api.patch(`/api/v1/users/${account.id}`, { disabled: !account.disabled });
+      onChanged();
+    } catch (err) { setError(err); }
+  };
+  const fields = fieldErrors(error);
+  return (
+    <div class={'card' + (account.disabled ? '' : ' danger-zone')}>
+      <h2>{account.disabled ? t('user.enable_title') : t('user.disable_title')}</h2>
+      <p>{account.disabled ? t('user.enable_explain') : t('user.disable_explain')}</p>
+      <FormError text={fields.disabled || (error ? errorText(error) : '')} />
+      <button type="button" class={'btn ' + (account.disabled ? 'btn-primary' : 'btn-danger')} onClick={toggle}>
+        {account.disabled ? t('user.enable') : t('user.disable')}
+      </button>
+    </div>
+  );
+}
+
+export function UserPage({ params, query, user }) {
+  const acc = useFetch(`/api/v1/users/${encodeURIComponent(params.id)}`);
+  const { units } = useUnits();
+  usePageTitle(acc.body ? acc.body.data.display_name || acc.body.data.username : t('users.title'));
+  if (!acc.body) return <LoadState fetch={acc} title={t('users.title')} notFound={t('user.not_found')} />;
+  const a = acc.body.data;
+  const tab = query.get('tab');
+  return (
+    <section class="page">
+      <p class="crumbs"><Link href="/users">{t('users.title')}</Link></p>
+      <h1>{a.display_name || a.username}</h1>
+      <dl class="facts">
+        <div><dt>{t('login.username')}</dt><dd class="code">{a.username}</dd></div>
+        <div><dt>{t('user.state')}</dt><dd>{a.disabled ? t('user.disabled') : t('user.active')}</dd></div>
+        <div><dt>{t('user.totp')}</dt><dd>{a.totp_enabled ? t('common.yes') : t('common.no')}</dd></div>
+        <div><dt>{t('unit.created_at')}</dt><dd>{formatDateTime(a.created_at)}</dd></div>
+      </dl>
+      <RecordTabs base={`/users/${a.id}`} tab={tab} user={user} />
+      {tab === 'history' ? <HistoryList sources={[{ entity: 'user', id: a.id }]} /> : (
+        <>
+          {units && <Grants account={a} units={units} onChanged={acc.reload} />}
+          <ResetPassword account={a} />
+          {a.id !== user.id && <DisableAccount account={a} onChanged={acc.reload} />}
+        </>
+      )}
+    </section>
+  );
+}
