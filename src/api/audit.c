@@ -5,7 +5,8 @@
  *   - a unit: audit.read on that unit's path (so on it or an ancestor);
  *   - a user: audit.read on a unit where that user holds a grant;
  *   - a person or an organisation: audit.read on its unit (once deleted, the unit its last entry names);
- *   - a team or a team member: audit.read on the team's unit (likewise).
+ *   - a team or a team member: audit.read on the team's unit (likewise);
+ *   - a tip or a case: audit.read on its unit.
  * A deleted unit's history stays readable where the unit was (audit.read on its parent's subtree,
  * found through the parent_id its entries record); an installation admin sees every history. A
  * record the caller may not see answers 404, the same as one that does not exist. Not for verifying
@@ -17,9 +18,11 @@
 
 #include "api/api.h"
 #include "store/audit.h"
+#include "store/cases.h"
 #include "store/organisations.h"
 #include "store/people.h"
 #include "store/teams.h"
+#include "store/tips.h"
 #include "store/users.h"
 
 static int db_fail(struct req *r, int rc)
@@ -127,6 +130,14 @@ static int record_unit(struct req *r, const char *entity, int64_t id, int64_t *u
 		if (rc == STORE_ROW)
 			rc = teams_get(r->db, &r->arena, team_id, &t);
 		*unit_id = rc == STORE_ROW ? t.unit_id : 0;
+	} else if (strcmp(entity, "tip") == 0) {
+		struct tip_row t;
+		rc = tips_get(r->db, &r->arena, id, &t);
+		*unit_id = rc == STORE_ROW ? t.unit_id : 0;
+	} else if (strcmp(entity, "case") == 0) {
+		struct case_row c;
+		rc = cases_get(r->db, &r->arena, id, &c);
+		*unit_id = rc == STORE_ROW ? c.unit_id : 0;
 	}
 	return rc;
 }
@@ -196,17 +207,19 @@ int api_audit_list(struct req *r)
 	/* validate */
 	if (!entity || (strcmp(entity, "unit") != 0 && strcmp(entity, "user") != 0 &&
 			strcmp(entity, "person") != 0 && strcmp(entity, "organisation") != 0 &&
-			strcmp(entity, "team") != 0 && strcmp(entity, "team_member") != 0))
+			strcmp(entity, "team") != 0 && strcmp(entity, "team_member") != 0 &&
+			strcmp(entity, "tip") != 0 && strcmp(entity, "case") != 0))
 		field_err(&r->fields, "entity",
-			  "must be 'unit', 'user', 'person', 'organisation', 'team' or 'team_member'");
+			  "must be 'unit', 'user', 'person', 'organisation', 'team', 'team_member', 'tip' or 'case'");
 	if (!id_text || http_parse_id(id_text, &id) != 0)
 		field_err(&r->fields, "entity_id", "must be the record's id, a positive whole number");
 	if (r->fields.n)
 		return http_fail(r, APP_E_PARAM,
-				 "say whose history: ?entity=unit|user|person|organisation|team|team_member&entity_id=ID");
+				 "say whose history: ?entity=unit|user|person|organisation|team|team_member|tip|case&entity_id=ID");
 	bool is_unit = strcmp(entity, "unit") == 0;
 	bool on_unit = strcmp(entity, "person") == 0 || strcmp(entity, "organisation") == 0 ||
-		       strcmp(entity, "team") == 0 || strcmp(entity, "team_member") == 0;
+		       strcmp(entity, "team") == 0 || strcmp(entity, "team_member") == 0 ||
+		       strcmp(entity, "tip") == 0 || strcmp(entity, "case") == 0;
 	id_text = arena_printf(&r->arena, "%" PRId64, id); /* as entries store it: "7", never "007" */
 	if (!id_text)
 		return APP_E_NOMEM;

@@ -253,7 +253,7 @@ test('roles without audit rights get 403, and no session gets 401', async () => 
 });
 
 test('a malformed question is a 400 naming the argument', async () => {
-  const kind = await root.get(`/api/v1/audit?entity=tip&entity_id=${ids.block}`);
+  const kind = await root.get(`/api/v1/audit?entity=alarm&entity_id=${ids.block}`);
   assert.equal(kind.status, 400);
   assert.ok(kind.body.error.fields.entity);
   const id = await root.get('/api/v1/audit?entity=unit&entity_id=abc');
