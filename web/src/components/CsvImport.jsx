@@ -64,9 +64,12 @@ export function CsvImport({ endpoint, header, columns, onImported }) {
       <h2>{t('import.title')}</h2>
       <p class="hint">{t('import.header_hint')}</p>
       <pre class="csv-header">{header}</pre>
-      <div class="field">
-        <label for="csv-file">{t('import.choose')}</label>
-        <input id="csv-file" type="file" accept=".csv,text/csv" onChange={onFile} />
+      <div class="file-pick">
+        <label class="btn file-btn">
+          {t('import.choose')}
+          <input id="csv-file" class="file-input" type="file" accept=".csv,text/csv" onChange={onFile} />
+        </label>
+        <span class={file ? '' : 'muted'}>{file ? file.name : t('import.no_file')}</span>
       </div>
       <div class="actions">
         <button type="button" class="btn" disabled={!file || busy} onClick={() => send(true)}>{t('import.preview')}</button>
@@ -87,7 +90,7 @@ export function CsvImport({ endpoint, header, columns, onImported }) {
             <table class="table">
               <thead>
                 <tr>
-                  <th scope="col">{t('import.line_col')}</th>
+                  <th scope="col" class="num">{t('import.line_col')}</th>
                   {columns.map((c) => <th scope="col" key={c.key}>{c.label}</th>)}
                 </tr>
               </thead>

@@ -36,7 +36,7 @@ function label(k) {
 const HIDDEN = ['unit_id', 'commune_id', 'team_id', 'person_id', 'member_id', 'grant_id', 'user_id'];
 
 export function HistoryDetail({ detail }) {
-  const keys = detail ? Object.keys(detail).filter((k) => !HIDDEN.includes(k)) : [];
+  const keys = detail ? Object.keys(detail).filter((k) => !HIDDEN.includes(k) && detail[k] !== null && detail[k] !== '') : [];
   if (keys.length === 0) return null;
   return (
     <ul class="history-detail">
