@@ -35,7 +35,7 @@ export async function openBrowser() {
     async page(viewport = DESKTOP) {
       const context = await browser.newContext({ viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
       const page = await context.newPage();
-      page.setDefaultTimeout(10000);
+      page.setDefaultTimeout(20000);
       const list = [];
       problems.set(page, list);
       page.on('pageerror', (e) => list.push(`page error: ${e.message}`));
