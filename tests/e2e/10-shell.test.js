@@ -82,6 +82,7 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
       const nameField = form.getByLabel('Tên');
       await page.locator('.field-error .error-text').first().waitFor();
       assert.equal(await nameField.getAttribute('aria-invalid'), 'true');
+      assert.equal(await nameField.evaluate((el) => el === document.activeElement), true, 'the focus is on the field to fix');
       const described = await nameField.getAttribute('aria-describedby');
       const message = await page.locator(`#${described.split(' ').pop()}`).textContent();
       assert.match(message, /trống|200 byte/, 'the name field says why, in Vietnamese');
@@ -175,7 +176,9 @@ test('a deleted unit with children shows the refusal; an empty one is deleted', 
   await logIn(page, 'officer.del');
   await page.getByRole('heading', { name: 'Khối phố 9', level: 1 }).waitFor();
   await page.locator('.danger-zone').getByRole('button', { name: 'Xóa' }).click();
-  await page.locator('.danger-zone .confirm').getByRole('button', { name: 'Xóa' }).click();
+  const sure = page.locator('.danger-zone .confirm').getByRole('button', { name: 'Xóa' });
+  assert.equal(await sure.evaluate((el) => el === document.activeElement), true, 'the focus moves to the question');
+  await page.keyboard.press('Enter');
   const alert = page.locator('.danger-zone [role=alert]');
   await alert.waitFor();
   assert.match(await alert.textContent(), /Không thể xóa/);

@@ -1,10 +1,10 @@
 // The form that adds a block under a commune or a group under a block: kind, parent, code, name.
 // Errors from the API appear next to the fields they name; a taken code next to the code.
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { t } from '../i18n.js';
 import { api } from '../api.js';
 import { errorText, fieldErrors } from '../errors.js';
-import { Field } from './Field.jsx';
+import { Field, useFocusInvalid } from './Field.jsx';
 import { FormError } from './FormError.jsx';
 
 const CHILD_KIND = { province: 'commune', commune: 'block', block: 'group' };
@@ -18,6 +18,8 @@ export function AddUnitForm({ units, fixedParent, onCreated }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState('');
+  const formRef = useRef(null);
+  useFocusInvalid(formRef, error);
   if (parents.length === 0) return null;
   const parent = parents.find((u) => String(u.id) === parentId) || parents[0];
   const kind = CHILD_KIND[parent.kind];
@@ -44,7 +46,7 @@ export function AddUnitForm({ units, fixedParent, onCreated }) {
   if (error && error.code === 'conflict') fields.code = t('unit.code_taken');
   const formError = error && !(error.code === 'conflict') ? errorText(error) : '';
   return (
-    <form class="card form-add" onSubmit={onSubmit} noValidate>
+    <form class="card form-add" ref={formRef} onSubmit={onSubmit} noValidate>
       <h2>{fixedParent ? t('unit.add_child.' + kind) : t('unit.add_title')}</h2>
       <FormError text={formError} />
       {!fixedParent && (

@@ -1,6 +1,6 @@
 // A labelled input with its error message under it (aria-invalid, aria-describedby), for every form.
 // `error` is the translated message for this field (from fieldErrors), or empty.
-import { useRef } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 
 let seq = 0;
 
@@ -20,4 +20,13 @@ export function Field({ label, error, hint, id, as = 'input', children, ...input
       {error && <p class="error-text" id={`${fid}-err`}>{error}</p>}
     </div>
   );
+}
+
+// After a failed submit, moves the focus to the form's first field marked invalid, so a keyboard or
+// screen-reader user lands on what to fix. Give it a ref to the <form> and the error state.
+export function useFocusInvalid(formRef, error) {
+  useEffect(() => {
+    const el = error && formRef.current && formRef.current.querySelector('[aria-invalid="true"]');
+    if (el) el.focus();
+  }, [error]);
 }

@@ -1,12 +1,12 @@
 // One unit (/units/:id): its details, rename (name and code), delete — with the server's refusal when
 // it still holds something — and its children with a form to add one.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { t, formatDateTime } from '../i18n.js';
 import { api } from '../api.js';
 import { Link, navigate } from '../router.jsx';
 import { errorText, fieldErrors } from '../errors.js';
 import { AddUnitForm } from './AddUnitForm.jsx';
-import { Field } from './Field.jsx';
+import { Field, useFocusInvalid } from './Field.jsx';
 import { FormError } from './FormError.jsx';
 import { NotFoundPage } from './NotFoundPage.jsx';
 import { UnitKind } from './UnitKind.jsx';
@@ -22,6 +22,8 @@ function RenameForm({ unit, onSaved }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
+  const formRef = useRef(null);
+  useFocusInvalid(formRef, error);
   const onSubmit = async (e) => {
     e.preventDefault();
     setBusy(true);
@@ -40,7 +42,7 @@ function RenameForm({ unit, onSaved }) {
   const fields = fieldErrors(error);
   if (error && error.code === 'conflict') fields.code = t('unit.code_taken');
   return (
-    <form class="card" onSubmit={onSubmit} noValidate>
+    <form class="card" ref={formRef} onSubmit={onSubmit} noValidate>
       <h2>{t('unit.rename')}</h2>
       <FormError text={error && error.code !== 'conflict' ? errorText(error) : ''} />
       <div class="row">
@@ -61,6 +63,15 @@ function DeleteUnit({ unit, onDeleted }) {
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const confirmRef = useRef(null);
+  const openRef = useRef(null);
+  const asked = useRef(false);
+  // keyboard focus follows the question: onto "Xóa" in the confirmation, back to the first button after
+  useEffect(() => {
+    if (confirming && confirmRef.current) confirmRef.current.focus();
+    else if (asked.current && openRef.current) openRef.current.focus();
+    asked.current = confirming;
+  }, [confirming]);
   const onDelete = async () => {
     setBusy(true);
     setError(null);
@@ -79,12 +90,12 @@ function DeleteUnit({ unit, onDeleted }) {
       <h2>{t('unit.delete_title')}</h2>
       <FormError text={error ? (error.code === 'conflict' ? t('unit.delete_conflict') : errorText(error)) : ''} />
       {!confirming ? (
-        <button type="button" class="btn btn-danger" onClick={() => setConfirming(true)}>{t('action.delete')}</button>
+        <button type="button" class="btn btn-danger" ref={openRef} onClick={() => setConfirming(true)}>{t('action.delete')}</button>
       ) : (
         <div class="confirm" role="group" aria-label={t('unit.delete_title')}>
           <p>{t('unit.delete_confirm', { name: unit.name })}</p>
           <div class="actions">
-            <button type="button" class="btn btn-danger" disabled={busy} onClick={onDelete}>{t('action.delete')}</button>
+            <button type="button" class="btn btn-danger" ref={confirmRef} disabled={busy} onClick={onDelete}>{t('action.delete')}</button>
             <button type="button" class="btn" onClick={() => setConfirming(false)}>{t('action.cancel')}</button>
           </div>
         </div>
