@@ -2,7 +2,7 @@
 // content-hashed files (assets/app-HASH.js, assets/app-HASH.css), writes an index.html that references
 // them (no inline script or style: the server's CSP is default-src 'self'), and a gzip -9 copy of each.
 //
-//   node web/build.mjs [--dist DIR]                      build into DIR (default: build-web/web)
+//   node web/build.mjs [--dist DIR]                      build into DIR (default: build/web)
 //   node web/build.mjs --dist DIR --embed EMBED --out web_assets.c --depfile web_assets.d
 //                                                        … then run tools/embed.c over the files (meson)
 //
@@ -21,7 +21,7 @@ function arg(name, fallback) {
   const i = process.argv.indexOf(name);
   return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
-const dist = path.resolve(arg('--dist', path.join(root, 'build-web/web')));
+const dist = path.resolve(arg('--dist', path.join(root, 'build/web')));
 const embed = arg('--embed', null);
 const out = arg('--out', null);
 const depfile = arg('--depfile', null);

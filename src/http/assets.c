@@ -22,7 +22,7 @@
 #include "lib/embed.h"
 
 #define ETAG_MAX 48
-#define MAX_ASSETS 64
+#define MAX_ASSETS 256 /* files besides their .gz copies; index_assets skips any beyond */
 
 struct asset {
 	const struct embed_file *plain;
