@@ -1,6 +1,7 @@
 /*
  * auth.c: the session cookie ↔ the logged-in user (see auth.h). Sliding expiry: a session used within
- * SESSION_IDLE_SECONDS stays alive, touched at most once a minute, up to SESSION_MAX_SECONDS.
+ * SESSION_IDLE_SECONDS stays alive, touched at most once a minute, up to SESSION_MAX_SECONDS. Read from
+ * the database on every request, never cached (docs/internals/auth.md says why).
  */
 #include "http/auth.h"
 
@@ -30,29 +31,28 @@ int auth_load_session(struct req *r)
 		return APP_OK;
 	char hash[CRYPTO_HASH_HEX];
 	crypto_sha256_hex(tok, strlen(tok), hash);
-	int64_t now = time_now(), uid = 0, expires = 0, last_seen = 0;
-	const char *csrf = NULL;
-	int rc = sessions_find(r->db, &r->arena, hash, now, now - SESSION_MAX_SECONDS, &uid, &csrf, &expires,
-			       &last_seen);
+	int64_t now = time_now();
+	/* the session, its user and grants in one statement: one read snapshot, one WAL read lock */
+	struct session_row s;
+	int rc = sessions_load(r->db, &r->arena, hash, now, now - SESSION_MAX_SECONDS, &s);
 	if (rc == STORE_DONE)
 		return APP_OK;
 	if (rc != STORE_ROW)
 		return APP_E_DB;
-	struct user_row u;
-	if (users_get(r->db, &r->arena, uid, &u) != STORE_ROW)
-		return APP_OK;
-	if (now - last_seen >= 60) {
-		expires = now + SESSION_IDLE_SECONDS;
-		sessions_touch(r->db, hash, now, expires);
+	if (now - s.last_seen >= 60) {
+		s.expires_at = now + SESSION_IDLE_SECONDS;
+		sessions_touch(r->db, hash, now, s.expires_at);
 	}
-	r->user.user_id = u.id;
-	r->user.username = u.username;
-	r->user.display_name = u.display_name;
+	r->user.user_id = s.user_id;
+	r->user.username = s.username;
+	r->user.display_name = s.display_name;
+	r->user.grants = s.grants;
+	r->user.ngrants = s.ngrants;
 	memcpy(r->session.token_hash, hash, sizeof hash);
-	r->session.csrf_token = csrf;
-	r->session.expires_at = expires;
+	r->session.csrf_token = s.csrf;
+	r->session.expires_at = s.expires_at;
 	r->has_session = true;
-	return auth_load_grants(r, u.id);
+	return APP_OK;
 }
 
 static void set_cookie(struct req *r, const char *value, int64_t max_age)

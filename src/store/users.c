@@ -166,6 +166,62 @@ int sessions_find(struct store *db, struct arena *a, const char *token_hash, int
 	return rc;
 }
 
+int sessions_load(struct store *db, struct arena *a, const char *token_hash, int64_t now,
+		  int64_t created_after, struct session_row *s)
+{
+	struct store_stmt *st;
+	enum { MAX_GRANTS = 64 };
+	struct grant *g = arena_alloc(a, sizeof *g * MAX_GRANTS);
+	if (!g)
+		return STORE_E_NOMEM;
+	/* one row per grant (one row with NULL grant columns when there is none) */
+	int rc = store_prepare(
+	    db,
+	    "SELECT s.user_id, s.csrf_token, s.created_at, s.expires_at, s.last_seen_at, u.username, "
+	    "u.display_name, g.id, g.role, g.unit_id, n.path, g.team_id FROM sessions s "
+	    "JOIN users u ON u.id = s.user_id LEFT JOIN grants g ON g.user_id = u.id "
+	    "LEFT JOIN units n ON n.id = g.unit_id "
+	    "WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.created_at > $3 AND u.disabled = 0 "
+	    "ORDER BY g.id",
+	    &st);
+	if (rc)
+		return rc;
+	store_bind_text(st, 1, token_hash);
+	store_bind_i64(st, 2, now);
+	store_bind_i64(st, 3, created_after);
+	int k = 0, rows = 0;
+	while ((rc = store_step(st)) == STORE_ROW && k < MAX_GRANTS) {
+		if (rows++ == 0) {
+			s->user_id = store_col_i64(st, 0);
+			s->csrf = dup(a, store_col_text(st, 1));
+			s->created_at = store_col_i64(st, 2);
+			s->expires_at = store_col_i64(st, 3);
+			s->last_seen = store_col_i64(st, 4);
+			s->username = dup(a, store_col_text(st, 5));
+			s->display_name = dup(a, store_col_text(st, 6));
+		}
+		if (store_col_is_null(st, 7))
+			continue;
+		int role = perm_role_parse(store_col_text(st, 8) ? store_col_text(st, 8) : "");
+		if (role < 0)
+			continue;
+		g[k].id = store_col_i64(st, 7);
+		g[k].role = (enum role)role;
+		g[k].unit_id = store_col_is_null(st, 9) ? 0 : store_col_i64(st, 9);
+		g[k].unit_path = dup(a, store_col_text(st, 10));
+		g[k].team_id = store_col_is_null(st, 11) ? 0 : store_col_i64(st, 11);
+		k++;
+	}
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	if (rows == 0)
+		return STORE_DONE;
+	s->grants = g;
+	s->ngrants = k;
+	return STORE_ROW;
+}
+
 int sessions_touch(struct store *db, const char *token_hash, int64_t now, int64_t expires_at)
 {
 	struct store_stmt *st;

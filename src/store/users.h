@@ -99,6 +99,23 @@ int login_failures_add(struct store *db, const char *key, int64_t now, int64_t b
 int login_failures_clear(struct store *db, const char *key);
 
 /* Sessions: token_hash is the SHA-256 hex of the cookie's token. */
+/* A live session with its user and the user's grants, as sessions_load reads them in one statement. */
+struct session_row {
+	int64_t user_id;
+	const char *username;
+	const char *display_name;
+	const char *csrf;
+	int64_t created_at;
+	int64_t expires_at;
+	int64_t last_seen;
+	struct grant *grants; /* at most 64, with unit paths */
+	int ngrants;
+};
+/* Finds a live session as sessions_find does (not expired at `now`, created after `created_after`, user
+ * not disabled) together with its user and grants, in one statement (one read snapshot). STORE_ROW and
+ * *s (arena strings), STORE_DONE when there is none, or an error. */
+int sessions_load(struct store *db, struct arena *a, const char *token_hash, int64_t now,
+		  int64_t created_after, struct session_row *s);
 int sessions_insert(struct store *db, const char *token_hash, int64_t user_id, const char *csrf, int64_t now,
 		    int64_t expires_at);
 /* Finds a live session (not expired at `now`, created after `created_after`, user not disabled).

@@ -1,6 +1,6 @@
 // Several tiengmo instances on one database behave as one system, as behind a load balancer: a
-// session made on one instance is valid on the other, a logout on one ends it on both, and a user
-// added through one is seen by the other. Runs on whichever engine the suite runs on (two processes
+// session made on one instance is valid on the other, a logout on one ends it on both, a user
+// added through one is seen by the other, and a disable or a revoked grant holds on the other at once. Runs on whichever engine the suite runs on (two processes
 // sharing one SQLite file, or one PostgreSQL database).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,4 +58,37 @@ test('a user added through one instance can log in on the other', async () => {
   const res = await onB.get('/api/v1/me');
   assert.equal(res.status, 200);
   assert.equal(res.body.data.user.display_name, 'Cán bộ chín');
+});
+
+// Sessions, users and grants are read from the database on every request (no instance keeps a copy),
+// so a change made through one instance holds on the other for the very next request.
+test('a user disabled through one instance is refused on the other at once', async () => {
+  const root = await a.login('root', 'root-pass-1');
+  const made = await root.post('/api/v1/users', { username: 'officer10', password: 'officer-pass-10', role: 'admin' });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const onB = await b.login('officer10', 'officer-pass-10');
+  assert.equal((await onB.get('/api/v1/units')).status, 200);
+  const off = await root.patch(`/api/v1/users/${made.body.data.id}`, { disabled: true });
+  assert.equal(off.status, 200, JSON.stringify(off.body));
+  assert.equal((await onB.get('/api/v1/units')).status, 401);
+  assert.equal((await onB.get('/api/v1/me')).status, 401);
+});
+
+test('a grant revoked through one instance opens nothing more on the other', async () => {
+  const root = await a.login('root', 'root-pass-1');
+  const unit = await root.post('/api/v1/units', { kind: 'province', code: 'INST-P', name: 'Tỉnh Hai Máy' });
+  assert.equal(unit.status, 201, JSON.stringify(unit.body));
+  const made = await root.post('/api/v1/users', { username: 'officer11', password: 'officer-pass-11', role: 'admin' });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const id = made.body.data.id;
+  const viewer = await root.post(`/api/v1/users/${id}/grants`, { role: 'viewer', unit_id: unit.body.data.id });
+  assert.equal(viewer.status, 201, JSON.stringify(viewer.body));
+  const onB = await b.login('officer11', 'officer-pass-11');
+  assert.equal((await onB.get('/api/v1/users')).status, 200);
+  const adminGrant = made.body.data.grants.find((g) => g.role === 'admin');
+  assert.equal((await root.delete(`/api/v1/users/${id}/grants/${adminGrant.id}`)).status, 204);
+  assert.equal((await onB.get('/api/v1/users')).status, 403); // users.read went with the admin grant
+  const units = await onB.get('/api/v1/units');
+  assert.equal(units.status, 200);
+  assert.deepEqual(units.body.data.map((u) => u.code), ['INST-P']); // only the viewer's own unit now
 });
