@@ -151,6 +151,39 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return send_response(r);
 }
 
+/* The status as three digits (every status this server sends has three) into out[8]. */
+static void fmt_status(int status, char out[8])
+{
+	if (status < 100 || status > 999) {
+		snprintf(out, 8, "%d", status);
+		return;
+	}
+	out[0] = (char)('0' + status / 100);
+	out[1] = (char)('0' + status / 10 % 10);
+	out[2] = (char)('0' + status % 10);
+	out[3] = '\0';
+}
+
+/* Nanoseconds as milliseconds with three decimals ("12.345"), as "%.3f" would print them, without
+ * printf's floating-point path (this runs once per request). out holds 32 bytes. */
+static void fmt_millis(uint64_t ns, char out[32])
+{
+	uint64_t us = (ns + 500) / 1000; /* rounded to the microsecond */
+	char d[24], *p = d + sizeof d;
+	uint64_t whole = us / 1000;
+	do {
+		*--p = (char)('0' + whole % 10);
+		whole /= 10;
+	} while (whole);
+	size_t n = (size_t)(d + sizeof d - p);
+	memcpy(out, p, n);
+	out[n] = '.';
+	out[n + 1] = (char)('0' + us / 100 % 10);
+	out[n + 2] = (char)('0' + us / 10 % 10);
+	out[n + 3] = (char)('0' + us % 10);
+	out[n + 4] = '\0';
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
@@ -166,9 +199,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	metrics_observe(r->route_index, status, ns);
 	/* The access log names the route pattern, never the raw path or query: paths of some routes carry
 	 * secret tokens, and nothing here logs addresses, cookies or bodies. */
-	char st[8], ms[24];
-	snprintf(st, sizeof st, "%d", status);
-	snprintf(ms, sizeof ms, "%.3f", (double)ns / 1e6);
+	char st[8], ms[32];
+	fmt_status(status, st);
+	fmt_millis(ns, ms);
 	log_kv(LOG_INFO, "request", "method", r->method, "route",
 	       r->route_index >= 0 ? http_routes[r->route_index].pattern : "(none)", "status", st, "ms", ms,
 	       "user", r->user.username ? r->user.username : "-", NULL);
