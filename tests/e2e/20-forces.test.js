@@ -5,7 +5,8 @@
 // reveals a member's CCCD with a reason, switches to English and back, and logs out. A team leader
 // sees only their own block's teams: another block's team is absent from the list and its URL shows
 // "not found". Both journeys run on a desktop and on a phone (360×740). An officer also imports
-// people from a CSV file (errors by line, then a preview, then the import) and an administrator
+// people, then a mediation team's members, from CSV files (errors by line, a preview, the import:
+// the team's warnings go) and an administrator
 // manages an account. Every page is checked with axe-core and saved in tests/artifacts/e2e/.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +14,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer } from '../api/lib/server.js';
-import { openBrowser, DESKTOP, PHONE } from './lib/browser.js';
+import { openBrowser, ARTIFACTS, DESKTOP, PHONE } from './lib/browser.js';
 
 const PW = 'mật khẩu đủ dài';
 let srv;
@@ -22,6 +23,7 @@ let admin;
 let communeId;
 let otherTeamId;   // the security & order team of Khối phố B, out of the team leader's reach
 let ownTeamName;   // the team of Khối phố A, the team leader's block
+let ownTeamId;
 
 before(async () => {
   srv = await startServer();
@@ -36,6 +38,7 @@ before(async () => {
   ownTeamName = 'Tổ hòa giải Khối phố An Hòa';
   const ta = await admin.post('/api/v1/teams', { unit_id: ka.body.data.id, kind: 'mediation', name: ownTeamName });
   assert.equal(ta.status, 201);
+  ownTeamId = ta.body.data.id;
   const tb = await admin.post('/api/v1/teams', { unit_id: kb.body.data.id, kind: 'security_order', name: 'Tổ bảo vệ ANTT Khối phố Bình An' });
   assert.equal(tb.status, 201);
   otherTeamId = tb.body.data.id;
@@ -177,6 +180,13 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
       assert.match(members, /tuổi khi được bầu, chọn/);
       assert.match(members, /Nhiệm kỳ từ \d{2}\/\d{2}\/\d{4}/);
       await b.check(page, `${label}-forces-team-fixed`);
+
+      // printed, the roster stays and the forms and buttons go
+      await page.emulateMedia({ media: 'print' });
+      assert.ok(await page.locator('.members').isVisible());
+      assert.equal(await page.getByRole('button', { name: 'Thêm vào tổ' }).isVisible(), false);
+      await page.screenshot({ path: path.join(ARTIFACTS, `${label}-forces-team-print.png`), fullPage: true });
+      await page.emulateMedia({ media: 'screen' });
     });
 
     test('the team history lists the changes in Vietnamese', async () => {
@@ -340,6 +350,29 @@ test('people import: line-numbered errors, then a preview, then the import', asy
   await page.getByRole('status').filter({ hasText: 'Đã nhập 2 dòng' }).waitFor();
   const after = await admin.get('/api/v1/people?q=ngo van tu');
   assert.equal(after.body.data.length, 1);
+
+  // the mediation team's members from a file: its three warnings go once they are in
+  await page.goto(`${srv.url}/teams/${ownTeamId}`);
+  assert.equal(await page.locator('.team-warnings li').count(), 3);
+  await page.getByRole('link', { name: 'Nhập thành viên từ tệp CSV' }).click();
+  await page.getByRole('heading', { name: 'Nhập thành viên từ tệp CSV', level: 1 }).waitFor();
+  const members = path.join(dir, 'to-hoa-giai.csv');
+  writeFileSync(members, 'full_name,gender,birth_date,birth_year,phone,national_id,role,term_from\n'
+    + 'Huỳnh Văn Sáu,male,,1958,,,leader,2024-01-15\n'
+    + 'Trương Thị Bảy,female,,1966,,,member,2024-01-15\n'
+    + 'Đoàn Văn Tám,male,,1971,,,member,2024-01-15\n');
+  await page.getByLabel('Chọn tệp').setInputFiles(members);
+  await page.getByRole('button', { name: 'Xem trước' }).click();
+  await page.getByRole('status').filter({ hasText: '3 dòng sẽ được nhập' }).waitFor();
+  const preview = await page.locator('.preview table').textContent();
+  assert.match(preview, /Tổ trưởng/);
+  assert.match(preview, /15\/01\/2024/);
+  await b.check(page, 'desktop-forces-import-members');
+  await page.getByRole('button', { name: 'Nhập 3 dòng' }).click();
+  await page.getByRole('status').filter({ hasText: 'Đã nhập 3 dòng' }).waitFor();
+  await page.getByRole('link', { name: ownTeamName }).click();
+  await page.getByRole('status').filter({ hasText: 'Tổ đáp ứng đủ quy định' }).waitFor();
+  assert.equal(await page.locator('.members > li').count(), 3);
   await page.context().close();
 });
 

@@ -48,7 +48,7 @@ export function PersonForm({ person, onSaved }) {
   };
   return (
     <form class="card" onSubmit={onSubmit} noValidate>
-      <h2>{person ? t('person.edit') : t('people.add')}</h2>
+      <h2>{person ? t('person.edit') : t('person.details')}</h2>
       <FormError text={error && error.code !== 'conflict' ? errorText(error) : ''} />
       <PersonFields values={values} onChange={setValues} errors={errors} editing={!!person} />
       <Field as="select" label={t('person.unit')} value={chosenUnit} error={errors.unit_id}
