@@ -97,13 +97,17 @@ static void escape(struct buf *b, const char *s, size_t n, char tail)
 	if (n < (SIZE_MAX - 8) / 6 && b->cap - b->len > 6 * n + 3) {
 		char *p = b->data + b->len;
 		*p++ = '"';
-		for (size_t i = 0; i < n; i++) {
-			unsigned char c = (unsigned char)s[i];
-			unsigned char cls = esc_class[c];
-			if (!cls)
-				*p++ = (char)c;
-			else
-				p += put_escape(p, c, cls);
+		size_t i = 0;
+		while (i < n) {
+			size_t start = i; /* a run of bytes that need no escaping, copied at once */
+			while (i < n && !esc_class[(unsigned char)s[i]])
+				i++;
+			memcpy(p, s + start, i - start);
+			p += i - start;
+			if (i < n) {
+				unsigned char c = (unsigned char)s[i++];
+				p += put_escape(p, c, esc_class[c]);
+			}
 		}
 		*p++ = '"';
 		if (tail)

@@ -56,9 +56,15 @@ char *time_format_rfc3339(int64_t t, char *out, size_t outlen)
 		sod += 86400;
 		days--;
 	}
-	int64_t y;
-	int mo, d;
-	civil_from_days(days, &y, &mo, &d);
+	/* the times of one response mostly fall on a few days: remember the last one this thread saw */
+	static _Thread_local int64_t memo_days = INT64_MIN, memo_y;
+	static _Thread_local int memo_m, memo_d;
+	if (days != memo_days) {
+		civil_from_days(days, &memo_y, &memo_m, &memo_d);
+		memo_days = days;
+	}
+	int64_t y = memo_y;
+	int mo = memo_m, d = memo_d;
 	int h = (int)(sod / 3600), mi = (int)(sod / 60 % 60), se = (int)(sod % 60);
 	if (y < 0 || y > 9999 || outlen < 26) { /* rare: let snprintf render (or cut) it */
 		snprintf(out, outlen, "%04lld-%02d-%02dT%02d:%02d:%02d+07:00", (long long)y, mo, d, h, mi, se);
