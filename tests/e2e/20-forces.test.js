@@ -301,6 +301,7 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
       await b.check(tl, `${label}-forces-leader-teams`);
       await nav(tl, 'Lực lượng').click();
       await tl.getByRole('heading', { name: 'Lực lượng Khối phố An Hòa', level: 1 }).waitFor();
+      await tl.locator('.blocks').getByRole('link', { name: ownTeamName }).waitFor();
       assert.doesNotMatch(await tl.locator('main').textContent(), /Bình An/);
       await b.check(tl, `${label}-forces-leader-commune`);
       await tl.goto(`${srv.url}/teams/${otherTeamId}`);
@@ -353,6 +354,7 @@ test('people import: line-numbered errors, then a preview, then the import', asy
 
   // the mediation team's members from a file: its three warnings go once they are in
   await page.goto(`${srv.url}/teams/${ownTeamId}`);
+  await page.locator('.team-warnings').waitFor();
   assert.equal(await page.locator('.team-warnings li').count(), 3);
   await page.getByRole('link', { name: 'Nhập thành viên từ tệp CSV' }).click();
   await page.getByRole('heading', { name: 'Nhập thành viên từ tệp CSV', level: 1 }).waitFor();
@@ -372,6 +374,7 @@ test('people import: line-numbered errors, then a preview, then the import', asy
   await page.getByRole('status').filter({ hasText: 'Đã nhập 3 dòng' }).waitFor();
   await page.getByRole('link', { name: ownTeamName }).click();
   await page.getByRole('status').filter({ hasText: 'Tổ đáp ứng đủ quy định' }).waitFor();
+  await page.locator('.members').getByRole('link', { name: 'Trương Thị Bảy' }).waitFor();
   assert.equal(await page.locator('.members > li').count(), 3);
   await page.context().close();
 });
