@@ -43,7 +43,7 @@ function cliAsync(args) {
     let stderr = '';
     p.stdout.on('data', (d) => { stdout += d; });
     p.stderr.on('data', (d) => { stderr += d; });
-    p.on('exit', (status) => resolve({ status, stdout, stderr }));
+    p.on('close', (status) => resolve({ status, stdout, stderr })); // 'close': after the pipes are drained
   });
 }
 

@@ -89,7 +89,7 @@ export async function startServer({ env = {}, args = [], dataDir } = {}) {
   });
   proc.removeAllListeners('exit');
   const url = `http://127.0.0.1:${port}`;
-  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise((resolve) => proc.on('close', (code, signal) => resolve({ code, signal })));
 
   const srv = {
     url,
