@@ -63,6 +63,7 @@ void jw_end(struct jw *w)
 /* What json_escape does with each byte: 0 copies it; 'u' writes \u00XX; any other value is the letter
  * after a backslash ("\n"). Control characters, DEL, the quote and backslash, and '<' '>' (to keep
  * "</script>" harmless wherever JSON lands) are escaped; every other byte, UTF-8 included, is copied. */
+/* clang-format off */
 static const unsigned char esc_class[256] = {
 	['\0'] = 'u', [0x01] = 'u', [0x02] = 'u', [0x03] = 'u', [0x04] = 'u', [0x05] = 'u', [0x06] = 'u',
 	[0x07] = 'u', [0x08] = 'u', ['\t'] = 't', ['\n'] = 'n', [0x0b] = 'u', [0x0c] = 'u', ['\r'] = 'r',
@@ -71,6 +72,7 @@ static const unsigned char esc_class[256] = {
 	[0x1c] = 'u', [0x1d] = 'u', [0x1e] = 'u', [0x1f] = 'u', ['"'] = '"', ['\\'] = '\\', ['<'] = 'u',
 	['>'] = 'u', [0x7f] = 'u',
 };
+/* clang-format on */
 
 /* Writes the escape of byte c (whose class is cls) at p; returns the bytes written (2 or 6). */
 static size_t put_escape(char *p, unsigned char c, unsigned char cls)

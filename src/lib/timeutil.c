@@ -36,10 +36,10 @@ static void civil_from_days(int64_t days, int64_t *y, int *m, int *d)
 {
 	int64_t z = days + 719468;
 	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;                                      /* [0, 146096] */
+	int64_t doe = z - era * 146097;					     /* [0, 146096] */
 	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* [0, 365] */
-	int64_t mp = (5 * doy + 2) / 153;                                    /* [0, 11], from March */
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);		     /* [0, 365] */
+	int64_t mp = (5 * doy + 2) / 153;				     /* [0, 11], from March */
 	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
 	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
 	*y = yoe + era * 400 + (*m <= 2);
@@ -67,7 +67,8 @@ char *time_format_rfc3339(int64_t t, char *out, size_t outlen)
 	int mo = memo_m, d = memo_d;
 	int h = (int)(sod / 3600), mi = (int)(sod / 60 % 60), se = (int)(sod % 60);
 	if (y < 0 || y > 9999 || outlen < 26) { /* rare: let snprintf render (or cut) it */
-		snprintf(out, outlen, "%04lld-%02d-%02dT%02d:%02d:%02d+07:00", (long long)y, mo, d, h, mi, se);
+		snprintf(out, outlen, "%04lld-%02d-%02dT%02d:%02d:%02d+07:00", (long long)y, mo, d, h, mi,
+			 se);
 		return out;
 	}
 	put2(out, (int)(y / 100));
