@@ -25,15 +25,6 @@
 #include "store/tips.h"
 #include "store/users.h"
 
-static int db_fail(struct req *r, int rc)
-{
-	if (rc == STORE_E_BUSY)
-		return http_fail(r, APP_E_UNAVAIL, "the database is busy; try again");
-	if (rc == STORE_E_NOMEM)
-		return APP_E_NOMEM;
-	return APP_E_DB;
-}
-
 /* Is the caller an installation admin for audit (a grant with no unit that carries audit.read)? */
 static bool sees_everything(const struct req *r)
 {
@@ -230,7 +221,7 @@ int api_audit_list(struct req *r)
 		 : is_unit ? may_see_unit(r, id, id_text, &ok)
 			   : may_see_user(r, id, &ok);
 	if (rc < 0)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	if (!ok)
 		return http_fail(r, APP_E_NOTFOUND,
 				 on_unit ? arena_printf(&r->arena, "no such %s", entity)
@@ -243,7 +234,7 @@ int api_audit_list(struct req *r)
 		return APP_E_NOMEM;
 	rc = audit_list(r->db, &r->arena, entity, id_text, cursor, limit + 1, rows, &n);
 	if (rc < 0)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	bool more = n > limit;
 	if (more)
 		n = limit;

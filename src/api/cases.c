@@ -21,15 +21,6 @@
 #define CASE_TIPS_MAX 200
 #define STATS_MONTHS_MAX 60
 
-static int db_fail(struct req *r, int rc)
-{
-	if (rc == STORE_E_BUSY)
-		return http_fail(r, APP_E_UNAVAIL, "the database is busy; try again");
-	if (rc == STORE_E_NOMEM)
-		return APP_E_NOMEM;
-	return APP_E_DB;
-}
-
 static bool in_list(const char *s, const char *const *names)
 {
 	for (int i = 0; s && names[i]; i++)
@@ -81,7 +72,7 @@ static int answer_case(struct req *r, int status, const struct case_row *c)
 	int n;
 	int rc = tips_of_case(r->db, &r->arena, c->id, CASE_TIPS_MAX, &t, &n);
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	struct jw *w = http_json(r, status);
 	jw_obj(w);
 	jw_key(w, "data");
@@ -113,7 +104,7 @@ static int load_visible(struct req *r, struct case_row *c)
 		return http_fail(r, rc, "no such case");
 	rc = cases_get(r->db, &r->arena, id, c);
 	if (rc < 0)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	if (rc == STORE_DONE || !perm_on_unit(&r->user, PERM_CASES_READ, c->unit_path))
 		return http_fail(r, APP_E_NOTFOUND, "no such case");
 	return APP_OK;
@@ -158,7 +149,7 @@ int api_cases_list(struct req *r)
 		int nb;
 		rc = cases_list(r->db, &r->arena, &q, &batch, &nb);
 		if (rc < 0)
-			return db_fail(r, rc);
+			return http_fail_store(r, rc);
 		for (int i = 0; i < nb && n <= limit; i++)
 			if (all || perm_on_unit(&r->user, PERM_CASES_READ, batch[i].unit_path))
 				page[n++] = batch[i];
@@ -231,7 +222,7 @@ static int case_unit(struct req *r, int64_t unit_id, struct unit_row *u)
 {
 	int rc = units_get(r->db, &r->arena, unit_id, u);
 	if (rc < 0)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	if (rc == STORE_DONE || !u->commune_id || !perm_on_unit(&r->user, PERM_CASES_READ, u->path)) {
 		field_err(&r->fields, "unit_id", "no such commune, block or group");
 		return http_fail_fields(r, &r->fields);
@@ -267,7 +258,7 @@ int api_cases_create(struct req *r)
 		c.occurred_at = now;
 	rc = store_begin(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = cases_insert(r->db, &c, now, &id);
@@ -278,11 +269,11 @@ int api_cases_create(struct req *r)
 	else
 		store_rollback(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = cases_get(r->db, &r->arena, id, &c);
-	rc = rc == STORE_ROW ? answer_case(r, 201, &c) : db_fail(r, rc);
+	rc = rc == STORE_ROW ? answer_case(r, 201, &c) : http_fail_store(r, rc);
 out:
 	json_decref(body);
 	return rc;
@@ -335,7 +326,7 @@ int api_cases_update(struct req *r)
 	}
 	rc = store_begin(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = cases_update(r->db, &c, time_now());
@@ -346,11 +337,11 @@ int api_cases_update(struct req *r)
 	else
 		store_rollback(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = cases_get(r->db, &r->arena, c.id, &c);
-	rc = rc == STORE_ROW ? answer_case(r, 200, &c) : db_fail(r, rc);
+	rc = rc == STORE_ROW ? answer_case(r, 200, &c) : http_fail_store(r, rc);
 out:
 	json_decref(body);
 	return rc;
@@ -384,7 +375,7 @@ int api_cases_link_tip(struct req *r)
 	}
 	rc = tips_get(r->db, &r->arena, tip_id, &t);
 	if (rc < 0) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	if (rc == STORE_DONE || t.commune_id != c.commune_id || !perm_on_unit(&r->user, PERM_TIPS_READ, t.unit_path)) {
@@ -399,7 +390,7 @@ int api_cases_link_tip(struct req *r)
 	if (t.case_id != c.id) {
 		rc = store_begin(r->db);
 		if (rc) {
-			rc = db_fail(r, rc);
+			rc = http_fail_store(r, rc);
 			goto out;
 		}
 		rc = tips_update(r->db, t.id, t.status, t.duplicate_of, t.assigned_to, c.id, now);
@@ -414,7 +405,7 @@ int api_cases_link_tip(struct req *r)
 		else
 			store_rollback(r->db);
 		if (rc) {
-			rc = db_fail(r, rc);
+			rc = http_fail_store(r, rc);
 			goto out;
 		}
 	}
@@ -526,7 +517,7 @@ int api_cases_stats(struct req *r)
 		for (int i = 0; i < nroots; i++) {
 			rc = cases_count_by_category(r->db, roots[i], lo, hi, counts);
 			if (rc)
-				return db_fail(r, rc);
+				return http_fail_store(r, rc);
 		}
 		jw_obj(w);
 		jw_kstr(w, "month", arena_printf(&r->arena, "%04" PRId64 "-%02d", year, month));

@@ -17,15 +17,6 @@
 #include "store/organisations.h"
 #include "store/units.h"
 
-static int db_fail(struct req *r, int rc)
-{
-	if (rc == STORE_E_BUSY)
-		return http_fail(r, APP_E_UNAVAIL, "the database is busy; try again");
-	if (rc == STORE_E_NOMEM)
-		return APP_E_NOMEM;
-	return APP_E_DB;
-}
-
 static void write_org(struct jw *w, const struct org_row *o)
 {
 	jw_obj(w);
@@ -56,7 +47,7 @@ static int load_visible(struct req *r, struct org_row *o)
 		return http_fail(r, rc, "no such organisation");
 	rc = orgs_get(r->db, &r->arena, id, o);
 	if (rc < 0)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	if (rc == STORE_DONE || !perm_on_unit(&r->user, PERM_ORGS_READ, o->unit_path))
 		return http_fail(r, APP_E_NOTFOUND, "no such organisation");
 	return APP_OK;
@@ -182,7 +173,7 @@ int api_orgs_list(struct req *r)
 		struct unit_row u;
 		rc = units_get(r->db, &r->arena, unit_id, &u);
 		if (rc < 0)
-			return db_fail(r, rc);
+			return http_fail_store(r, rc);
 		bool seen = rc == STORE_ROW && (all || perm_on_unit(&r->user, PERM_ORGS_READ, u.path));
 		for (int i = 0; rc == STORE_ROW && !seen && i < nroots; i++)
 			seen = perm_path_within(roots[i], u.path);
@@ -205,7 +196,7 @@ int api_orgs_list(struct req *r)
 		int nb;
 		rc = orgs_list(r->db, &r->arena, path, kind, cursor, batch_size, &batch, &nb);
 		if (rc < 0)
-			return db_fail(r, rc);
+			return http_fail_store(r, rc);
 		for (int i = 0; i < nb && n <= limit; i++)
 			if (all || perm_on_unit(&r->user, PERM_ORGS_READ, batch[i].unit_path))
 				page[n++] = batch[i];
@@ -263,7 +254,7 @@ static int writable_unit(struct req *r, int64_t unit_id)
 	struct unit_row u;
 	int rc = units_get(r->db, &r->arena, unit_id, &u);
 	if (rc < 0)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	if (rc == STORE_DONE || !perm_on_unit(&r->user, PERM_ORGS_READ, u.path)) {
 		field_err(&r->fields, "unit_id", "no such unit");
 		return http_fail_fields(r, &r->fields);
@@ -281,7 +272,7 @@ static int write_fail(struct req *r, int rc)
 	}
 	if (rc == STORE_DONE)
 		return http_fail(r, APP_E_NOTFOUND, "no such organisation");
-	return db_fail(r, rc);
+	return http_fail_store(r, rc);
 }
 
 int api_orgs_create(struct req *r)
@@ -313,7 +304,7 @@ int api_orgs_create(struct req *r)
 	/* domain call */
 	rc = store_begin(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = orgs_insert(r->db, &r->arena, unit_id, orgs_kind_names[kind], name, time_now(), &o);
@@ -386,7 +377,7 @@ int api_orgs_update(struct req *r)
 		o.name = name;
 	rc = store_begin(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = orgs_update(r->db, o.id, o.unit_id, o.kind, o.name, time_now());
@@ -417,7 +408,7 @@ int api_orgs_delete(struct req *r)
 		return http_fail(r, APP_E_FORBIDDEN, "your role may not delete this organisation");
 	rc = store_begin(r->db);
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	rc = orgs_delete(r->db, o.id);
 	if (rc == STORE_OK)
 		rc = audit_org(r, "organisation.delete", &o, NULL);

@@ -29,15 +29,6 @@
 #define REASON_MAX 500
 #define PEOPLE_CURSOR_MAX 1500
 
-static int db_fail(struct req *r, int rc)
-{
-	if (rc == STORE_E_BUSY)
-		return http_fail(r, APP_E_UNAVAIL, "the database is busy; try again");
-	if (rc == STORE_E_NOMEM)
-		return APP_E_NOMEM;
-	return APP_E_DB;
-}
-
 /* Today in Vietnam as "YYYY-MM-DD" into out (at least 11 bytes). */
 static void today_vn(char *out, size_t outlen)
 {
@@ -91,7 +82,7 @@ static int load_visible(struct req *r, struct person_row *p)
 		return http_fail(r, rc, "no such person");
 	rc = people_get(r->db, &r->arena, id, p);
 	if (rc < 0)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	if (rc == STORE_DONE || !perm_on_unit(&r->user, PERM_PEOPLE_READ, p->unit_path))
 		return http_fail(r, APP_E_NOTFOUND, "no such person");
 	return APP_OK;
@@ -222,7 +213,7 @@ int api_people_list(struct req *r)
 		struct unit_row u;
 		rc = units_get(r->db, &r->arena, unit_id, &u);
 		if (rc < 0)
-			return db_fail(r, rc);
+			return http_fail_store(r, rc);
 		bool seen = rc == STORE_ROW && (all || perm_on_unit(&r->user, PERM_PEOPLE_READ, u.path));
 		for (int i = 0; rc == STORE_ROW && !seen && i < nroots; i++)
 			seen = perm_path_within(roots[i], u.path);
@@ -254,7 +245,7 @@ int api_people_list(struct req *r)
 			return http_fail(r, APP_E_PARAM, "malformed query");
 		}
 		if (rc < 0)
-			return db_fail(r, rc);
+			return http_fail_store(r, rc);
 		for (int i = 0; i < nb && n <= limit; i++)
 			if (all || perm_on_unit(&r->user, PERM_PEOPLE_READ, batch[i].unit_path))
 				page[n++] = batch[i];
@@ -349,7 +340,7 @@ static int writable_unit(struct req *r, int64_t unit_id, struct unit_row *u)
 {
 	int rc = units_get(r->db, &r->arena, unit_id, u);
 	if (rc < 0)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	if (rc == STORE_DONE || !perm_on_unit(&r->user, PERM_PEOPLE_READ, u->path)) {
 		field_err(&r->fields, "unit_id", "no such unit");
 		return http_fail_fields(r, &r->fields);
@@ -375,7 +366,7 @@ static int write_fail(struct req *r, int rc)
 				 "the person cannot be stored (name key or encryption key)");
 	if (rc == STORE_DONE)
 		return http_fail(r, APP_E_NOTFOUND, "no such person");
-	return db_fail(r, rc);
+	return http_fail_store(r, rc);
 }
 
 /* ---- POST /api/v1/people ---- */
@@ -410,7 +401,7 @@ int api_people_create(struct req *r)
 	/* domain call */
 	rc = store_begin(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = people_insert(r->db, &r->arena, &in, time_now(), &p);
@@ -503,7 +494,7 @@ int api_people_update(struct req *r)
 		}
 		sodium_memzero(stored, sizeof stored);
 		if (rc < 0 && rc != STORE_E_CHECK) {
-			rc = db_fail(r, rc);
+			rc = http_fail_store(r, rc);
 			goto out;
 		}
 	}
@@ -511,7 +502,7 @@ int api_people_update(struct req *r)
 	/* domain call */
 	rc = store_begin(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = people_update(r->db, p.id, &in, time_now());
@@ -544,7 +535,7 @@ int api_people_delete(struct req *r)
 		return http_fail(r, APP_E_FORBIDDEN, "your role may not delete this person");
 	rc = store_begin(r->db);
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	rc = people_delete(r->db, p.id);
 	if (rc == STORE_OK)
 		rc = audit_person(r, "person.delete", p.id, p.unit_id, NULL, 0, NULL);
@@ -621,12 +612,12 @@ int api_people_reveal(struct req *r)
 		goto out;
 	}
 	if (rc < 0) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = store_begin(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = audit_person(r, "person.reveal", p.id, p.unit_id, NULL, 0, reason);
@@ -635,7 +626,7 @@ int api_people_reveal(struct req *r)
 	else
 		store_rollback(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	struct jw *w = http_json(r, 200);
@@ -700,7 +691,7 @@ int api_people_import(struct req *r)
 	/* the permission on each unit is checked row by row inside people_import */
 	int rc = people_import(r->db, &r->arena, buf_str(&r->body), r->body.len, &imp);
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	if (imp.nerrors_total) {
 		import_fields(r, &imp);
 		r->err_code = "import_failed";

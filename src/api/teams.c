@@ -39,15 +39,6 @@
 
 #define ID_MAX (((int64_t)1 << 53) - 1)
 
-static int db_fail(struct req *r, int rc)
-{
-	if (rc == STORE_E_BUSY)
-		return http_fail(r, APP_E_UNAVAIL, "the database is busy; try again");
-	if (rc == STORE_E_NOMEM)
-		return APP_E_NOMEM;
-	return APP_E_DB;
-}
-
 /* May the caller do `perm` on team t: through its unit, or through a grant on the team itself? */
 static bool team_may(const struct req *r, enum perm perm, const struct team_row *t)
 {
@@ -70,7 +61,7 @@ static int load_team(struct req *r, struct team_row *t)
 		return http_fail(r, rc, "no such team");
 	rc = teams_get(r->db, &r->arena, id, t);
 	if (rc < 0)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	if (rc == STORE_DONE || !team_may(r, PERM_TEAMS_READ, t))
 		return http_fail(r, APP_E_NOTFOUND, "no such team");
 	return APP_OK;
@@ -359,7 +350,7 @@ static int unit_arg(struct req *r, bool required, struct unit_row *u)
 	}
 	int rc = units_get(r->db, &r->arena, id, u);
 	if (rc < 0)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	if (rc == STORE_DONE || !perm_on_unit(&r->user, PERM_TEAMS_READ, u->path)) {
 		u->id = 0;
 		return http_fail(r, APP_E_NOTFOUND, "no such unit");
@@ -411,7 +402,7 @@ int api_teams_list(struct req *r)
 		int np;
 		rc = teams_list(r->db, &r->arena, roots[i], kind, cursor, limit + 1, &part, &np);
 		if (rc)
-			return db_fail(r, rc);
+			return http_fail_store(r, rc);
 		memcpy(rows + n, part, sizeof *rows * (size_t)np);
 		n += np;
 	}
@@ -432,7 +423,7 @@ int api_teams_list(struct req *r)
 			rc = teams_page_facts(r->db, &r->arena, roots[i], kind, cursor, rows[n - 1].id, today,
 					      &part, &np);
 			if (rc)
-				return db_fail(r, rc);
+				return http_fail_store(r, rc);
 			if (!facts) {
 				facts = part;
 				nfacts = np;
@@ -523,7 +514,7 @@ int api_teams_create(struct req *r)
 	}
 	rc = units_get(r->db, &r->arena, unit_id, &unit);
 	if (rc < 0) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	if (rc == STORE_DONE || !perm_on_unit(&r->user, PERM_TEAMS_READ, unit.path)) {
@@ -547,7 +538,7 @@ int api_teams_create(struct req *r)
 	/* domain call */
 	rc = store_begin(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	if (kind == TEAM_SECURITY_ORDER) {
@@ -573,7 +564,7 @@ int api_teams_create(struct req *r)
 	else
 		store_rollback(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	state_of(t.kind, NULL, 0, today_of(r), &s);
@@ -596,7 +587,7 @@ int api_teams_get(struct req *r)
 		return rc;
 	rc = load_roster(r, &t, false, today_of(r), &m, &n, &s);
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	return answer_team(r, 200, &t, &s);
 }
 
@@ -639,7 +630,7 @@ int api_teams_update(struct req *r)
 		t.updated_at = time_now();
 		rc = store_begin(r->db);
 		if (rc) {
-			rc = db_fail(r, rc);
+			rc = http_fail_store(r, rc);
 			goto out;
 		}
 		rc = teams_rename(r->db, t.id, t.name, t.updated_at);
@@ -654,12 +645,12 @@ int api_teams_update(struct req *r)
 			goto out;
 		}
 		if (rc) {
-			rc = db_fail(r, rc);
+			rc = http_fail_store(r, rc);
 			goto out;
 		}
 	}
 	rc = load_roster(r, &t, false, today_of(r), &m, &n, &s);
-	rc = rc ? db_fail(r, rc) : answer_team(r, 200, &t, &s);
+	rc = rc ? http_fail_store(r, rc) : answer_team(r, 200, &t, &s);
 out:
 	json_decref(body);
 	return rc;
@@ -679,7 +670,7 @@ int api_teams_delete(struct req *r)
 
 	rc = store_begin(r->db);
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	rc = teams_holds(r->db, t.id, &what);
 	if (rc == STORE_OK && what) {
 		store_rollback(r->db);
@@ -702,7 +693,7 @@ int api_teams_delete(struct req *r)
 	if (rc == STORE_DONE)
 		return http_fail(r, APP_E_NOTFOUND, "no such team");
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	http_text(r, 204, NULL, "");
 	return APP_OK;
 }
@@ -725,7 +716,7 @@ int api_team_members_list(struct req *r)
 	}
 	rc = load_roster(r, &t, all && strcmp(all, "1") == 0, today_of(r), &m, &n, &s);
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	struct jw *w = http_json(r, 200);
 	jw_obj(w);
 	jw_key(w, "data");
@@ -767,7 +758,7 @@ static int answer_member(struct req *r, int status, const struct team_row *t, in
 	if (rc == STORE_DONE)
 		return http_fail(r, APP_E_NOTFOUND, "no such member");
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	struct jw *w = http_json(r, status);
 	jw_obj(w);
 	jw_key(w, "data");
@@ -820,7 +811,7 @@ int api_team_members_add(struct req *r)
 	/* the person: one the caller may see, of the team's commune */
 	rc = people_get(r->db, &r->arena, person_id, &p);
 	if (rc < 0) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	if (rc == STORE_DONE || !perm_on_unit(&r->user, PERM_PEOPLE_READ, p.unit_path)) {
@@ -837,7 +828,7 @@ int api_team_members_add(struct req *r)
 	/* domain call */
 	rc = store_begin(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = teams_member_overlaps(r->db, t.id, person_id, 0, from, to);
@@ -861,7 +852,7 @@ int api_team_members_add(struct req *r)
 		goto out;
 	}
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = answer_member(r, 201, &t, member_id);
@@ -884,7 +875,7 @@ static int load_member(struct req *r, struct team_row *t, struct member_row *m)
 		return http_fail(r, rc, "no such member");
 	rc = teams_member_get(r->db, &r->arena, t->id, member_id, m);
 	if (rc < 0)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	if (rc == STORE_DONE)
 		return http_fail(r, APP_E_NOTFOUND, "no such member");
 	return APP_OK;
@@ -932,7 +923,7 @@ int api_team_members_update(struct req *r)
 
 	rc = store_begin(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = teams_member_overlaps(r->db, t.id, m.person_id, m.id, new_from, new_to);
@@ -955,7 +946,7 @@ int api_team_members_update(struct req *r)
 		goto out;
 	}
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = answer_member(r, 200, &t, m.id);
@@ -979,7 +970,7 @@ int api_team_members_remove(struct req *r)
 		return http_fail(r, APP_E_FORBIDDEN, "your role may not change this team's members");
 	rc = store_begin(r->db);
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	rc = teams_member_delete(r->db, m.id);
 	if (rc == STORE_OK)
 		rc = audit_member(r, "team_member.remove", &t, m.id, m.person_id, m.role, m.term_from,
@@ -991,10 +982,10 @@ int api_team_members_remove(struct req *r)
 	if (rc == STORE_DONE)
 		return http_fail(r, APP_E_NOTFOUND, "no such member");
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	rc = load_roster(r, &t, false, today_of(r), &all, &n, &s);
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	struct jw *w = http_json(r, 200);
 	jw_obj(w);
 	jw_key(w, "data");
@@ -1323,7 +1314,7 @@ int api_team_members_import(struct req *r)
 		if (!dry_run && !e->total) {
 			rc = store_begin(r->db);
 			if (rc)
-				return db_fail(r, rc);
+				return http_fail_store(r, rc);
 			in_tx = true;
 		}
 		rc = check_national_ids(r, e, rows, n);
@@ -1352,7 +1343,7 @@ int api_team_members_import(struct req *r)
 				   ? http_fail(r, APP_E_CONFLICT,
 					       "a national id of the file was added meanwhile; "
 					       "nothing was imported")
-				   : db_fail(r, rc);
+				   : http_fail_store(r, rc);
 		}
 	}
 
@@ -1361,7 +1352,7 @@ int api_team_members_import(struct req *r)
 	int nm;
 	rc = teams_members(r->db, &r->arena, t.id, today, &m, &nm);
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	int nf = nm + (dry_run ? n : 0);
 	struct team_member_facts *f = arena_alloc(&r->arena, sizeof *f * (size_t)(nf ? nf : 1));
 	if (!f)
@@ -1418,7 +1409,7 @@ int api_team_members_import(struct req *r)
 fail:
 	if (in_tx)
 		store_rollback(r->db);
-	return db_fail(r, rc);
+	return http_fail_store(r, rc);
 }
 
 /* ---- GET /api/v1/teams/summary ---- */
@@ -1435,7 +1426,7 @@ int api_teams_summary(struct req *r)
 	const char *today = today_of(r);
 	rc = teams_summary(r->db, &r->arena, unit.path, today, &b, &nb, &facts, &nf);
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 
 	struct team_state *s = arena_alloc(&r->arena, sizeof *s * (size_t)(nb ? nb : 1));
 	if (!s)

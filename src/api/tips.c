@@ -44,15 +44,6 @@
 #define TIMELINE_MAX 500
 #define MESSAGES_MAX 500
 
-static int db_fail(struct req *r, int rc)
-{
-	if (rc == STORE_E_BUSY)
-		return http_fail(r, APP_E_UNAVAIL, "the database is busy; try again");
-	if (rc == STORE_E_NOMEM)
-		return APP_E_NOMEM;
-	return APP_E_DB;
-}
-
 static const char *id_text(struct req *r, int64_t id)
 {
 	return arena_printf(&r->arena, "%" PRId64, id);
@@ -111,7 +102,7 @@ int api_scope_path(struct req *r, enum perm perm, const char *unit_arg, const ch
 		struct unit_row u;
 		rc = units_get(r->db, &r->arena, unit_id, &u);
 		if (rc < 0)
-			return db_fail(r, rc);
+			return http_fail_store(r, rc);
 		bool seen = rc == STORE_ROW && (all || perm_on_unit(&r->user, perm, u.path));
 		for (int i = 0; rc == STORE_ROW && !seen && i < nroots; i++)
 			seen = perm_path_within(roots[i], u.path);
@@ -175,7 +166,7 @@ static int throttled(struct req *r, const char *key, int limit, const char *msg)
 		return APP_E_INTERNAL;
 	int rc = throttle_recent(r->db, key, now - THROTTLE_WINDOW + 1, limit, &count, &oldest);
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	if (count < limit)
 		return APP_OK;
 	int64_t wait = oldest + THROTTLE_WINDOW - now;
@@ -227,7 +218,7 @@ int api_public_tip_categories(struct req *r)
 	int n;
 	int rc = tips_categories(r->db, &r->arena, &c, &n);
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	struct jw *w = http_json(r, 200);
 	http_header(r, "Cache-Control", "public, max-age=300");
 	jw_obj(w);
@@ -485,7 +476,7 @@ static int resolve_unit(struct req *r, int64_t unit_id, struct tip_input *in)
 	if (unit_id) {
 		rc = units_get(r->db, &r->arena, unit_id, &u);
 		if (rc < 0)
-			return db_fail(r, rc);
+			return http_fail_store(r, rc);
 		if (rc == STORE_DONE || u.kind == UNIT_PROVINCE || !u.commune_id) {
 			field_err(&r->fields, "unit_id", "no such commune, block or group");
 			return http_fail_fields(r, &r->fields);
@@ -498,7 +489,7 @@ static int resolve_unit(struct req *r, int64_t unit_id, struct tip_input *in)
 	int64_t first = 0, count = 0;
 	rc = store_prepare(r->db, "SELECT id FROM units WHERE kind = 'commune' ORDER BY id LIMIT 2", &st);
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	while ((rc = store_step(st)) == STORE_ROW) {
 		if (!count)
 			first = store_col_i64(st, 0);
@@ -506,7 +497,7 @@ static int resolve_unit(struct req *r, int64_t unit_id, struct tip_input *in)
 	}
 	store_reset(st);
 	if (rc < 0)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	if (count != 1) {
 		field_err(&r->fields, "unit_id",
 			  count ? "choose your commune or block: this installation serves several communes"
@@ -668,7 +659,7 @@ int api_public_tips_create(struct req *r)
 	int ncats;
 	rc = tips_categories(r->db, &r->arena, &cats, &ncats);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	bool known = false;
@@ -706,7 +697,7 @@ int api_public_tips_create(struct req *r)
 		in.receipt_hash = hash;
 		rc = store_begin(r->db);
 		if (rc) {
-			rc = db_fail(r, rc);
+			rc = http_fail_store(r, rc);
 			goto out;
 		}
 		rc = tips_insert(r->db, &in, now, &id);
@@ -748,7 +739,7 @@ int api_public_tips_create(struct req *r)
 		goto out;
 	}
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 
@@ -802,11 +793,11 @@ static int tip_by_receipt(struct req *r, json_t *body, struct tip_row *t)
 		return http_fail(r, APP_E_INTERNAL, "the receipt cannot be hashed (encryption key)");
 	rc = tips_get_by_receipt(r->db, &r->arena, hash, t);
 	if (rc < 0)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	if (rc == STORE_DONE) {
 		rc = count_alone(r, fkey);
 		if (rc)
-			return db_fail(r, rc);
+			return http_fail_store(r, rc);
 		return http_fail(r, APP_E_NOTFOUND, "no tip has this receipt; check the 16 digits");
 	}
 	return APP_OK;
@@ -843,7 +834,7 @@ int api_public_tips_lookup(struct req *r)
 		goto out;
 	rc = tips_messages(r->db, &r->arena, t.id, MESSAGES_MAX, &m, &n);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	struct jw *w = http_json(r, 200);
@@ -892,7 +883,7 @@ int api_public_tips_message(struct req *r)
 		goto out;
 	rc = store_begin(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = tips_message_add(r->db, t.id, t.commune_id, "citizen", 0, text, now, &mid);
@@ -905,7 +896,7 @@ int api_public_tips_message(struct req *r)
 	else
 		store_rollback(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	struct tip_message m = {.id = mid, .author = "citizen", .body = text, .created_at = now};
@@ -982,7 +973,7 @@ static int load_visible(struct req *r, struct tip_row *t)
 		return http_fail(r, rc, "no such tip");
 	rc = tips_get(r->db, &r->arena, id, t);
 	if (rc < 0)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	if (rc == STORE_DONE || !perm_on_unit(&r->user, PERM_TIPS_READ, t->unit_path))
 		return http_fail(r, APP_E_NOTFOUND, "no such tip");
 	return APP_OK;
@@ -1039,7 +1030,7 @@ int api_tips_list(struct req *r)
 			return http_fail(r, APP_E_PARAM, "malformed query");
 		}
 		if (rc < 0)
-			return db_fail(r, rc);
+			return http_fail_store(r, rc);
 		for (int i = 0; i < nb && n <= limit; i++)
 			if (all || perm_on_unit(&r->user, PERM_TIPS_READ, batch[i].unit_path))
 				page[n++] = batch[i];
@@ -1078,7 +1069,7 @@ static int answer_detail(struct req *r, int status, const struct tip_row *t)
 	if ((rc = tips_files(r->db, &r->arena, t->id, TIP_FILES_MAX * 4, &f, &nf)) != STORE_OK ||
 	    (rc = tips_messages(r->db, &r->arena, t->id, MESSAGES_MAX, &m, &nm)) != STORE_OK ||
 	    (rc = tips_events(r->db, &r->arena, t->id, TIMELINE_MAX, &e, &ne)) != STORE_OK)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	struct jw *w = http_json(r, status);
 	jw_obj(w);
 	jw_key(w, "data");
@@ -1229,7 +1220,7 @@ int api_tips_update(struct req *r)
 		struct tip_row o;
 		rc = dup == t.id ? STORE_DONE : tips_get(r->db, &r->arena, dup, &o);
 		if (rc < 0) {
-			rc = db_fail(r, rc);
+			rc = http_fail_store(r, rc);
 			goto out;
 		}
 		if (rc == STORE_DONE || o.commune_id != t.commune_id ||
@@ -1242,7 +1233,7 @@ int api_tips_update(struct req *r)
 		bool ok;
 		rc = assignee_ok(r, assigned, t.unit_path, &assignee, &ok);
 		if (rc < 0) {
-			rc = db_fail(r, rc);
+			rc = http_fail_store(r, rc);
 			goto out;
 		}
 		if (!ok)
@@ -1252,7 +1243,7 @@ int api_tips_update(struct req *r)
 		struct case_row c;
 		rc = cases_get(r->db, &r->arena, case_id, &c);
 		if (rc < 0) {
-			rc = db_fail(r, rc);
+			rc = http_fail_store(r, rc);
 			goto out;
 		}
 		if (rc == STORE_DONE || c.commune_id != t.commune_id ||
@@ -1272,7 +1263,7 @@ int api_tips_update(struct req *r)
 	int64_t now = time_now();
 	rc = store_begin(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = tips_update(r->db, t.id, tip_status_names[to], dup, assigned, case_id, now);
@@ -1302,12 +1293,12 @@ int api_tips_update(struct req *r)
 		goto out;
 	}
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = tips_get(r->db, &r->arena, t.id, &t);
 	if (rc != STORE_ROW) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = answer_detail(r, 200, &t);
@@ -1343,7 +1334,7 @@ int api_tips_message(struct req *r)
 	}
 	rc = store_begin(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = tips_message_add(r->db, t.id, t.commune_id, "officer", r->user.user_id, text, now, &mid);
@@ -1355,7 +1346,7 @@ int api_tips_message(struct req *r)
 	else
 		store_rollback(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	struct jw *w = http_json(r, 201);
@@ -1417,7 +1408,7 @@ int api_tips_reveal(struct req *r)
 	}
 	rc = tips_identity(r->db, &r->arena, t.id, &sealed);
 	if (rc < 0) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	if (!sealed) {
@@ -1436,7 +1427,7 @@ int api_tips_reveal(struct req *r)
 	int64_t now = time_now();
 	rc = store_begin(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	struct buf b;
@@ -1456,7 +1447,7 @@ int api_tips_reveal(struct req *r)
 	else
 		store_rollback(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	struct jw *w = http_json(r, 200);
@@ -1497,7 +1488,7 @@ int api_tips_file(struct req *r)
 		return http_fail(r, APP_E_NOTFOUND, "no such file");
 	rc = tips_file_get(r->db, &r->arena, t.id, fid, &f);
 	if (rc < 0)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	if (rc == STORE_DONE)
 		return http_fail(r, APP_E_NOTFOUND, "no such file");
 	rc = uploads_read(f.sha256, TIP_FILE_BYTES, &data, &len);

@@ -58,15 +58,6 @@ static int answer_unit(struct req *r, int status, const struct unit_row *u)
 	return APP_OK;
 }
 
-static int db_fail(struct req *r, int rc)
-{
-	if (rc == STORE_E_BUSY)
-		return http_fail(r, APP_E_UNAVAIL, "the database is busy; try again");
-	if (rc == STORE_E_NOMEM)
-		return APP_E_NOMEM;
-	return APP_E_DB;
-}
-
 /* Loads unit {id} of the path if the caller may see it; else 404 (the same for absent and hidden). */
 static int load_visible(struct req *r, struct unit_row *u)
 {
@@ -76,7 +67,7 @@ static int load_visible(struct req *r, struct unit_row *u)
 		return http_fail(r, rc, "no such unit");
 	rc = units_get(r->db, &r->arena, id, u);
 	if (rc < 0)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	if (rc == STORE_DONE || !perm_on_unit(&r->user, PERM_UNITS_READ, u->path))
 		return http_fail(r, APP_E_NOTFOUND, "no such unit");
 	return APP_OK;
@@ -189,7 +180,7 @@ int api_units_list(struct req *r)
 		struct unit_row p;
 		rc = units_get(r->db, &r->arena, parent_id, &p);
 		if (rc < 0)
-			return db_fail(r, rc);
+			return http_fail_store(r, rc);
 		if (rc == STORE_DONE || !perm_on_unit(&r->user, PERM_UNITS_READ, p.path))
 			return http_fail(r, APP_E_NOTFOUND, "no such unit");
 		rc = units_children(r->db, &r->arena, parent_id, cursor, limit + 1, &rows, &n);
@@ -224,7 +215,7 @@ int api_units_list(struct req *r)
 		}
 	}
 	if (rc < 0)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 
 	bool more = n > limit;
 	if (more)
@@ -294,7 +285,7 @@ int api_units_create(struct req *r)
 	if (parent_id) {
 		rc = units_get(r->db, &r->arena, parent_id, &parent);
 		if (rc < 0) {
-			rc = db_fail(r, rc);
+			rc = http_fail_store(r, rc);
 			goto out;
 		}
 		if (rc == STORE_DONE || !perm_on_unit(&r->user, PERM_UNITS_READ, parent.path)) {
@@ -322,7 +313,7 @@ int api_units_create(struct req *r)
 	/* domain call */
 	rc = store_begin(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = units_insert(r->db, &r->arena, has_parent ? &parent : NULL, (enum unit_kind)kind, code, name,
@@ -339,7 +330,7 @@ int api_units_create(struct req *r)
 		goto out;
 	}
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = answer_unit(r, 201, &u);
@@ -403,7 +394,7 @@ int api_units_update(struct req *r)
 	u.updated_at = time_now();
 	rc = store_begin(r->db);
 	if (rc) {
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 		goto out;
 	}
 	rc = units_update(r->db, u.id, u.code, u.name, u.updated_at);
@@ -419,7 +410,7 @@ int api_units_update(struct req *r)
 	else if (rc == STORE_DONE)
 		rc = http_fail(r, APP_E_NOTFOUND, "no such unit");
 	else if (rc)
-		rc = db_fail(r, rc);
+		rc = http_fail_store(r, rc);
 	else
 		rc = answer_unit(r, 200, &u);
 out:
@@ -441,7 +432,7 @@ int api_units_delete(struct req *r)
 
 	rc = store_begin(r->db);
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	rc = units_holds(r->db, u.id, &what);
 	if (rc == STORE_OK && what) {
 		store_rollback(r->db);
@@ -464,7 +455,7 @@ int api_units_delete(struct req *r)
 	if (rc == STORE_DONE)
 		return http_fail(r, APP_E_NOTFOUND, "no such unit");
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	http_text(r, 204, NULL, "");
 	return APP_OK;
 }
@@ -513,7 +504,7 @@ int api_units_import(struct req *r)
 	/* the permission on each parent is checked row by row inside units_import */
 	int rc = units_import(r->db, &r->arena, buf_str(&r->body), r->body.len, &imp);
 	if (rc)
-		return db_fail(r, rc);
+		return http_fail_store(r, rc);
 	if (imp.nerrors_total) {
 		import_fields(r, &imp);
 		r->err_code = "import_failed";

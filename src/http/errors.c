@@ -1,6 +1,7 @@
 /*
  * errors.c: the one place where an app_err becomes an HTTP status and the error body of DESIGN §4:
  *   {"error": {"code": "validation_failed", "message": "…", "fields": {"phone": "…"}}}
+ * It also maps store failures to app errors (http_fail_store), the same for every handler.
  */
 #include <stdio.h>
 
@@ -31,6 +32,15 @@ int http_status_of(int err)
 	if (err < 0 || err > APP_E_INTERNAL)
 		return 500;
 	return table[err].status;
+}
+
+int http_fail_store(struct req *r, int rc)
+{
+	if (rc == STORE_E_BUSY)
+		return http_fail(r, APP_E_UNAVAIL, "the database is busy; try again");
+	if (rc == STORE_E_NOMEM)
+		return APP_E_NOMEM;
+	return APP_E_DB;
 }
 
 void http_write_error(struct req *r, int err)

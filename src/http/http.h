@@ -111,6 +111,10 @@ void http_header(struct req *r, const char *name, const char *value);
 int http_fail(struct req *r, int err, const char *msg);
 /* Records a validation error with the fields collected in fe (422). */
 int http_fail_fields(struct req *r, const struct field_errs *fe);
+/* Maps a failed store call's code (STORE_E_*) to the app error a handler returns: busy → 503 with
+ * "the database is busy; try again", out of memory → APP_E_NOMEM, anything else → APP_E_DB (errors.c).
+ * Handlers check the codes that mean something for their record (STORE_DONE, STORE_E_UNIQUE, …) first. */
+int http_fail_store(struct req *r, int rc);
 /* Writes the error body for err into r (errors.c). */
 void http_write_error(struct req *r, int err);
 /* The HTTP status for an app_err. */
