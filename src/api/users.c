@@ -8,6 +8,13 @@
  * commune admin never disables, renames or resets someone whose power reaches beyond that commune.
  * Invisible users answer 404; visible ones the caller may not change answer 403. Every write is
  * audited in its own transaction. Not for one's own password or TOTP (session.c).
+ *
+ * Team grants: team_leader, member and viewer may be given on one team instead of a unit (the roles
+ * that make sense for the people of a team: the leader keeps its roster, members and viewers read
+ * it); admin, officer and coordinator act on units and are refused on a team (422). A team grant is
+ * stored with the team's unit in unit_id as well as team_id, so the scope rules above treat it as a
+ * grant on that block or group (who sees the user, who may change or revoke it: perm_may_grant on the
+ * team's unit), while perm.c gives it power over the team alone, never the unit.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,11 +24,40 @@
 #include "lib/crypto.h"
 #include "lib/timeutil.h"
 #include "store/audit.h"
+#include "store/teams.h"
 #include "store/users.h"
 
 #define MAX_SCOPE_ROOTS 16
 
-static void write_grant(struct jw *w, const struct grant_row *g)
+/* Roles that may be given on a team rather than a unit (see the top of this file). */
+static bool role_fits_team(enum role role)
+{
+	return role == ROLE_TEAM_LEADER || role == ROLE_MEMBER || role == ROLE_VIEWER;
+}
+
+/* The names of the teams of team grants, index by index (NULL for a unit grant), in an arena array.
+ * APP_OK, or an app error for a database failure. */
+static int team_names(struct req *r, const struct grant_row *g, int n, const char ***out)
+{
+	const char **names = arena_alloc(&r->arena, sizeof *names * (size_t)(n > 0 ? n : 1));
+	if (!names)
+		return APP_E_NOMEM;
+	for (int i = 0; i < n; i++) {
+		struct team_row t;
+		names[i] = NULL;
+		if (!g[i].team_id)
+			continue;
+		int rc = teams_get(r->db, &r->arena, g[i].team_id, &t);
+		if (rc < 0)
+			return APP_E_DB;
+		if (rc == STORE_ROW)
+			names[i] = t.name;
+	}
+	*out = names;
+	return APP_OK;
+}
+
+static void write_grant(struct jw *w, const struct grant_row *g, const char *team_name)
 {
 	jw_obj(w);
 	jw_kint(w, "id", g->id);
@@ -35,10 +71,12 @@ static void write_grant(struct jw *w, const struct grant_row *g)
 		jw_kint(w, "team_id", g->team_id);
 	else
 		jw_knull(w, "team_id");
+	jw_kstr(w, "team_name", g->team_id ? team_name : NULL);
 	jw_end(w);
 }
 
-static void write_user(struct jw *w, const struct user_row *u, const struct grant_row *g, int n)
+static void write_user(struct jw *w, const struct user_row *u, const struct grant_row *g, const char **teams,
+		       int n)
 {
 	jw_obj(w);
 	jw_kint(w, "id", u->id);
@@ -50,7 +88,7 @@ static void write_user(struct jw *w, const struct user_row *u, const struct gran
 	jw_key(w, "grants");
 	jw_arr(w);
 	for (int i = 0; i < n; i++)
-		write_grant(w, &g[i]);
+		write_grant(w, &g[i], teams[i]);
 	jw_end(w);
 	jw_end(w);
 }
@@ -58,10 +96,14 @@ static void write_user(struct jw *w, const struct user_row *u, const struct gran
 int api_user_json(struct req *r, struct jw *w, const struct user_row *u)
 {
 	struct grant_row *g = NULL;
+	const char **teams = NULL;
 	int n = 0;
 	if (users_grant_rows(r->db, &r->arena, u->id, &g, &n) != STORE_OK)
 		return APP_E_DB;
-	write_user(w, u, g, n);
+	int rc = team_names(r, g, n, &teams);
+	if (rc)
+		return rc;
+	write_user(w, u, g, teams, n);
 	return APP_OK;
 }
 
@@ -107,6 +149,7 @@ static bool may_change(const struct principal *p, const struct grant_row *g, int
 struct target {
 	struct user_row u;
 	struct grant_row *g;
+	const char **teams; /* team_names of g */
 	int n;
 };
 
@@ -124,7 +167,7 @@ static int load_target(struct req *r, struct target *t)
 		return APP_E_DB;
 	if (!may_see(&r->user, t->g, t->n))
 		return http_fail(r, APP_E_NOTFOUND, "no such user");
-	return APP_OK;
+	return team_names(r, t->g, t->n, &t->teams);
 }
 
 /* Commits when rc is APP_OK, else rolls back; returns the final app_err. */
@@ -152,9 +195,16 @@ static int audit(struct req *r, int64_t user_id, const char *action, const char 
 	return audit_append(r->db, &e) == STORE_OK ? APP_OK : APP_E_DB;
 }
 
-/* The audit detail of a grant: {"grant_id":…,"role":…,"unit_id":…|null}. Arena string or NULL. */
-static const char *grant_detail(struct req *r, int64_t grant_id, enum role role, int64_t unit_id)
+/* The audit detail of a grant: {"grant_id":…,"role":…,"unit_id":…|null}, with "team_id":… after
+ * unit_id for a team grant. Arena string or NULL. */
+static const char *grant_detail(struct req *r, int64_t grant_id, enum role role, int64_t unit_id,
+				int64_t team_id)
 {
+	if (team_id)
+		return arena_printf(&r->arena,
+				    "{\"grant_id\":%" PRId64 ",\"role\":\"%s\",\"unit_id\":%" PRId64
+				    ",\"team_id\":%" PRId64 "}",
+				    grant_id, perm_role_names[role], unit_id, team_id);
 	if (unit_id)
 		return arena_printf(&r->arena,
 				    "{\"grant_id\":%" PRId64 ",\"role\":\"%s\",\"unit_id\":%" PRId64 "}",
@@ -190,6 +240,31 @@ static int check_grantable(struct req *r, enum role role, int64_t unit_id, const
 		return http_fail(r, APP_E_FORBIDDEN,
 				 unit_id ? "you may not give this role on this unit"
 					 : "only an installation admin may give installation-wide roles");
+	return APP_OK;
+}
+
+/*
+ * Validates a role on a team that the caller wants to give: only team_leader, member and viewer (422
+ * on role); unknown teams and teams the caller cannot see are one answer (422, "no such team"); a role
+ * the caller may not give on the team's unit is 403. *team gets the team (arena strings).
+ */
+static int check_team_grantable(struct req *r, enum role role, int64_t team_id, struct team_row *team)
+{
+	struct field_errs fe = {0};
+	if (!role_fits_team(role)) {
+		field_err(&fe, "role",
+			  "cannot be given on a team; give 'admin', 'officer' or 'coordinator' on a unit");
+		return http_fail_fields(r, &fe);
+	}
+	int rc = teams_get(r->db, &r->arena, team_id, team);
+	if (rc < 0)
+		return APP_E_DB;
+	if (rc == STORE_DONE || !perm_on_unit(&r->user, PERM_TEAMS_READ, team->unit_path)) {
+		field_err(&fe, "team_id", "no such team");
+		return http_fail_fields(r, &fe);
+	}
+	if (!perm_may_grant(&r->user, role, team->unit_path))
+		return http_fail(r, APP_E_FORBIDDEN, "you may not give this role on this team");
 	return APP_OK;
 }
 
@@ -369,7 +444,7 @@ int api_users_get(struct req *r)
 	struct jw *w = http_json(r, 200);
 	jw_obj(w);
 	jw_key(w, "data");
-	write_user(w, &t.u, t.g, t.n);
+	write_user(w, &t.u, t.g, t.teams, t.n);
 	jw_end(w);
 	return APP_OK;
 }
@@ -427,7 +502,7 @@ int api_users_update(struct req *r)
 	struct jw *w = http_json(r, 200);
 	jw_obj(w);
 	jw_key(w, "data");
-	write_user(w, &t.u, t.g, t.n);
+	write_user(w, &t.u, t.g, t.teams, t.n);
 	jw_end(w);
 out:
 	json_decref(body);
@@ -492,14 +567,14 @@ int api_users_grant(struct req *r)
 	int64_t unit_id = 0, team_id = 0, gid = 0;
 	const char *path = NULL;
 	struct target t;
+	struct team_row team = {0};
 	int rc = http_json_body(r, &body);
 	if (rc)
 		return rc;
 	jf_enum(body, "role", JF_REQUIRED, perm_role_names, &role, &fe);
-	jf_int(body, "unit_id", JF_OPTIONAL, 1, INT64_MAX, &unit_id, &fe);
-	if (jf_int(body, "team_id", JF_OPTIONAL, 1, INT64_MAX, &team_id, &fe) > 0)
-		field_err(&fe, "team_id",
-			  "team grants arrive with the forces module; grant on a unit for now");
+	int has_unit = jf_int(body, "unit_id", JF_OPTIONAL, 1, INT64_MAX, &unit_id, &fe);
+	if (jf_int(body, "team_id", JF_OPTIONAL, 1, INT64_MAX, &team_id, &fe) > 0 && has_unit > 0)
+		field_err(&fe, "team_id", "give either 'unit_id' or 'team_id', not both");
 	jf_no_unknown(body, known, &fe);
 	if (fe.n) {
 		rc = http_fail_fields(r, &fe);
@@ -507,15 +582,27 @@ int api_users_grant(struct req *r)
 	}
 	if ((rc = load_target(r, &t)) != APP_OK)
 		goto out;
-	if ((rc = check_grantable(r, (enum role)role, unit_id, &path)) != APP_OK)
-		goto out;
-	int ex = grants_exists(r->db, t.u.id, (enum role)role, unit_id);
+	int ex = STORE_DONE;
+	if (team_id) {
+		if ((rc = check_team_grantable(r, (enum role)role, team_id, &team)) != APP_OK)
+			goto out;
+		unit_id = team.unit_id; /* a team grant lies on the team's unit too (see the top) */
+		for (int i = 0; i < t.n; i++)
+			if (t.g[i].team_id == team_id && t.g[i].role == (enum role)role)
+				ex = STORE_ROW;
+	} else {
+		if ((rc = check_grantable(r, (enum role)role, unit_id, &path)) != APP_OK)
+			goto out;
+		ex = grants_exists(r->db, t.u.id, (enum role)role, unit_id);
+	}
 	if (ex < 0) {
 		rc = APP_E_DB;
 		goto out;
 	}
 	if (ex == STORE_ROW) {
-		rc = http_fail(r, APP_E_CONFLICT, "the user already holds this role on this unit");
+		rc = http_fail(r, APP_E_CONFLICT,
+			       team_id ? "the user already holds this role on this team"
+				       : "the user already holds this role on this unit");
 		goto out;
 	}
 	if (store_begin(r->db) != STORE_OK) {
@@ -523,8 +610,8 @@ int api_users_grant(struct req *r)
 		goto out;
 	}
 	rc = APP_E_DB;
-	if (grants_insert(r->db, t.u.id, (enum role)role, unit_id, 0, time_now(), &gid) == STORE_OK) {
-		const char *detail = grant_detail(r, gid, (enum role)role, unit_id);
+	if (grants_insert(r->db, t.u.id, (enum role)role, unit_id, team_id, time_now(), &gid) == STORE_OK) {
+		const char *detail = grant_detail(r, gid, (enum role)role, unit_id, team_id);
 		rc = detail ? audit(r, t.u.id, "user.grant", detail) : APP_E_NOMEM;
 	}
 	if ((rc = finish_tx(r, rc)) != APP_OK)
@@ -537,7 +624,7 @@ int api_users_grant(struct req *r)
 	struct jw *w = http_json(r, 201);
 	jw_obj(w);
 	jw_key(w, "data");
-	write_grant(w, &g);
+	write_grant(w, &g, team_id ? team.name : NULL);
 	jw_end(w);
 out:
 	json_decref(body);
@@ -565,7 +652,7 @@ int api_users_revoke(struct req *r)
 		return APP_E_DB;
 	rc = APP_E_DB;
 	if (grants_delete(r->db, gid) == STORE_OK) {
-		const char *detail = grant_detail(r, gid, g.role, g.unit_id);
+		const char *detail = grant_detail(r, gid, g.role, g.unit_id, g.team_id);
 		rc = detail ? audit(r, t.u.id, "user.revoke", detail) : APP_E_NOMEM;
 	}
 	if ((rc = finish_tx(r, rc)) != APP_OK)

@@ -265,3 +265,136 @@ describe('roles without users.write', () => {
     assert.equal((await root.get(`/api/v1/users/${users['viewer-a1']}`)).body.data.disabled, false);
   });
 });
+
+describe('grants on a team', () => {
+  // A team on each of blocks A1, A2 and commune B's block, each with one member appointed by root; the
+  // user leader-t1 also views block A3, which has no team (a user without grants is an installation
+  // admin's alone to see).
+  let teamA, teamA2, teamB, memberA, memberA2, leader, leaderId, leaderGrant;
+  before(async () => {
+    const B1 = await makeUnit(root, 'block', '20195-01', 'Khối phố Điện An 1', B.id);
+    const A2 = await makeUnit(root, 'block', '20194-02', 'Khối phố 2', A.id);
+    const team = async (unit, kind, name) => {
+      const res = await root.post('/api/v1/teams', { unit_id: unit.id, kind, name });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      return res.body.data;
+    };
+    const member = async (t, unit, fullName) => {
+      const p = await root.post('/api/v1/people', { unit_id: unit.id, full_name: fullName, gender: 'male', birth_date: '1980-03-04' });
+      assert.equal(p.status, 201, JSON.stringify(p.body));
+      const m = await root.post(`/api/v1/teams/${t.id}/members`, { person_id: p.body.data.id, role: 'member', term_from: '2024-01-01' });
+      assert.equal(m.status, 201, JSON.stringify(m.body));
+      return m.body.data;
+    };
+    teamA = await team(A1, 'security_order', 'Tổ bảo vệ ANTT khối 1');
+    teamA2 = await team(A2, 'security_order', 'Tổ bảo vệ ANTT khối 2');
+    teamB = await team(B1, 'security_order', 'Tổ bảo vệ ANTT Điện An 1');
+    memberA = await member(teamA, A1, 'Lê Văn Hùng');
+    memberA2 = await member(teamA2, A2, 'Phạm Văn Tâm');
+    await member(teamB, B1, 'Võ Văn Sơn');
+    const A3 = await makeUnit(root, 'block', '20194-03', 'Khối phố 3', A.id);
+    const res = await create(adminA, { username: 'leader-t1', role: 'viewer', unit_id: A3.id });
+    assert.equal(res.status, 201);
+    leaderId = res.body.data.id;
+  });
+  const teamGrants = (u) => u.grants.filter((g) => g.team_id !== null).map((g) => [g.role, g.team_id, g.team_name]);
+
+  test('a commune admin gives team_leader on a team of the commune; it shows with the team\'s name, in /me too', async () => {
+    const res = await adminA.post(`/api/v1/users/${leaderId}/grants`, { role: 'team_leader', team_id: teamA.id });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    leaderGrant = res.body.data;
+    assert.equal(leaderGrant.role, 'team_leader');
+    assert.equal(leaderGrant.team_id, teamA.id);
+    assert.equal(leaderGrant.team_name, 'Tổ bảo vệ ANTT khối 1');
+    assert.equal(leaderGrant.unit_id, A1.id, 'a team grant names the team\'s unit');
+    const u = (await adminA.get(`/api/v1/users/${leaderId}`)).body.data;
+    assert.deepEqual(teamGrants(u), [['team_leader', teamA.id, 'Tổ bảo vệ ANTT khối 1']]);
+    assert.equal(u.grants[0].team_name, null, 'a unit grant has no team name');
+    leader = await srv.login('leader-t1', 'a-good-password');
+    const me = (await leader.get('/api/v1/me')).body.data.user;
+    assert.deepEqual(teamGrants(me), [['team_leader', teamA.id, 'Tổ bảo vệ ANTT khối 1']]);
+    assert.equal((await adminA.post(`/api/v1/users/${leaderId}/grants`, { role: 'team_leader', team_id: teamA.id })).status, 409);
+    const grants = auditOf(srv, leaderId).filter((a) => a.action === 'user.grant');
+    assert.equal(grants.length, 1, 'the refused duplicate is not audited');
+    assert.equal(grants[0].actor, 'admin-a');
+  });
+
+  test('the team leader reads and edits that team\'s roster, and no other team\'s', async () => {
+    assert.equal((await leader.get(`/api/v1/teams/${teamA.id}`)).status, 200);
+    const roster = await leader.get(`/api/v1/teams/${teamA.id}/members`);
+    assert.equal(roster.status, 200);
+    assert.deepEqual(roster.body.data.map((m) => m.id), [memberA.id]);
+    const edit = await leader.patch(`/api/v1/teams/${teamA.id}/members/${memberA.id}`, { role: 'leader' });
+    assert.equal(edit.status, 200, JSON.stringify(edit.body));
+    assert.equal(edit.body.data.role, 'leader');
+    assert.equal((await root.get(`/api/v1/teams/${teamA.id}/members`)).body.data[0].role, 'leader');
+
+    for (const t of [teamA2, teamB]) {
+      assert.equal((await leader.get(`/api/v1/teams/${t.id}`)).status, 404);
+      assert.equal((await leader.get(`/api/v1/teams/${t.id}/members`)).status, 404);
+    }
+    assert.equal((await leader.patch(`/api/v1/teams/${teamA2.id}/members/${memberA2.id}`, { role: 'leader' })).status, 404);
+    assert.equal((await root.get(`/api/v1/teams/${teamA2.id}/members`)).body.data[0].role, 'member');
+    // the grant is the team's, not the block's: no users, people or units of the block
+    assert.equal((await leader.get('/api/v1/users')).status, 403);
+  });
+
+  test('revoking the team grant takes the team away at once', async () => {
+    const del = await adminA.delete(`/api/v1/users/${leaderId}/grants/${leaderGrant.id}`);
+    assert.equal(del.status, 204);
+    assert.equal((await leader.get(`/api/v1/teams/${teamA.id}`)).status, 404);
+    assert.equal((await leader.get(`/api/v1/teams/${teamA.id}/members`)).status, 404);
+    // no teams.write left anywhere: the router refuses before the team is looked up
+    assert.equal((await leader.patch(`/api/v1/teams/${teamA.id}/members/${memberA.id}`, { role: 'member' })).status, 403);
+    assert.equal((await root.get(`/api/v1/teams/${teamA.id}/members`)).body.data[0].role, 'leader');
+    assert.deepEqual(teamGrants((await leader.get('/api/v1/me')).body.data.user), []);
+    assert.equal(auditOf(srv, leaderId).at(-1).action, 'user.revoke');
+  });
+
+  test('a member or viewer on a team reads it but cannot edit the roster', async () => {
+    const res = await adminA.post(`/api/v1/users/${leaderId}/grants`, { role: 'viewer', team_id: teamA.id });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.equal((await leader.get(`/api/v1/teams/${teamA.id}/members`)).status, 200);
+    assert.equal((await leader.patch(`/api/v1/teams/${teamA.id}/members/${memberA.id}`, { role: 'member' })).status, 403);
+    assert.equal((await adminA.delete(`/api/v1/users/${leaderId}/grants/${res.body.data.id}`)).status, 204);
+  });
+
+  test('a commune admin cannot give a role on another commune\'s team: it does not exist for them', async () => {
+    const res = await adminA.post(`/api/v1/users/${leaderId}/grants`, { role: 'team_leader', team_id: teamB.id });
+    assert.equal(res.status, 422);
+    assert.equal(res.body.error.fields.team_id, 'no such team');
+    const missing = await adminA.post(`/api/v1/users/${leaderId}/grants`, { role: 'team_leader', team_id: 999999 });
+    assert.equal(missing.status, 422);
+    assert.equal(missing.body.error.fields.team_id, 'no such team');
+    // commune B's own admin may
+    const adminB = await srv.login('admin-b', 'admin-b-pass');
+    const other = await create(adminB, { username: 'leader-b1', role: 'viewer', unit_id: B.id });
+    const otherId = other.body.data.id;
+    const ok = await adminB.post(`/api/v1/users/${otherId}/grants`, { role: 'team_leader', team_id: teamB.id });
+    assert.equal(ok.status, 201, JSON.stringify(ok.body));
+    assert.deepEqual(teamGrants((await adminA.get(`/api/v1/users/${leaderId}`)).body.data), []);
+    // holding only the team grant, the user stays in commune B's list and out of commune A's
+    assert.equal((await adminB.delete(`/api/v1/users/${otherId}/grants/${other.body.data.grants[0].id}`)).status, 204);
+    assert.ok((await adminB.get('/api/v1/users')).body.data.some((x) => x.id === otherId));
+    assert.ok(!(await adminA.get('/api/v1/users')).body.data.some((x) => x.id === otherId));
+    assert.equal((await adminA.get(`/api/v1/users/${otherId}`)).status, 404);
+  });
+
+  test('admin, officer and coordinator are unit roles: refused on a team; unit_id and team_id together are refused', async () => {
+    for (const role of ['officer', 'admin', 'coordinator']) {
+      const res = await adminA.post(`/api/v1/users/${leaderId}/grants`, { role, team_id: teamA.id });
+      assert.equal(res.status, 422, role);
+      assert.match(res.body.error.fields.role, /on a unit/);
+    }
+    const both = await adminA.post(`/api/v1/users/${leaderId}/grants`, { role: 'viewer', team_id: teamA.id, unit_id: A1.id });
+    assert.equal(both.status, 422);
+    assert.ok(both.body.error.fields.team_id);
+    assert.deepEqual(teamGrants((await adminA.get(`/api/v1/users/${leaderId}`)).body.data), []);
+  });
+
+  test('an officer, who may not write users, cannot give a team grant either', async () => {
+    const officer = await srv.login('officer-a', 'a-good-password');
+    const res = await officer.post(`/api/v1/users/${leaderId}/grants`, { role: 'viewer', team_id: teamA.id });
+    assert.equal(res.status, 403);
+  });
+});
