@@ -94,40 +94,6 @@ static int audit_org(struct req *r, const char *action, const struct org_row *o,
 
 /* ---- GET /api/v1/organisations ---- */
 
-/* The roots of the caller's orgs.read subtrees (none inside another); *all for the installation. */
-static int visible_roots(struct req *r, const char ***roots, int *nroots, bool *all)
-{
-	const struct principal *p = &r->user;
-	const char **out = arena_alloc(&r->arena, sizeof *out * (size_t)(p->ngrants + 1));
-	int n = 0;
-	*all = false;
-	if (!out)
-		return APP_E_NOMEM;
-	for (int i = 0; i < p->ngrants; i++) {
-		const struct grant *g = &p->grants[i];
-		if (g->team_id || !perm_role_has(g->role, PERM_ORGS_READ))
-			continue;
-		if (!g->unit_path) {
-			*all = true;
-			continue;
-		}
-		bool covered = false;
-		for (int k = 0; k < n && !covered; k++)
-			covered = perm_path_within(g->unit_path, out[k]);
-		if (covered)
-			continue;
-		int kept = 0;
-		for (int k = 0; k < n; k++)
-			if (!perm_path_within(out[k], g->unit_path))
-				out[kept++] = out[k];
-		n = kept;
-		out[n++] = g->unit_path;
-	}
-	*roots = out;
-	*nroots = n;
-	return APP_OK;
-}
-
 /* The deepest path that holds every root; arena copy. */
 static const char *common_root(struct arena *a, const char *const *roots, int n)
 {
@@ -166,7 +132,7 @@ int api_orgs_list(struct req *r)
 	const char **roots;
 	int nroots;
 	bool all;
-	rc = visible_roots(r, &roots, &nroots, &all);
+	rc = api_scope_roots(r, PERM_ORGS_READ, &roots, &nroots, &all);
 	if (rc)
 		return rc;
 	if (unit_id) {

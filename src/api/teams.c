@@ -240,41 +240,6 @@ static int audit_member(struct req *r, const char *action, const struct team_row
 
 /* ---- GET /api/v1/teams ---- */
 
-/* The roots of the caller's subtrees with teams.read, none inside another; *all for an installation
- * grant. Team grants reach their team (GET /teams/{id}) but are not listed here. */
-static int visible_roots(struct req *r, const char ***roots, int *nroots, bool *all)
-{
-	const struct principal *p = &r->user;
-	const char **out = arena_alloc(&r->arena, sizeof *out * (size_t)(p->ngrants + 1));
-	int n = 0;
-	*all = false;
-	if (!out)
-		return APP_E_NOMEM;
-	for (int i = 0; i < p->ngrants; i++) {
-		const struct grant *g = &p->grants[i];
-		if (g->team_id || !perm_role_has(g->role, PERM_TEAMS_READ))
-			continue;
-		if (!g->unit_path) {
-			*all = true;
-			continue;
-		}
-		bool covered = false;
-		for (int k = 0; k < n && !covered; k++)
-			covered = perm_path_within(g->unit_path, out[k]);
-		if (covered)
-			continue;
-		int kept = 0;
-		for (int k = 0; k < n; k++)
-			if (!perm_path_within(out[k], g->unit_path))
-				out[kept++] = out[k];
-		n = kept;
-		out[n++] = g->unit_path;
-	}
-	*roots = out;
-	*nroots = n;
-	return APP_OK;
-}
-
 static int cmp_team_id(const void *a, const void *b)
 {
 	int64_t x = ((const struct team_row *)a)->id, y = ((const struct team_row *)b)->id;
@@ -384,7 +349,8 @@ int api_teams_list(struct req *r)
 		roots[0] = unit.path;
 		nroots = 1;
 	} else {
-		rc = visible_roots(r, &roots, &nroots, &all);
+		/* team grants reach their team (GET /teams/{id}) but are not listed here */
+		rc = api_scope_roots(r, PERM_TEAMS_READ, &roots, &nroots, &all);
 		if (rc)
 			return rc;
 		if (all) {

@@ -53,34 +53,13 @@ static const char *id_text(struct req *r, int64_t id)
 
 int api_scope_roots(struct req *r, enum perm perm, const char ***roots, int *nroots, bool *all)
 {
-	const struct principal *p = &r->user;
-	const char **out = arena_alloc(&r->arena, sizeof *out * (size_t)(p->ngrants + 1));
-	int n = 0;
+	int max = r->user.ngrants + 1;
+	const char **out = arena_alloc(&r->arena, sizeof *out * (size_t)max);
 	*all = false;
 	if (!out)
 		return APP_E_NOMEM;
-	for (int i = 0; i < p->ngrants; i++) {
-		const struct grant *g = &p->grants[i];
-		if (g->team_id || !perm_role_has(g->role, perm))
-			continue;
-		if (!g->unit_path) {
-			*all = true;
-			continue;
-		}
-		bool covered = false;
-		for (int k = 0; k < n && !covered; k++)
-			covered = perm_path_within(g->unit_path, out[k]);
-		if (covered)
-			continue;
-		int kept = 0;
-		for (int k = 0; k < n; k++)
-			if (!perm_path_within(out[k], g->unit_path))
-				out[kept++] = out[k];
-		n = kept;
-		out[n++] = g->unit_path;
-	}
+	*nroots = perm_roots(&r->user, perm, out, max, all);
 	*roots = out;
-	*nroots = n;
 	return APP_OK;
 }
 

@@ -126,41 +126,6 @@ static int cmp_unit_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Fills the roots of the caller's visible subtrees, none inside another; *all when a grant covers
- * the whole installation. */
-static int visible_roots(struct req *r, const char ***roots, int *nroots, bool *all)
-{
-	const struct principal *p = &r->user;
-	const char **out = arena_alloc(&r->arena, sizeof *out * (size_t)(p->ngrants + 1));
-	int n = 0;
-	*all = false;
-	if (!out)
-		return APP_E_NOMEM;
-	for (int i = 0; i < p->ngrants; i++) {
-		const struct grant *g = &p->grants[i];
-		if (g->team_id || !perm_role_has(g->role, PERM_UNITS_READ))
-			continue;
-		if (!g->unit_path) {
-			*all = true;
-			continue;
-		}
-		bool covered = false;
-		for (int k = 0; k < n && !covered; k++)
-			covered = perm_path_within(g->unit_path, out[k]);
-		if (covered)
-			continue;
-		int kept = 0; /* drop the roots this one covers */
-		for (int k = 0; k < n; k++)
-			if (!perm_path_within(out[k], g->unit_path))
-				out[kept++] = out[k];
-		n = kept;
-		out[n++] = g->unit_path;
-	}
-	*roots = out;
-	*nroots = n;
-	return APP_OK;
-}
-
 int api_units_list(struct req *r)
 {
 	int64_t cursor, parent_id = 0;
@@ -188,7 +153,7 @@ int api_units_list(struct req *r)
 		const char **roots;
 		int nroots;
 		bool all;
-		rc = visible_roots(r, &roots, &nroots, &all);
+		rc = api_scope_roots(r, PERM_UNITS_READ, &roots, &nroots, &all);
 		if (rc)
 			return rc;
 		if (all) {

@@ -82,6 +82,36 @@ bool perm_on_unit(const struct principal *p, enum perm perm, const char *unit_pa
 	return false;
 }
 
+int perm_roots(const struct principal *p, enum perm perm, const char **out, int max, bool *all)
+{
+	int n = 0;
+	*all = false;
+	if (!p)
+		return 0;
+	for (int i = 0; i < p->ngrants; i++) {
+		const struct grant *g = &p->grants[i];
+		if (g->team_id || !perm_role_has(g->role, perm))
+			continue;
+		if (!g->unit_path) {
+			*all = true;
+			continue;
+		}
+		bool covered = false;
+		for (int k = 0; k < n && !covered; k++)
+			covered = perm_path_within(g->unit_path, out[k]);
+		if (covered)
+			continue;
+		int kept = 0; /* drop the roots this one covers */
+		for (int k = 0; k < n; k++)
+			if (!perm_path_within(out[k], g->unit_path))
+				out[kept++] = out[k];
+		n = kept;
+		if (n < max)
+			out[n++] = g->unit_path;
+	}
+	return n;
+}
+
 bool perm_may_grant(const struct principal *grantor, enum role role, const char *unit_path)
 {
 	if (!grantor || (unsigned)role >= ROLE_COUNT)

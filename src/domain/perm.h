@@ -65,6 +65,10 @@ bool perm_any(const struct principal *p, enum perm perm);
 bool perm_on_unit(const struct principal *p, enum perm perm, const char *unit_path);
 /* Is `path` inside (or equal to) `root`? Both are materialised paths. */
 bool perm_path_within(const char *path, const char *root);
+/* The roots of the unit subtrees where p holds `perm` through unit grants (team grants do not count),
+ * none inside another, into out (room for max; p->ngrants + 1 is always enough). Sets *all when a grant
+ * covers the whole installation (that grant adds no root). Returns how many roots were written. */
+int perm_roots(const struct principal *p, enum perm perm, const char **out, int max, bool *all);
 /* May a user holding `grantor` give role `role` on `unit_path`? Only within the grantor's own scope,
  * and never a role above the grantor's own (an officer cannot create admins). */
 bool perm_may_grant(const struct principal *grantor, enum role role, const char *unit_path);
