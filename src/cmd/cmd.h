@@ -17,6 +17,7 @@ struct config {
 	char key_file[1024]; /* --key-file / TIENGMO_KEY_FILE, default DATA_DIR/tiengmo.key */
 	int log_json;        /* --log-format json / TIENGMO_LOG_FORMAT */
 	bool secure_cookies; /* --secure-cookies / TIENGMO_SECURE_COOKIES=1 */
+	char trusted_proxies[512]; /* --trusted-proxy / TIENGMO_TRUSTED_PROXY: "ADDR[,ADDR…]" */
 	int threads;         /* --threads / TIENGMO_THREADS, default: one per core */
 };
 

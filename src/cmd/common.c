@@ -32,6 +32,7 @@ static const struct cmd_opt common_opts[] = {
 	{"key-file", required_argument, "encryption key file, created 0600 when missing (TIENGMO_KEY_FILE)"},
 	{"log-format", required_argument, "text or json (TIENGMO_LOG_FORMAT)"},
 	{"secure-cookies", no_argument, "mark cookies Secure, for HTTPS behind a proxy (TIENGMO_SECURE_COOKIES=1)"},
+	{"trusted-proxy", required_argument, "ADDR[,ADDR…] of reverse proxies whose X-Forwarded-For names the client (TIENGMO_TRUSTED_PROXY)"},
 	{"threads", required_argument, "worker threads, default one per core (TIENGMO_THREADS)"},
 	{"help", no_argument, "show this help"},
 	{NULL, 0, NULL},
@@ -59,6 +60,8 @@ static int set_common(const char *name, const char *v)
 		}
 	} else if (strcmp(name, "secure-cookies") == 0)
 		c->secure_cookies = !v || strcmp(v, "0") != 0;
+	else if (strcmp(name, "trusted-proxy") == 0)
+		snprintf(c->trusted_proxies, sizeof c->trusted_proxies, "%s", v);
 	else if (strcmp(name, "threads") == 0) {
 		char *end;
 		long n = strtol(v, &end, 10);
@@ -96,6 +99,7 @@ int cmd_parse(int argc, char **argv, const char *usage, const struct cmd_opt *ex
 		{"key-file", "TIENGMO_KEY_FILE"},
 		{"log-format", "TIENGMO_LOG_FORMAT"},
 		{"threads", "TIENGMO_THREADS"},
+		{"trusted-proxy", "TIENGMO_TRUSTED_PROXY"},
 	};
 	for (size_t i = 0; i < sizeof env_names / sizeof env_names[0]; i++)
 		if ((e = getenv(env_names[i][1])) && *e && set_common(env_names[i][0], e) < 0)

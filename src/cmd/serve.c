@@ -28,6 +28,7 @@ int cmd_serve(int argc, char **argv)
 		.listen = cmd_config.listen,
 		.threads = cmd_config.threads,
 		.secure_cookies = cmd_config.secure_cookies,
+		.trusted_proxies = cmd_config.trusted_proxies,
 	};
 	return http_serve(&opt) == 0 ? 0 : 1;
 }

@@ -146,6 +146,7 @@ struct http_options {
 	const char *listen; /* "127.0.0.1:8080", "[::1]:8080", ":8080" */
 	int threads;
 	bool secure_cookies;
+	const char *trusted_proxies; /* "127.0.0.1,::1": peers whose X-Forwarded-For names the client */
 };
 /* Serves until SIGTERM or SIGINT, then lets in-flight requests finish and returns 0; -1 when the
  * server could not start (message printed). */

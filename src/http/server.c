@@ -34,6 +34,40 @@ static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'sel
 			  "connect-src 'self'; font-src 'self'; media-src 'self' blob:; object-src 'none'; "
 			  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/* The reverse proxies whose X-Forwarded-For is believed (--trusted-proxy), as addresses in text. */
+#define MAX_TRUSTED 16
+static char g_trusted[MAX_TRUSTED][INET6_ADDRSTRLEN];
+static int g_ntrusted;
+
+/* Parses "a,b,c" into g_trusted; returns 0, or -1 naming the bad entry in err. */
+static int set_trusted(const char *list, char *err, size_t errlen)
+{
+	g_ntrusted = 0;
+	if (!list || !*list)
+		return 0;
+	const char *p = list;
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		char one[INET6_ADDRSTRLEN], bin[sizeof(struct in6_addr)];
+		if (n == 0 || n >= sizeof one || g_ntrusted == MAX_TRUSTED) {
+			snprintf(err, errlen, "cannot understand --trusted-proxy '%s'", list);
+			return -1;
+		}
+		memcpy(one, p, n);
+		one[n] = '\0';
+		if (inet_pton(AF_INET, one, bin) != 1 && inet_pton(AF_INET6, one, bin) != 1) {
+			snprintf(err, errlen, "--trusted-proxy: '%s' is not an IP address", one);
+			return -1;
+		}
+		memcpy(g_trusted[g_ntrusted++], one, n + 1);
+		p += n + (end ? 1 : 0);
+	}
+	return 0;
+}
+
+/* The client's address: the TCP peer, or — when the peer is a trusted proxy — the last address that
+ * proxy appended to X-Forwarded-For (earlier entries come from the client and prove nothing). */
 static void client_addr(struct MHD_Connection *c, char *out, size_t outlen)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -46,6 +80,26 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t outlen)
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
 			  (socklen_t)outlen);
+	int trusted = 0;
+	for (int i = 0; i < g_ntrusted && !trusted; i++)
+		trusted = strcmp(out, g_trusted[i]) == 0;
+	if (!trusted)
+		return;
+	const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (!xff)
+		return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	char one[INET6_ADDRSTRLEN], bin[sizeof(struct in6_addr)];
+	size_t n = strcspn(last, " \t");
+	if (n == 0 || n >= sizeof one || n >= outlen)
+		return;
+	memcpy(one, last, n);
+	one[n] = '\0';
+	if (inet_pton(AF_INET, one, bin) == 1 || inet_pton(AF_INET6, one, bin) == 1)
+		memcpy(out, one, n + 1);
 }
 
 static struct req *req_new(struct MHD_Connection *conn, const char *method, const char *url)
@@ -267,6 +321,11 @@ int http_serve(const struct http_options *opt)
 		return -1;
 	}
 	http_secure_cookies = opt->secure_cookies;
+	char terr[200];
+	if (set_trusted(opt->trusted_proxies, terr, sizeof terr) != 0) {
+		fprintf(stderr, "tiengmo: %s\n", terr);
+		return -1;
+	}
 	raise_fd_limit();
 
 	/* Block the stop signals in every thread; this thread waits for them with sigwait. */
