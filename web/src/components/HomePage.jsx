@@ -12,7 +12,8 @@ export function GrantList({ grants }) {
         <li key={g.id}>
           <strong>{t('role.' + g.role)}</strong>
           {' — '}
-          {g.unit_name ? g.unit_name : g.team_id ? t('home.on_team', { id: g.team_id }) : t('home.everywhere')}
+          {g.team_id ? <Link href={`/teams/${g.team_id}`}>{g.team_name || t('home.on_team', { id: g.team_id })}</Link>
+            : g.unit_name ? g.unit_name : t('home.everywhere')}
         </li>
       ))}
     </ul>

@@ -1,5 +1,6 @@
-// One account (/users/:id, administrators): its roles with "Thu hồi" (revoke) and a form to add one,
-// a new password (their sessions end), disabling or enabling the account, and "Lịch sử".
+// One account (/users/:id, administrators): its roles with "Thu hồi" (revoke) and a form to add one on
+// a unit or, for a team leader, member or viewer, on one team; a new password (their sessions end),
+// disabling or enabling the account, and "Lịch sử".
 import { useState } from 'preact/hooks';
 import { t, formatDateTime } from '../i18n.js';
 import { api } from '../api.js';
@@ -15,12 +16,45 @@ import { useFetch } from './useFetch.js';
 import { usePageTitle } from './usePageTitle.js';
 import { useUnits } from './useUnits.js';
 
+// The roles the server gives on a team; admin, officer and coordinator act on units only.
+const TEAM_ROLES = ['team_leader', 'member', 'viewer'];
+
+// "On a unit" or "on a team", and the team select (teams the administrator sees, by name).
+function TeamChoice({ on, onOn, list, teams, team, onTeam, errors }) {
+  return (
+    <>
+      <fieldset class="choice">
+        <legend>{t('user.grant_on')}</legend>
+        <label><input type="radio" name="grant-on" value="unit" checked={on === 'unit'}
+          onChange={() => onOn('unit')} /> {t('user.on_unit')}</label>
+        <label><input type="radio" name="grant-on" value="team" checked={on === 'team'}
+          onChange={() => onOn('team')} /> {t('user.on_team')}</label>
+      </fieldset>
+      {on === 'team' && list.error && <FormError text={errorText(list.error)} />}
+      {on === 'team' && !teams && !list.error && <p role="status">{t('app.loading')}</p>}
+      {on === 'team' && teams && teams.length === 0 && <p>{t('user.no_teams')}</p>}
+      {on === 'team' && teams && teams.length > 0 && (
+        <Field as="select" label={t('user.team')} value={team} error={errors.team_id}
+          onChange={(e) => onTeam(e.currentTarget.value)}>
+          {teams.map((tm) => <option key={tm.id} value={String(tm.id)}>{t('user.team_place', { team: tm.name, unit: tm.unit_name })}</option>)}
+        </Field>
+      )}
+    </>
+  );
+}
+
 function Grants({ account, units, onChanged }) {
   const [role, setRole] = useState('viewer');
   const [unitId, setUnitId] = useState('');
+  const [on, setOn] = useState('unit');
+  const [teamId, setTeamId] = useState('');
   const [error, setError] = useState(null);
   const first = units.find((u) => u.kind === 'commune') || units[0];
   const unit = unitId || (role === 'admin' ? '' : first ? String(first.id) : '');
+  const onTeam = on === 'team' && TEAM_ROLES.includes(role);
+  const list = useFetch(onTeam ? '/api/v1/teams' : null, { all: true });
+  const teams = list.body ? [...list.body.data].sort((a, b) => a.name.localeCompare(b.name, 'vi')) : null;
+  const team = teamId || (teams && teams[0] ? String(teams[0].id) : '');
   const revoke = async (g) => {
     setError(null);
     try { await api.del(`/api/v1/users/${account.id}/grants/${g.id}`); onChanged(); } catch (err) { setError(err); }
@@ -30,7 +64,9 @@ function Grants({ account, units, onChanged }) {
     setError(null);
     try {
       const body = { role };
-      if (unit) body.unit_id = Number(unit);
+      if (onTeam) {
+        if (team) body.team_id = Number(team);
+      } else if (unit) body.unit_id = Number(unit);
       await api.post(`/api/v1/users/${account.id}/grants`, body);
       onChanged();
     } catch (err) { setError(err); }
@@ -39,7 +75,7 @@ function Grants({ account, units, onChanged }) {
   return (
     <div class="card">
       <h2>{t('user.grants')}</h2>
-      <FormError text={error ? (error.code === 'conflict' ? t('user.grant_taken') : errorText(error)) : ''} />
+      <FormError text={error ? (error.code === 'conflict' ? t(onTeam ? 'user.grant_taken_team' : 'user.grant_taken') : errorText(error)) : ''} />
       {account.grants.length === 0 ? <p>{t('home.no_grants')}</p> : (
         <ul class="record-list">
           {account.grants.map((g) => (
@@ -53,7 +89,12 @@ function Grants({ account, units, onChanged }) {
       )}
       <form onSubmit={onSubmit} noValidate class="subform">
         <h3>{t('user.grant_add')}</h3>
-        <RoleOnUnit role={role} unitId={unit} units={units} errors={fields} onRole={(r) => { setRole(r); setUnitId(''); }} onUnit={setUnitId} />
+        <RoleOnUnit role={role} unitId={unit} units={units} errors={fields} onRole={(r) => { setRole(r); setUnitId(''); }} onUnit={setUnitId}
+          noUnit={onTeam}>
+          {TEAM_ROLES.includes(role) && (
+            <TeamChoice on={on} onOn={setOn} list={list} teams={teams} team={team} onTeam={setTeamId} errors={fields} />
+          )}
+        </RoleOnUnit>
         <button type="submit" class="btn btn-primary">{t('user.grant')}</button>
       </form>
     </div>

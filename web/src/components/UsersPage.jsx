@@ -1,5 +1,6 @@
-// Accounts (/users, administrators): every account in the administrator's scope with its roles, and
-// the form to create one with a role on a unit (or the whole installation, for an admin role).
+// Accounts (/users, administrators): every account in the administrator's scope with its roles (on a
+// unit, a team, or the whole installation), and the form to create one with a role on a unit (or the
+// whole installation, for an admin role).
 import { useState } from 'preact/hooks';
 import { t, formatNumber } from '../i18n.js';
 import { api } from '../api.js';
@@ -12,23 +13,35 @@ import { useFetch } from './useFetch.js';
 import { usePageTitle } from './usePageTitle.js';
 import { byName, useUnits } from './useUnits.js';
 
-export function grantText(g) {
-  const where = g.unit_name ? g.unit_name : g.team_id ? t('home.on_team', { id: g.team_id }) : t('home.everywhere');
-  return `${t('role.' + g.role)} — ${where}`;
+// Where a grant lies: a team (with its block or group), a unit, or the whole installation.
+export function grantPlace(g) {
+  if (g.team_id) {
+    const team = g.team_name || t('home.on_team', { id: g.team_id });
+    return g.unit_name ? t('user.team_place', { team, unit: g.unit_name }) : team;
+  }
+  return g.unit_name ? g.unit_name : t('home.everywhere');
 }
 
-// Role and unit selects, shared by "create an account" and "add a role".
-export function RoleOnUnit({ role, unitId, onRole, onUnit, units, errors }) {
+export function grantText(g) {
+  return `${t('role.' + g.role)} — ${grantPlace(g)}`;
+}
+
+// Role and unit selects, shared by "create an account" and "add a role" (which may leave the unit out,
+// `noUnit`, and put a team choice after the role instead: `children`).
+export function RoleOnUnit({ role, unitId, onRole, onUnit, units, errors, noUnit = false, children }) {
   const places = units.filter((u) => u.kind !== 'province' || role === 'admin').sort(byName);
   return (
     <div class="row">
       <Field as="select" label={t('user.role')} value={role} error={errors.role} onChange={(e) => onRole(e.currentTarget.value)}>
         {USER_ROLES.map((r) => <option key={r} value={r}>{t('role.' + r)}</option>)}
       </Field>
-      <Field as="select" label={t('user.unit')} value={unitId} error={errors.unit_id} onChange={(e) => onUnit(e.currentTarget.value)}>
-        {role === 'admin' && <option value="">{t('home.everywhere')}</option>}
-        {places.map((u) => <option key={u.id} value={String(u.id)}>{u.name}</option>)}
-      </Field>
+      {children}
+      {!noUnit && (
+        <Field as="select" label={t('user.unit')} value={unitId} error={errors.unit_id} onChange={(e) => onUnit(e.currentTarget.value)}>
+          {role === 'admin' && <option value="">{t('home.everywhere')}</option>}
+          {places.map((u) => <option key={u.id} value={String(u.id)}>{u.name}</option>)}
+        </Field>
+      )}
     </div>
   );
 }
