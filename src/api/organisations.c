@@ -94,21 +94,6 @@ static int audit_org(struct req *r, const char *action, const struct org_row *o,
 
 /* ---- GET /api/v1/organisations ---- */
 
-/* The deepest path that holds every root; arena copy. */
-static const char *common_root(struct arena *a, const char *const *roots, int n)
-{
-	size_t len = strlen(roots[0]);
-	for (int i = 1; i < n; i++) {
-		size_t k = 0;
-		while (k < len && roots[i][k] && roots[i][k] == roots[0][k])
-			k++;
-		len = k;
-	}
-	while (len > 0 && roots[0][len - 1] != '/')
-		len--;
-	return arena_strndup(a, roots[0], len ? len : 1);
-}
-
 int api_orgs_list(struct req *r)
 {
 	const char *unit_arg = http_query(r, "unit_id");
@@ -128,29 +113,12 @@ int api_orgs_list(struct req *r)
 	if (r->fields.n)
 		return http_fail(r, APP_E_PARAM, "malformed query");
 
-	/* scope */
-	const char **roots;
-	int nroots;
-	bool all;
-	rc = api_scope_roots(r, PERM_ORGS_READ, &roots, &nroots, &all);
+	/* scope: the unit asked for (seen in whole or in part), or everything the caller sees; NULL for
+	 * the whole installation, where no row needs checking */
+	rc = api_scope_path(r, PERM_ORGS_READ, unit_arg, &path);
 	if (rc)
 		return rc;
-	if (unit_id) {
-		struct unit_row u;
-		rc = units_get(r->db, &r->arena, unit_id, &u);
-		if (rc < 0)
-			return http_fail_store(r, rc);
-		bool seen = rc == STORE_ROW && (all || perm_on_unit(&r->user, PERM_ORGS_READ, u.path));
-		for (int i = 0; rc == STORE_ROW && !seen && i < nroots; i++)
-			seen = perm_path_within(roots[i], u.path);
-		if (!seen)
-			return http_fail(r, APP_E_NOTFOUND, "no such unit");
-		path = u.path;
-	} else if (!all) {
-		path = nroots ? common_root(&r->arena, roots, nroots) : "/0/";
-		if (!path)
-			return APP_E_NOMEM;
-	}
+	bool all = !path;
 
 	/* domain call: keep what the caller may see until the page and one more are found */
 	struct org_row *page = arena_alloc(&r->arena, sizeof *page * (size_t)(limit + 1));

@@ -130,21 +130,6 @@ static int audit_person(struct req *r, const char *action, int64_t id, int64_t u
 
 /* ---- GET /api/v1/people ---- */
 
-/* The deepest path that holds every root ("/1/5/" for "/1/5/7/" and "/1/5/9/"); arena copy. */
-static const char *common_root(struct arena *a, const char *const *roots, int n)
-{
-	size_t len = strlen(roots[0]);
-	for (int i = 1; i < n; i++) {
-		size_t k = 0;
-		while (k < len && roots[i][k] && roots[i][k] == roots[0][k])
-			k++;
-		len = k;
-	}
-	while (len > 0 && roots[0][len - 1] != '/')
-		len--;
-	return arena_strndup(a, roots[0], len ? len : 1);
-}
-
 int api_people_list(struct req *r)
 {
 	const char *unit_arg = http_query(r, "unit_id");
@@ -169,31 +154,10 @@ int api_people_list(struct req *r)
 		return http_fail(r, APP_E_PARAM, "malformed query");
 
 	/* scope: the unit asked for (seen in whole or in part), or everything the caller sees */
-	const char **roots;
-	int nroots;
-	bool all;
-	rc = api_scope_roots(r, PERM_PEOPLE_READ, &roots, &nroots, &all);
+	rc = api_scope_path(r, PERM_PEOPLE_READ, unit_arg, &q.unit_path);
 	if (rc)
 		return rc;
-	if (unit_id) {
-		struct unit_row u;
-		rc = units_get(r->db, &r->arena, unit_id, &u);
-		if (rc < 0)
-			return http_fail_store(r, rc);
-		bool seen = rc == STORE_ROW && (all || perm_on_unit(&r->user, PERM_PEOPLE_READ, u.path));
-		for (int i = 0; rc == STORE_ROW && !seen && i < nroots; i++)
-			seen = perm_path_within(roots[i], u.path);
-		if (!seen)
-			return http_fail(r, APP_E_NOTFOUND, "no such unit");
-		q.unit_path = u.path;
-	} else if (!all) {
-		if (nroots == 0)
-			q.unit_path = "/0/"; /* no unit: nothing to see */
-		else
-			q.unit_path = common_root(&r->arena, roots, nroots);
-		if (!q.unit_path)
-			return APP_E_NOMEM;
-	}
+	bool all = !q.unit_path; /* the whole installation: no row needs checking */
 	q.search = search;
 
 	/* domain call: keep the rows the caller may see until the page and one more are found */
