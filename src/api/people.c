@@ -576,28 +576,6 @@ out:
 
 /* ---- POST /api/v1/people/import ---- */
 
-/* Puts the import's errors into r->fields, one entry per line ("line 3", or "file"), as many as fit. */
-static void import_fields(struct req *r, const struct person_import *imp)
-{
-	struct field_errs *fe = &r->fields;
-	for (int i = 0; i < imp->nerrors; i++) {
-		const struct person_import_error *e = &imp->errors[i];
-		const char *key = e->line ? arena_printf(&r->arena, "line %d", e->line) : "file";
-		if (!key)
-			return;
-		int k = fe->n - 1; /* errors are sorted by line: the same line is the last entry */
-		if (k >= 0 && strcmp(fe->field[k], key) == 0) {
-			const char *joined = arena_printf(&r->arena, "%s; %s", fe->msg[k], e->msg);
-			if (joined)
-				fe->msg[k] = joined;
-			continue;
-		}
-		if (fe->n == FIELD_ERRS_MAX)
-			return;
-		field_err(fe, key, e->msg);
-	}
-}
-
 int api_people_import(struct req *r)
 {
 	char today[16];
@@ -623,11 +601,10 @@ int api_people_import(struct req *r)
 	if (rc)
 		return http_fail_store(r, rc);
 	if (imp.nerrors_total) {
-		import_fields(r, &imp);
-		r->err_code = "import_failed";
-		r->err_msg = arena_printf(&r->arena, "the file has %d error%s; nothing was imported",
-					  imp.nerrors_total, imp.nerrors_total == 1 ? "" : "s");
-		return APP_E_INVALID;
+		for (int i = 0; i < imp.nerrors; i++)
+			if (!http_line_error(r, imp.errors[i].line, imp.errors[i].msg))
+				break;
+		return http_fail_import(r, imp.nerrors_total);
 	}
 
 	struct jw *w = http_json(r, imp.dry_run ? 200 : 201);

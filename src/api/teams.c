@@ -1145,22 +1145,9 @@ static void import_fields(struct req *r, struct import_errors *e)
 		e->line[j] = line;
 		e->msg[j] = msg;
 	}
-	struct field_errs *fe = &r->fields;
-	for (int i = 0; i < e->n; i++) {
-		const char *key = e->line[i] ? arena_printf(&r->arena, "line %d", e->line[i]) : "file";
-		if (!key)
-			return;
-		int k = fe->n - 1;
-		if (k >= 0 && strcmp(fe->field[k], key) == 0) {
-			const char *joined = arena_printf(&r->arena, "%s; %s", fe->msg[k], e->msg[i]);
-			if (joined)
-				fe->msg[k] = joined;
-			continue;
-		}
-		if (fe->n == FIELD_ERRS_MAX)
-			return;
-		field_err(fe, key, e->msg[i]);
-	}
+	for (int i = 0; i < e->n; i++)
+		if (!http_line_error(r, e->line[i], e->msg[i]))
+			break;
 }
 
 /* Checks the national ids against each other and the database. */
@@ -1291,10 +1278,7 @@ int api_team_members_import(struct req *r)
 		if (in_tx)
 			store_rollback(r->db);
 		import_fields(r, e);
-		r->err_code = "import_failed";
-		r->err_msg = arena_printf(&r->arena, "the file has %d error%s; nothing was imported",
-					  e->total, e->total == 1 ? "" : "s");
-		return APP_E_INVALID;
+		return http_fail_import(r, e->total);
 	}
 
 	/* domain call */

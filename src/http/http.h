@@ -115,6 +115,13 @@ int http_fail_fields(struct req *r, const struct field_errs *fe);
  * "the database is busy; try again", out of memory → APP_E_NOMEM, anything else → APP_E_DB (errors.c).
  * Handlers check the codes that mean something for their record (STORE_DONE, STORE_E_UNIQUE, …) first. */
 int http_fail_store(struct req *r, int rc);
+/* Adds an error on line `line` of an uploaded file (0: the file as a whole) to r->fields, keyed "line 3"
+ * or "file"; a second error on the line of the last entry is joined to it with "; ", so errors must
+ * come sorted by line. Returns false when no more fit (r->fields full, or out of memory): stop adding. */
+bool http_line_error(struct req *r, int line, const char *msg);
+/* Fails a file import that has `total` errors: 422 "import_failed", "the file has 3 errors; nothing was
+ * imported", with the lines given to http_line_error. Returns APP_E_INVALID. */
+int http_fail_import(struct req *r, int total);
 /* Writes the error body for err into r (errors.c). */
 void http_write_error(struct req *r, int err);
 /* The HTTP status for an app_err. */

@@ -50,6 +50,33 @@ int http_fail_fields(struct req *r, const struct field_errs *fe)
 	return APP_E_INVALID;
 }
 
+bool http_line_error(struct req *r, int line, const char *msg)
+{
+	struct field_errs *fe = &r->fields;
+	const char *key = line ? arena_printf(&r->arena, "line %d", line) : "file";
+	if (!key)
+		return false;
+	int k = fe->n - 1; /* errors come sorted by line: the same line is the last entry */
+	if (k >= 0 && strcmp(fe->field[k], key) == 0) {
+		const char *joined = arena_printf(&r->arena, "%s; %s", fe->msg[k], msg);
+		if (joined)
+			fe->msg[k] = joined;
+		return true;
+	}
+	if (fe->n == FIELD_ERRS_MAX)
+		return false;
+	field_err(fe, key, msg);
+	return true;
+}
+
+int http_fail_import(struct req *r, int total)
+{
+	r->err_code = "import_failed";
+	r->err_msg = arena_printf(&r->arena, "the file has %d error%s; nothing was imported", total,
+				  total == 1 ? "" : "s");
+	return APP_E_INVALID;
+}
+
 int http_json_body(struct req *r, json_t **out)
 {
 	char err[200];
