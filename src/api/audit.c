@@ -257,13 +257,7 @@ int api_audit_list(struct req *r)
 		jw_end(w);
 	}
 	jw_end(w);
-	if (more) {
-		char next[24];
-		http_format_cursor(rows[n - 1].seq, next, sizeof next);
-		jw_kstr(w, "next_cursor", next);
-	} else {
-		jw_knull(w, "next_cursor");
-	}
+	http_next_cursor(w, more ? rows[n - 1].seq : 0);
 	jw_end(w);
 	return APP_OK;
 }

@@ -170,13 +170,7 @@ int api_cases_list(struct req *r)
 		jw_end(w);
 	}
 	jw_end(w);
-	if (more) {
-		char next[24];
-		http_format_cursor(page[n - 1].id, next, sizeof next);
-		jw_kstr(w, "next_cursor", next);
-	} else {
-		jw_knull(w, "next_cursor");
-	}
+	http_next_cursor(w, more ? page[n - 1].id : 0);
 	jw_end(w);
 	return APP_OK;
 }

@@ -192,13 +192,7 @@ int api_units_list(struct req *r)
 	for (int i = 0; i < n; i++)
 		write_unit(w, &rows[i]);
 	jw_end(w);
-	if (more) {
-		char next[24];
-		http_format_cursor(rows[n - 1].id, next, sizeof next);
-		jw_kstr(w, "next_cursor", next);
-	} else {
-		jw_knull(w, "next_cursor");
-	}
+	http_next_cursor(w, more ? rows[n - 1].id : 0);
 	jw_end(w);
 	return APP_OK;
 }

@@ -349,13 +349,7 @@ int api_users_list(struct req *r)
 			return APP_E_DB;
 	}
 	jw_end(w);
-	if (more) {
-		char c[24];
-		http_format_cursor(ids[n - 1], c, sizeof c);
-		jw_kstr(w, "next_cursor", c);
-	} else {
-		jw_knull(w, "next_cursor");
-	}
+	http_next_cursor(w, more ? ids[n - 1] : 0);
 	jw_end(w);
 	return APP_OK;
 }

@@ -147,6 +147,9 @@ int http_parse_cursor(const char *s, int64_t *out);
 int http_parse_limit(const char *s, int *out);
 /* Writes the opaque cursor for the last id of a page into out (at least 24 bytes). */
 void http_format_cursor(int64_t last_id, char *out, size_t outlen);
+/* Writes the "next_cursor" member of a page into the open object of w: the cursor for last_id, the id of
+ * the page's last row when more rows follow, or null when last_id is 0 (this is the last page). */
+void http_next_cursor(struct jw *w, int64_t last_id);
 
 /* Server (server.c). */
 struct http_options {

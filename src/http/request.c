@@ -128,6 +128,17 @@ void http_format_cursor(int64_t last_id, char *out, size_t outlen)
 	snprintf(out, outlen, "%" PRId64, last_id);
 }
 
+void http_next_cursor(struct jw *w, int64_t last_id)
+{
+	if (last_id) {
+		char next[24];
+		http_format_cursor(last_id, next, sizeof next);
+		jw_kstr(w, "next_cursor", next);
+	} else {
+		jw_knull(w, "next_cursor");
+	}
+}
+
 int http_param_id(struct req *r, int i, int64_t *out)
 {
 	if (i < 0 || i >= HTTP_MAX_PARAMS || http_parse_id(r->params[i], out) != 0) {
