@@ -81,7 +81,7 @@ int api_tips_update(struct req *r);
 int api_tips_message(struct req *r);
 int api_tips_reveal(struct req *r);
 int api_tips_file(struct req *r);
-/* Scope helpers (tips.c, shared by the list handlers). api_scope_roots: perm_roots of the caller in an
+/* Scope helpers (scope.c, shared by the list handlers). api_scope_roots: perm_roots of the caller in an
  * arena array with room for one more entry (the roots of the unit subtrees that carry perm, none inside
  * another) and *all for an installation-wide grant. api_scope_path: the
  * subtree path to list — the ?unit_id= given (404 when the caller sees none of it), else the deepest
