@@ -61,8 +61,8 @@ static const char insert_sql[] =
     "VALUES ($1, 3, 'group', $2, $3, $4, 2, $5, $5)";
 
 /* The row's values: a unique id and code, a name and path of the sizes the API bench sends. */
-static void row_of(int worker, int64_t n, int64_t *id, char *code, size_t codelen, char *name,
-		   size_t namelen, char *path, size_t pathlen)
+static void row_of(int worker, int64_t n, int64_t *id, char *code, size_t codelen, char *name, size_t namelen,
+		   char *path, size_t pathlen)
 {
 	*id = (int64_t)(worker + 1) * 1000000000 + n;
 	snprintf(code, codelen, "R%d-%" PRId64, worker, n);
@@ -80,7 +80,8 @@ static void *run_sqlite(void *arg)
 	if (sqlite3_open(path, &h) != SQLITE_OK)
 		goto out;
 	sqlite3_busy_timeout(h, 10000);
-	if (sqlite3_exec(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL", NULL, NULL, NULL) !=
+	    SQLITE_OK)
 		goto out;
 	if (sqlite3_prepare_v2(h, insert_sql, -1, &st, NULL) != SQLITE_OK)
 		goto out;
@@ -107,7 +108,8 @@ static void *run_sqlite(void *arg)
 	w->failed = 0;
 out:
 	if (w->failed)
-		fprintf(stderr, "rawinsert: sqlite worker %d: %s\n", w->no, h ? sqlite3_errmsg(h) : "cannot open");
+		fprintf(stderr, "rawinsert: sqlite worker %d: %s\n", w->no,
+			h ? sqlite3_errmsg(h) : "cannot open");
 	sqlite3_finalize(st);
 	sqlite3_close(h);
 	return NULL;
@@ -176,8 +178,8 @@ static int prepare_table(const char *url)
 	} else {
 		sqlite3 *h = NULL;
 		if (sqlite3_open(url + strlen("sqlite:"), &h) == SQLITE_OK &&
-		    sqlite3_exec(h, "PRAGMA journal_mode=WAL; DROP TABLE IF EXISTS bench_raw", NULL, NULL, NULL) ==
-			SQLITE_OK &&
+		    sqlite3_exec(h, "PRAGMA journal_mode=WAL; DROP TABLE IF EXISTS bench_raw", NULL, NULL,
+				 NULL) == SQLITE_OK &&
 		    sqlite3_exec(h, create_sql, NULL, NULL, NULL) == SQLITE_OK)
 			rc = 0;
 		if (rc)

@@ -13,25 +13,28 @@ static const struct command {
 	cmd_fn fn;
 	const char *summary;
 } commands[] = {
-	{"serve", cmd_serve, "serve the web app and the API"},
-	{"migrate", cmd_migrate, "bring the database schema up to date"},
-	{"demo", cmd_demo, "load the demo ward (phường Vĩnh Điện) into a new database"},
-	{"user", cmd_user, "add, list, disable users and set passwords"},
-	{"backup", cmd_backup, "copy the live database to a file"},
-	{"restore", cmd_restore, "restore a backup into an empty database"},
-	{"audit", cmd_audit, "check the audit log's hash chain (audit verify)"},
-	{"import", cmd_import, "import records from CSV (import units FILE)"},
-	{"copy", cmd_copy, "copy a whole installation from SQLite to PostgreSQL, verified"},
+    {"serve", cmd_serve, "serve the web app and the API"},
+    {"migrate", cmd_migrate, "bring the database schema up to date"},
+    {"demo", cmd_demo, "load the demo ward (phường Vĩnh Điện) into a new database"},
+    {"user", cmd_user, "add, list, disable users and set passwords"},
+    {"backup", cmd_backup, "copy the live database to a file"},
+    {"restore", cmd_restore, "restore a backup into an empty database"},
+    {"audit", cmd_audit, "check the audit log's hash chain (audit verify)"},
+    {"import", cmd_import, "import records from CSV (import units FILE)"},
+    {"copy", cmd_copy, "copy a whole installation from SQLite to PostgreSQL, verified"},
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: tiengmo COMMAND [flags]\n\n"
-		   "tiengmo runs the movement \"Toàn dân bảo vệ an ninh Tổ quốc\" for a ward police station.\n\n"
-		   "commands:\n");
+	fprintf(f,
+		"usage: tiengmo COMMAND [flags]\n\n"
+		"tiengmo runs the movement \"Toàn dân bảo vệ an ninh Tổ quốc\" for a ward police station.\n\n"
+		"commands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n`tiengmo COMMAND --help` shows a command's flags. `tiengmo --version` prints the version.\n");
+	fprintf(
+	    f,
+	    "\n`tiengmo COMMAND --help` shows a command's flags. `tiengmo --version` prints the version.\n");
 }
 
 int main(int argc, char **argv)

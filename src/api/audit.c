@@ -196,17 +196,20 @@ int api_audit_list(struct req *r)
 		return err;
 
 	/* validate */
-	if (!entity || (strcmp(entity, "unit") != 0 && strcmp(entity, "user") != 0 &&
-			strcmp(entity, "person") != 0 && strcmp(entity, "organisation") != 0 &&
-			strcmp(entity, "team") != 0 && strcmp(entity, "team_member") != 0 &&
-			strcmp(entity, "tip") != 0 && strcmp(entity, "case") != 0))
+	if (!entity ||
+	    (strcmp(entity, "unit") != 0 && strcmp(entity, "user") != 0 && strcmp(entity, "person") != 0 &&
+	     strcmp(entity, "organisation") != 0 && strcmp(entity, "team") != 0 &&
+	     strcmp(entity, "team_member") != 0 && strcmp(entity, "tip") != 0 && strcmp(entity, "case") != 0))
 		field_err(&r->fields, "entity",
-			  "must be 'unit', 'user', 'person', 'organisation', 'team', 'team_member', 'tip' or 'case'");
+			  "must be 'unit', 'user', 'person', 'organisation', 'team', 'team_member', 'tip' or "
+			  "'case'");
 	if (!id_text || http_parse_id(id_text, &id) != 0)
 		field_err(&r->fields, "entity_id", "must be the record's id, a positive whole number");
 	if (r->fields.n)
-		return http_fail(r, APP_E_PARAM,
-				 "say whose history: ?entity=unit|user|person|organisation|team|team_member|tip|case&entity_id=ID");
+		return http_fail(
+		    r, APP_E_PARAM,
+		    "say whose history: "
+		    "?entity=unit|user|person|organisation|team|team_member|tip|case&entity_id=ID");
 	bool is_unit = strcmp(entity, "unit") == 0;
 	bool on_unit = strcmp(entity, "person") == 0 || strcmp(entity, "organisation") == 0 ||
 		       strcmp(entity, "team") == 0 || strcmp(entity, "team_member") == 0 ||

@@ -35,7 +35,8 @@ static int audit_case(struct req *r, const char *action, int64_t id, int64_t uni
 	char detail[96];
 	snprintf(idt, sizeof idt, "%" PRId64, id);
 	if (tip_id)
-		snprintf(detail, sizeof detail, "{\"unit_id\":%" PRId64 ",\"tip_id\":%" PRId64 "}", unit_id, tip_id);
+		snprintf(detail, sizeof detail, "{\"unit_id\":%" PRId64 ",\"tip_id\":%" PRId64 "}", unit_id,
+			 tip_id);
 	else
 		snprintf(detail, sizeof detail, "{\"unit_id\":%" PRId64 "}", unit_id);
 	struct audit_entry e = {
@@ -178,7 +179,7 @@ int api_cases_list(struct req *r)
 /* ---- reading a body into a case ---- */
 
 static const char *const case_fields[] = {"unit_id", "category", "occurred_at", "place",
-					  "source",  "status",   "summary",     NULL};
+					  "source",  "status",	 "summary",	NULL};
 
 static void read_case(struct req *r, json_t *o, struct case_row *c, bool create, int64_t *unit_id)
 {
@@ -372,7 +373,8 @@ int api_cases_link_tip(struct req *r)
 		rc = http_fail_store(r, rc);
 		goto out;
 	}
-	if (rc == STORE_DONE || t.commune_id != c.commune_id || !perm_on_unit(&r->user, PERM_TIPS_READ, t.unit_path)) {
+	if (rc == STORE_DONE || t.commune_id != c.commune_id ||
+	    !perm_on_unit(&r->user, PERM_TIPS_READ, t.unit_path)) {
 		field_err(&r->fields, "tip_id", "no such tip in this commune");
 		rc = http_fail_fields(r, &r->fields);
 		goto out;

@@ -38,7 +38,7 @@
 #define REASON_MIN 5
 #define REASON_MAX 500
 #define THROTTLE_WINDOW 3600
-#define SUBMIT_PER_HOUR 30     /* per client address; mobile carriers put many people behind one */
+#define SUBMIT_PER_HOUR 30	 /* per client address; mobile carriers put many people behind one */
 #define LOOKUP_FAILS_PER_HOUR 10 /* wrong receipts per client address: 10 guesses an hour in 10^16 */
 #define MESSAGES_PER_HOUR 20
 #define TIMELINE_MAX 500
@@ -238,7 +238,8 @@ static int multipart_parse(struct req *r, const char *ctype, struct part *parts,
 		size_t room = (size_t)(end - p) < PART_HEADERS_MAX ? (size_t)(end - p) : PART_HEADERS_MAX;
 		const char *hend = memmem(p, room, "\r\n\r\n", 4);
 		if (!hend)
-			return http_fail(r, APP_E_PARAM, "a part of the multipart body has no end to its headers");
+			return http_fail(r, APP_E_PARAM,
+					 "a part of the multipart body has no end to its headers");
 		struct part *pt = &parts[*nparts];
 		memset(pt, 0, sizeof *pt);
 		for (const char *line = p; line < hend;) {
@@ -257,7 +258,8 @@ static int multipart_parse(struct req *r, const char *ctype, struct part *parts,
 		pt->data = hend + 4;
 		const char *next = memmem(pt->data, (size_t)(end - pt->data), delim, dlen);
 		if (!next)
-			return http_fail(r, APP_E_PARAM, "the multipart body ends before its closing boundary");
+			return http_fail(r, APP_E_PARAM,
+					 "the multipart body ends before its closing boundary");
 		pt->len = (size_t)(next - pt->data);
 		(*nparts)++;
 		p = next + dlen;
@@ -295,8 +297,8 @@ struct upload {
 	bool created;
 };
 
-static const char *const tip_fields[] = {"category", "description", "unit_id", "address", "lat", "lng",
-					 "occurred_at", "anonymous", "identity", NULL};
+static const char *const tip_fields[] = {"category", "description", "unit_id",	 "address",  "lat",
+					 "lng",	     "occurred_at", "anonymous", "identity", NULL};
 static const char *const identity_fields[] = {"name", "phone", "national_id", "address", NULL};
 
 /* Is s free of control characters other than newline and tab? */
@@ -358,7 +360,8 @@ static void read_tip(struct req *r, json_t *o, struct tip_input *in, int64_t *un
 			return;
 		}
 		if (anon) {
-			field_err(fe, "identity", "an anonymous tip carries no identity; set anonymous to false");
+			field_err(fe, "identity",
+				  "an anonymous tip carries no identity; set anonymous to false");
 			return;
 		}
 		struct field_errs sub = {0};
@@ -369,14 +372,16 @@ static void read_tip(struct req *r, json_t *o, struct tip_input *in, int64_t *un
 			const char *val;
 			if (jf_str(id, identity_fields[i], JF_OPTIONAL, maxlen[i], &val, &sub) == 1 && *val) {
 				if (!text_clean(val))
-					field_err(&sub, identity_fields[i], "must not hold control characters");
+					field_err(&sub, identity_fields[i],
+						  "must not hold control characters");
 				json_object_set_new(clean, identity_fields[i], json_string(val));
 			}
 		}
 		for (int i = 0; i < sub.n; i++)
 			field_err(fe, arena_printf(&r->arena, "identity.%s", sub.field[i]), sub.msg[i]);
 		if (sub.n == 0 && json_object_size(clean) == 0)
-			field_err(fe, "identity", "give at least one way to reach you, or send the tip anonymously");
+			field_err(fe, "identity",
+				  "give at least one way to reach you, or send the tip anonymously");
 		if (sub.n == 0 && json_object_size(clean) > 0)
 			*identity = json_dumps(clean, JSON_COMPACT | JSON_SORT_KEYS);
 		json_decref(clean);
@@ -441,8 +446,9 @@ static int take_files(struct req *r, const struct part *parts, int nparts, struc
 		}
 		if (parts[i].len > TIP_FILE_BYTES) {
 			r->err_code = "too_large";
-			return http_fail(r, APP_E_TOOBIG,
-					 arena_printf(&r->arena, "'%s' is larger than 10 MB; nothing was stored", shown));
+			return http_fail(
+			    r, APP_E_TOOBIG,
+			    arena_printf(&r->arena, "'%s' is larger than 10 MB; nothing was stored", shown));
 		}
 		if (parts[i].len == 0) {
 			field_err(&r->fields, "files", arena_printf(&r->arena, "'%s' is empty", shown));
@@ -453,10 +459,11 @@ static int take_files(struct req *r, const struct part *parts, int nparts, struc
 		if (kind == -2)
 			return http_fail(r, APP_E_INTERNAL, "the server cannot tell file types (libmagic)");
 		if (kind < 0) {
-			const char *msg = arena_printf(&r->arena,
-						       "'%s' is not a photo (JPEG, PNG, WebP), a video (MP4, WebM) or a "
-						       "PDF: its content is %s; nothing was stored",
-						       shown, seen);
+			const char *msg =
+			    arena_printf(&r->arena,
+					 "'%s' is not a photo (JPEG, PNG, WebP), a video (MP4, WebM) or a "
+					 "PDF: its content is %s; nothing was stored",
+					 shown, seen);
 			field_err(&r->fields, "files", msg);
 			return http_fail(r, APP_E_INVALID, msg);
 		}
@@ -465,8 +472,9 @@ static int take_files(struct req *r, const struct part *parts, int nparts, struc
 		if (s == -2)
 			return APP_E_NOMEM;
 		if (s != 0) {
-			const char *msg = arena_printf(&r->arena, "'%s' is damaged (its %s structure does not hold "
-							       "together); nothing was stored",
+			const char *msg = arena_printf(&r->arena,
+						       "'%s' is damaged (its %s structure does not hold "
+						       "together); nothing was stored",
 						       shown, media_mime[kind]);
 			field_err(&r->fields, "files", msg);
 			return http_fail(r, APP_E_INVALID, msg);
@@ -537,14 +545,16 @@ int api_public_tips_create(struct req *r)
 				tip = &parts[i];
 			else if (strcmp(parts[i].name, "files") != 0) {
 				rc = http_fail(r, APP_E_PARAM,
-					       arena_printf(&r->arena, "unknown part '%s': send 'tip' and 'files'",
+					       arena_printf(&r->arena,
+							    "unknown part '%s': send 'tip' and 'files'",
 							    shown_name(r, parts[i].name, i)));
 				goto out;
 			}
 		}
 		if (!tip || tip->len > TIP_JSON_MAX) {
-			rc = http_fail(r, APP_E_PARAM, tip ? "the 'tip' part is too large"
-							   : "the multipart body has no 'tip' part with the tip's JSON");
+			rc = http_fail(r, APP_E_PARAM,
+				       tip ? "the 'tip' part is too large"
+					   : "the multipart body has no 'tip' part with the tip's JSON");
 			goto out;
 		}
 		char err[200];
@@ -584,7 +594,8 @@ int api_public_tips_create(struct req *r)
 	for (int i = 0; i < ncats; i++)
 		known = known || strcmp(cats[i].code, in.category) == 0;
 	if (!known) {
-		field_err(&r->fields, "category", "is not a tip category (GET /api/v1/public/tip-categories)");
+		field_err(&r->fields, "category",
+			  "is not a tip category (GET /api/v1/public/tip-categories)");
 		rc = http_fail_fields(r, &r->fields);
 		goto out;
 	}
@@ -629,10 +640,11 @@ int api_public_tips_create(struct req *r)
 					   (int64_t)up[i].len, now, &fid);
 		}
 		if (rc == STORE_OK) {
-			const char *detail = arena_printf(&r->arena,
-							  "{\"unit_id\":%" PRId64 ",\"category\":\"%s\",\"anonymous\":%s,"
-							  "\"files\":%d}",
-							  in.unit_id, in.category, in.anonymous ? "true" : "false", nup);
+			const char *detail =
+			    arena_printf(&r->arena,
+					 "{\"unit_id\":%" PRId64 ",\"category\":\"%s\",\"anonymous\":%s,"
+					 "\"files\":%d}",
+					 in.unit_id, in.category, in.anonymous ? "true" : "false", nup);
 			rc = detail ? audit_tip(r, true, "tip.submit", id, detail) : STORE_E_NOMEM;
 		}
 		if (rc == STORE_OK)
@@ -695,7 +707,8 @@ static int tip_by_receipt(struct req *r, json_t *body, struct tip_row *t)
 	const char *receipt = NULL;
 	char digits[RECEIPT_DIGITS + 1], hash[CRYPTO_HASH_HEX];
 	const char *fkey = throttle_key(r, "tip_lookup_fail");
-	int rc = throttled(r, fkey, LOOKUP_FAILS_PER_HOUR, "too many wrong receipts from this connection; try again later");
+	int rc = throttled(r, fkey, LOOKUP_FAILS_PER_HOUR,
+			   "too many wrong receipts from this connection; try again later");
 	if (rc)
 		return rc;
 	if (jf_str(body, "receipt", JF_REQUIRED, 64, &receipt, &r->fields) != 1)
@@ -910,7 +923,8 @@ int api_tips_list(struct req *r)
 	if (rc)
 		return rc;
 	if (status && *status && tip_status_parse(status) < 0)
-		field_err(&r->fields, "status", "must be new, verifying, forwarded, resolved, unfounded or duplicate");
+		field_err(&r->fields, "status",
+			  "must be new, verifying, forwarded, resolved, unfounded or duplicate");
 	if (category && strlen(category) > 64)
 		field_err(&r->fields, "category", "is not a tip category");
 	if (search && strlen(search) > 200)
@@ -994,7 +1008,8 @@ static int answer_detail(struct req *r, int status, const struct tip_row *t)
 		jw_kint(w, "id", f[i].id);
 		jw_kstr(w, "mime", f[i].mime);
 		jw_kint(w, "size", f[i].size);
-		jw_kstr(w, "url", arena_printf(&r->arena, "/api/v1/tips/%" PRId64 "/files/%" PRId64, t->id, f[i].id));
+		jw_kstr(w, "url",
+			arena_printf(&r->arena, "/api/v1/tips/%" PRId64 "/files/%" PRId64, t->id, f[i].id));
 		jw_ktime(w, "created_at", f[i].created_at);
 		jw_end(w);
 	}
@@ -1096,7 +1111,8 @@ int api_tips_update(struct req *r)
 	int has_case = id_or_null(body, "case_id", &case_id, &r->fields);
 	int from = tip_status_parse(t.status), to = from;
 	if (has_status == 1 && (to = tip_status_parse(status_s)) < 0)
-		field_err(&r->fields, "status", "must be new, verifying, forwarded, resolved, unfounded or duplicate");
+		field_err(&r->fields, "status",
+			  "must be new, verifying, forwarded, resolved, unfounded or duplicate");
 	if (r->fields.n) {
 		rc = http_fail_fields(r, &r->fields);
 		goto out;
@@ -1137,8 +1153,8 @@ int api_tips_update(struct req *r)
 		}
 		if (rc == STORE_DONE || o.commune_id != t.commune_id ||
 		    !perm_on_unit(&r->user, PERM_TIPS_READ, o.unit_path))
-			field_err(&r->fields, "duplicate_of", dup == t.id ? "a tip cannot repeat itself"
-									  : "no such tip in this commune");
+			field_err(&r->fields, "duplicate_of",
+				  dup == t.id ? "a tip cannot repeat itself" : "no such tip in this commune");
 	}
 	const char *assignee = NULL;
 	if (has_assigned == 1 && assigned && assigned != t.assigned_to) {
@@ -1180,20 +1196,21 @@ int api_tips_update(struct req *r)
 	}
 	rc = tips_update(r->db, t.id, tip_status_names[to], dup, assigned, case_id, now);
 	if (rc == STORE_OK && to != from)
-		rc = tips_event_add(r->db, t.id, t.commune_id, "status", r->user.user_id, tip_status_names[from],
-				    tip_status_names[to], now);
+		rc = tips_event_add(r->db, t.id, t.commune_id, "status", r->user.user_id,
+				    tip_status_names[from], tip_status_names[to], now);
 	if (rc == STORE_OK && assigned != t.assigned_to)
 		rc = tips_event_add(r->db, t.id, t.commune_id, "assigned", r->user.user_id, t.assigned_name,
 				    assignee, now);
 	if (rc == STORE_OK && case_id != t.case_id)
 		rc = tips_event_add(r->db, t.id, t.commune_id, "case", r->user.user_id,
-				    t.case_id ? id_text(r, t.case_id) : NULL, case_id ? id_text(r, case_id) : NULL,
-				    now);
+				    t.case_id ? id_text(r, t.case_id) : NULL,
+				    case_id ? id_text(r, case_id) : NULL, now);
 	if (rc == STORE_OK) {
-		const char *detail = arena_printf(&r->arena,
-						  "{\"unit_id\":%" PRId64 ",\"status\":\"%s\",\"duplicate_of\":%" PRId64
-						  ",\"assigned_to\":%" PRId64 ",\"case_id\":%" PRId64 "}",
-						  t.unit_id, tip_status_names[to], dup, assigned, case_id);
+		const char *detail =
+		    arena_printf(&r->arena,
+				 "{\"unit_id\":%" PRId64 ",\"status\":\"%s\",\"duplicate_of\":%" PRId64
+				 ",\"assigned_to\":%" PRId64 ",\"case_id\":%" PRId64 "}",
+				 t.unit_id, tip_status_names[to], dup, assigned, case_id);
 		rc = detail ? audit_tip(r, false, "tip.update", t.id, detail) : STORE_E_NOMEM;
 	}
 	if (rc == STORE_OK)
@@ -1201,7 +1218,8 @@ int api_tips_update(struct req *r)
 	else
 		store_rollback(r->db);
 	if (rc == STORE_E_FK) {
-		rc = http_fail(r, APP_E_CONFLICT, "a record named here was removed meanwhile; reload and try again");
+		rc = http_fail(r, APP_E_CONFLICT,
+			       "a record named here was removed meanwhile; reload and try again");
 		goto out;
 	}
 	if (rc) {

@@ -11,14 +11,14 @@
 #include "store/store.h"
 
 struct config {
-	char db_url[1024];   /* --db / TIENGMO_DB, default sqlite:DATA_DIR/tiengmo.db */
-	char listen[256];    /* --listen / TIENGMO_LISTEN, default 127.0.0.1:8080 */
-	char data_dir[512];  /* --data-dir / TIENGMO_DATA_DIR, default data */
-	char key_file[1024]; /* --key-file / TIENGMO_KEY_FILE, default DATA_DIR/tiengmo.key */
-	int log_json;        /* --log-format json / TIENGMO_LOG_FORMAT */
-	bool secure_cookies; /* --secure-cookies / TIENGMO_SECURE_COOKIES=1 */
+	char db_url[1024];	   /* --db / TIENGMO_DB, default sqlite:DATA_DIR/tiengmo.db */
+	char listen[256];	   /* --listen / TIENGMO_LISTEN, default 127.0.0.1:8080 */
+	char data_dir[512];	   /* --data-dir / TIENGMO_DATA_DIR, default data */
+	char key_file[1024];	   /* --key-file / TIENGMO_KEY_FILE, default DATA_DIR/tiengmo.key */
+	int log_json;		   /* --log-format json / TIENGMO_LOG_FORMAT */
+	bool secure_cookies;	   /* --secure-cookies / TIENGMO_SECURE_COOKIES=1 */
 	char trusted_proxies[512]; /* --trusted-proxy / TIENGMO_TRUSTED_PROXY: "ADDR[,ADDR…]" */
-	int threads;         /* --threads / TIENGMO_THREADS, default: one per core */
+	int threads;		   /* --threads / TIENGMO_THREADS, default: one per core */
 };
 
 /* A subcommand: argv[0] is its own name. Returns the process exit status. */
@@ -26,7 +26,7 @@ typedef int (*cmd_fn)(int argc, char **argv);
 
 struct cmd_opt {
 	const char *name; /* long option name without "--" */
-	int has_arg;      /* no_argument or required_argument */
+	int has_arg;	  /* no_argument or required_argument */
 	const char *help; /* one line for --help */
 };
 

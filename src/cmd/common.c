@@ -26,16 +26,19 @@ void cmd_error(const char *fmt, ...)
 }
 
 static const struct cmd_opt common_opts[] = {
-	{"db", required_argument, "database: sqlite:PATH or postgres://… (TIENGMO_DB)"},
-	{"listen", required_argument, "address:port to serve on, default 127.0.0.1:8080 (TIENGMO_LISTEN)"},
-	{"data-dir", required_argument, "directory for the database, key and uploads, default data (TIENGMO_DATA_DIR)"},
-	{"key-file", required_argument, "encryption key file, created 0600 when missing (TIENGMO_KEY_FILE)"},
-	{"log-format", required_argument, "text or json (TIENGMO_LOG_FORMAT)"},
-	{"secure-cookies", no_argument, "mark cookies Secure, for HTTPS behind a proxy (TIENGMO_SECURE_COOKIES=1)"},
-	{"trusted-proxy", required_argument, "ADDR[,ADDR…] of reverse proxies whose X-Forwarded-For names the client (TIENGMO_TRUSTED_PROXY)"},
-	{"threads", required_argument, "worker threads, default one per core (TIENGMO_THREADS)"},
-	{"help", no_argument, "show this help"},
-	{NULL, 0, NULL},
+    {"db", required_argument, "database: sqlite:PATH or postgres://… (TIENGMO_DB)"},
+    {"listen", required_argument, "address:port to serve on, default 127.0.0.1:8080 (TIENGMO_LISTEN)"},
+    {"data-dir", required_argument,
+     "directory for the database, key and uploads, default data (TIENGMO_DATA_DIR)"},
+    {"key-file", required_argument, "encryption key file, created 0600 when missing (TIENGMO_KEY_FILE)"},
+    {"log-format", required_argument, "text or json (TIENGMO_LOG_FORMAT)"},
+    {"secure-cookies", no_argument,
+     "mark cookies Secure, for HTTPS behind a proxy (TIENGMO_SECURE_COOKIES=1)"},
+    {"trusted-proxy", required_argument,
+     "ADDR[,ADDR…] of reverse proxies whose X-Forwarded-For names the client (TIENGMO_TRUSTED_PROXY)"},
+    {"threads", required_argument, "worker threads, default one per core (TIENGMO_THREADS)"},
+    {"help", no_argument, "show this help"},
+    {NULL, 0, NULL},
 };
 
 static int set_common(const char *name, const char *v)
@@ -93,13 +96,13 @@ int cmd_parse(int argc, char **argv, const char *usage, const struct cmd_opt *ex
 	snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
 	snprintf(c->data_dir, sizeof c->data_dir, "data");
 	static const char *const env_names[][2] = {
-		{"db", "TIENGMO_DB"},
-		{"listen", "TIENGMO_LISTEN"},
-		{"data-dir", "TIENGMO_DATA_DIR"},
-		{"key-file", "TIENGMO_KEY_FILE"},
-		{"log-format", "TIENGMO_LOG_FORMAT"},
-		{"threads", "TIENGMO_THREADS"},
-		{"trusted-proxy", "TIENGMO_TRUSTED_PROXY"},
+	    {"db", "TIENGMO_DB"},
+	    {"listen", "TIENGMO_LISTEN"},
+	    {"data-dir", "TIENGMO_DATA_DIR"},
+	    {"key-file", "TIENGMO_KEY_FILE"},
+	    {"log-format", "TIENGMO_LOG_FORMAT"},
+	    {"threads", "TIENGMO_THREADS"},
+	    {"trusted-proxy", "TIENGMO_TRUSTED_PROXY"},
 	};
 	for (size_t i = 0; i < sizeof env_names / sizeof env_names[0]; i++)
 		if ((e = getenv(env_names[i][1])) && *e && set_common(env_names[i][0], e) < 0)
@@ -128,11 +131,13 @@ int cmd_parse(int argc, char **argv, const char *usage, const struct cmd_opt *ex
 		}
 		if (ch != 0) {
 			const char *bad = argv[optind - 1];
-			if (ch == ':' || (optopt == 0 && bad && strncmp(bad, "--", 2) == 0 && strchr(bad, '=') == NULL))
+			if (ch == ':' ||
+			    (optopt == 0 && bad && strncmp(bad, "--", 2) == 0 && strchr(bad, '=') == NULL))
 				cmd_error("'%s' is not a flag of '%s' or needs a value; see '%s --help'", bad,
 					  argv[0], argv[0]);
 			else
-				cmd_error("'%s' is not a flag of '%s'; see '%s --help'", bad, argv[0], argv[0]);
+				cmd_error("'%s' is not a flag of '%s'; see '%s --help'", bad, argv[0],
+					  argv[0]);
 			return -1;
 		}
 		const char *name = longopts[idx].name;

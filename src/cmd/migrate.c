@@ -8,8 +8,9 @@
 int cmd_migrate(int argc, char **argv)
 {
 	int first;
-	int rc = cmd_parse(argc, argv, "usage: tiengmo migrate [flags]\n\nApplies every pending schema migration.",
-			   NULL, NULL, NULL, &first);
+	int rc =
+	    cmd_parse(argc, argv, "usage: tiengmo migrate [flags]\n\nApplies every pending schema migration.",
+		      NULL, NULL, NULL, &first);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	if (first < argc) {

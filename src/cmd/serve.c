@@ -11,8 +11,8 @@
 int cmd_serve(int argc, char **argv)
 {
 	int first;
-	int rc = cmd_parse(argc, argv, "usage: tiengmo serve [flags]\n\nServes the web app and the API.", NULL, NULL,
-			   NULL, &first);
+	int rc = cmd_parse(argc, argv, "usage: tiengmo serve [flags]\n\nServes the web app and the API.",
+			   NULL, NULL, NULL, &first);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	if (first < argc) {
@@ -25,10 +25,10 @@ int cmd_serve(int argc, char **argv)
 	store_close(db);
 	store_set_default_url(cmd_config.db_url);
 	struct http_options opt = {
-		.listen = cmd_config.listen,
-		.threads = cmd_config.threads,
-		.secure_cookies = cmd_config.secure_cookies,
-		.trusted_proxies = cmd_config.trusted_proxies,
+	    .listen = cmd_config.listen,
+	    .threads = cmd_config.threads,
+	    .secure_cookies = cmd_config.secure_cookies,
+	    .trusted_proxies = cmd_config.trusted_proxies,
 	};
 	return http_serve(&opt) == 0 ? 0 : 1;
 }

@@ -5,26 +5,28 @@
 
 #include <string.h>
 
-const char *const perm_role_names[] = {"admin", "officer", "coordinator", "team_leader", "member", "viewer", NULL};
+const char *const perm_role_names[] = {"admin",	 "officer", "coordinator", "team_leader",
+				       "member", "viewer",  NULL};
 
 /* What each role may do. Scope comes from the grant: a role on a unit reaches that unit's subtree. */
-#define ALL_READ [PERM_PUBLIC] = true, [PERM_LOGGED_IN] = true, [PERM_UNITS_READ] = true, \
-		 [PERM_PEOPLE_READ] = true, [PERM_ORGS_READ] = true, [PERM_TEAMS_READ] = true
+#define ALL_READ                                                                                             \
+	[PERM_PUBLIC] = true, [PERM_LOGGED_IN] = true, [PERM_UNITS_READ] = true, [PERM_PEOPLE_READ] = true,  \
+	[PERM_ORGS_READ] = true, [PERM_TEAMS_READ] = true
 /* Tips and cases are police work (crime data is sensitive personal data, Decree 13/2023 art. 2): only
  * officers and admins read or write them; a viewer sees their counts in reports, not the records. */
-#define TIPS_CASES [PERM_TIPS_READ] = true, [PERM_TIPS_WRITE] = true, [PERM_CASES_READ] = true, \
-		   [PERM_CASES_WRITE] = true
+#define TIPS_CASES                                                                                           \
+	[PERM_TIPS_READ] = true, [PERM_TIPS_WRITE] = true, [PERM_CASES_READ] = true, [PERM_CASES_WRITE] = true
 static const bool table[ROLE_COUNT][PERM_COUNT] = {
-	[ROLE_ADMIN] = {ALL_READ, [PERM_UNITS_WRITE] = true, [PERM_USERS_READ] = true, [PERM_USERS_WRITE] = true,
-			[PERM_AUDIT_READ] = true, [PERM_SENSITIVE] = true, [PERM_PEOPLE_WRITE] = true,
-			[PERM_ORGS_WRITE] = true, [PERM_TEAMS_WRITE] = true, TIPS_CASES},
-	[ROLE_OFFICER] = {ALL_READ, [PERM_UNITS_WRITE] = true, [PERM_USERS_READ] = true, [PERM_AUDIT_READ] = true,
-			  [PERM_SENSITIVE] = true, [PERM_PEOPLE_WRITE] = true, [PERM_ORGS_WRITE] = true,
-			  [PERM_TEAMS_WRITE] = true, TIPS_CASES},
-	[ROLE_COORDINATOR] = {ALL_READ, [PERM_ORGS_WRITE] = true},
-	[ROLE_TEAM_LEADER] = {ALL_READ, [PERM_PEOPLE_WRITE] = true, [PERM_TEAMS_WRITE] = true},
-	[ROLE_MEMBER] = {ALL_READ},
-	[ROLE_VIEWER] = {ALL_READ},
+    [ROLE_ADMIN] = {ALL_READ, [PERM_UNITS_WRITE] = true, [PERM_USERS_READ] = true, [PERM_USERS_WRITE] = true,
+		    [PERM_AUDIT_READ] = true, [PERM_SENSITIVE] = true, [PERM_PEOPLE_WRITE] = true,
+		    [PERM_ORGS_WRITE] = true, [PERM_TEAMS_WRITE] = true, TIPS_CASES},
+    [ROLE_OFFICER] = {ALL_READ, [PERM_UNITS_WRITE] = true, [PERM_USERS_READ] = true, [PERM_AUDIT_READ] = true,
+		      [PERM_SENSITIVE] = true, [PERM_PEOPLE_WRITE] = true, [PERM_ORGS_WRITE] = true,
+		      [PERM_TEAMS_WRITE] = true, TIPS_CASES},
+    [ROLE_COORDINATOR] = {ALL_READ, [PERM_ORGS_WRITE] = true},
+    [ROLE_TEAM_LEADER] = {ALL_READ, [PERM_PEOPLE_WRITE] = true, [PERM_TEAMS_WRITE] = true},
+    [ROLE_MEMBER] = {ALL_READ},
+    [ROLE_VIEWER] = {ALL_READ},
 };
 
 int perm_role_parse(const char *name)

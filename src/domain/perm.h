@@ -12,24 +12,32 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum role { ROLE_ADMIN, ROLE_OFFICER, ROLE_COORDINATOR, ROLE_TEAM_LEADER, ROLE_MEMBER, ROLE_VIEWER, ROLE_COUNT };
+enum role {
+	ROLE_ADMIN,
+	ROLE_OFFICER,
+	ROLE_COORDINATOR,
+	ROLE_TEAM_LEADER,
+	ROLE_MEMBER,
+	ROLE_VIEWER,
+	ROLE_COUNT
+};
 
 enum perm {
-	PERM_PUBLIC,      /* anyone, no login */
-	PERM_LOGGED_IN,   /* any logged-in user */
-	PERM_UNITS_READ,  /* see units */
-	PERM_UNITS_WRITE, /* create, rename, delete, import units */
-	PERM_USERS_READ,  /* list users and their grants */
-	PERM_USERS_WRITE, /* create users, grant roles, reset passwords, disable */
-	PERM_AUDIT_READ,  /* read the audit log of records */
-	PERM_SENSITIVE,   /* reveal sensitive personal data (audited) */
+	PERM_PUBLIC,	   /* anyone, no login */
+	PERM_LOGGED_IN,	   /* any logged-in user */
+	PERM_UNITS_READ,   /* see units */
+	PERM_UNITS_WRITE,  /* create, rename, delete, import units */
+	PERM_USERS_READ,   /* list users and their grants */
+	PERM_USERS_WRITE,  /* create users, grant roles, reset passwords, disable */
+	PERM_AUDIT_READ,   /* read the audit log of records */
+	PERM_SENSITIVE,	   /* reveal sensitive personal data (audited) */
 	PERM_PEOPLE_READ,  /* see people (national ids masked) */
 	PERM_PEOPLE_WRITE, /* add, edit, import people */
-	PERM_ORGS_READ,    /* see partner organisations */
+	PERM_ORGS_READ,	   /* see partner organisations */
 	PERM_ORGS_WRITE,   /* add, edit organisations */
 	PERM_TEAMS_READ,   /* see teams and their rosters */
 	PERM_TEAMS_WRITE,  /* create teams, change rosters (members, roles, terms) */
-	PERM_TIPS_READ,    /* the tip inbox: tips, their timeline and files (never the identity) */
+	PERM_TIPS_READ,	   /* the tip inbox: tips, their timeline and files (never the identity) */
 	PERM_TIPS_WRITE,   /* triage tips: status, assignment, case link, replies to the citizen */
 	PERM_CASES_READ,   /* see cases and their counts */
 	PERM_CASES_WRITE,  /* open and change cases, link tips to them */

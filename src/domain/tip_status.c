@@ -6,18 +6,18 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const tip_status_names[] = {"new", "verifying", "forwarded", "resolved", "unfounded", "duplicate",
-					NULL};
+const char *const tip_status_names[] = {"new",	     "verifying", "forwarded", "resolved",
+					"unfounded", "duplicate", NULL};
 
 /* allowed[from][to] */
 static const bool allowed[TIP_STATUS_COUNT][TIP_STATUS_COUNT] = {
-	[TIP_NEW] = {[TIP_VERIFYING] = true, [TIP_DUPLICATE] = true},
-	[TIP_VERIFYING] = {[TIP_FORWARDED] = true, [TIP_RESOLVED] = true, [TIP_UNFOUNDED] = true,
-			   [TIP_DUPLICATE] = true},
-	[TIP_FORWARDED] = {[TIP_RESOLVED] = true, [TIP_VERIFYING] = true},
-	[TIP_RESOLVED] = {[TIP_VERIFYING] = true},
-	[TIP_UNFOUNDED] = {[TIP_VERIFYING] = true},
-	[TIP_DUPLICATE] = {[TIP_VERIFYING] = true},
+    [TIP_NEW] = {[TIP_VERIFYING] = true, [TIP_DUPLICATE] = true},
+    [TIP_VERIFYING] =
+	{[TIP_FORWARDED] = true, [TIP_RESOLVED] = true, [TIP_UNFOUNDED] = true, [TIP_DUPLICATE] = true},
+    [TIP_FORWARDED] = {[TIP_RESOLVED] = true, [TIP_VERIFYING] = true},
+    [TIP_RESOLVED] = {[TIP_VERIFYING] = true},
+    [TIP_UNFOUNDED] = {[TIP_VERIFYING] = true},
+    [TIP_DUPLICATE] = {[TIP_VERIFYING] = true},
 };
 
 int tip_status_parse(const char *name)
@@ -48,7 +48,8 @@ int tip_status_check(enum tip_status from, enum tip_status to, long long duplica
 		if (from == to)
 			snprintf(why, whylen, "the tip is already '%s'", tip_status_names[to]);
 		else if (from == TIP_NEW)
-			snprintf(why, whylen, "a tip cannot go from 'new' to '%s'; set it to 'verifying' first",
+			snprintf(why, whylen,
+				 "a tip cannot go from 'new' to '%s'; set it to 'verifying' first",
 				 tip_status_names[to]);
 		else
 			snprintf(why, whylen, "a tip cannot go from '%s' to '%s'", tip_status_names[from],

@@ -10,7 +10,7 @@
 #include "http/http.h"
 
 #define SESSION_COOKIE "tiengmo_session"
-#define SESSION_IDLE_SECONDS (12 * 3600)   /* a session unused this long ends */
+#define SESSION_IDLE_SECONDS (12 * 3600)    /* a session unused this long ends */
 #define SESSION_MAX_SECONDS (7 * 24 * 3600) /* and none lives longer than this */
 
 /* Reads the session cookie, if any, and fills r->user, r->session and r->has_session. A missing,

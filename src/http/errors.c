@@ -12,19 +12,19 @@ static const struct {
 	const char *code;
 	const char *message;
 } table[] = {
-	[APP_OK] = {200, "ok", "ok"},
-	[APP_E_PARAM] = {400, "bad_request", "the request is malformed"},
-	[APP_E_INVALID] = {422, "validation_failed", "some fields are not valid"},
-	[APP_E_AUTH] = {401, "unauthenticated", "log in first"},
-	[APP_E_FORBIDDEN] = {403, "forbidden", "you may not do this"},
-	[APP_E_NOTFOUND] = {404, "not_found", "no such resource"},
-	[APP_E_CONFLICT] = {409, "conflict", "this conflicts with an existing record"},
-	[APP_E_TOOBIG] = {413, "too_large", "the request is too large"},
-	[APP_E_LIMIT] = {429, "rate_limited", "too many attempts; try again later"},
-	[APP_E_UNAVAIL] = {503, "unavailable", "the service is unavailable; try again shortly"},
-	[APP_E_DB] = {500, "database_error", "the database failed; nothing was changed"},
-	[APP_E_NOMEM] = {500, "out_of_memory", "the server ran out of memory"},
-	[APP_E_INTERNAL] = {500, "internal_error", "internal error"},
+    [APP_OK] = {200, "ok", "ok"},
+    [APP_E_PARAM] = {400, "bad_request", "the request is malformed"},
+    [APP_E_INVALID] = {422, "validation_failed", "some fields are not valid"},
+    [APP_E_AUTH] = {401, "unauthenticated", "log in first"},
+    [APP_E_FORBIDDEN] = {403, "forbidden", "you may not do this"},
+    [APP_E_NOTFOUND] = {404, "not_found", "no such resource"},
+    [APP_E_CONFLICT] = {409, "conflict", "this conflicts with an existing record"},
+    [APP_E_TOOBIG] = {413, "too_large", "the request is too large"},
+    [APP_E_LIMIT] = {429, "rate_limited", "too many attempts; try again later"},
+    [APP_E_UNAVAIL] = {503, "unavailable", "the service is unavailable; try again shortly"},
+    [APP_E_DB] = {500, "database_error", "the database failed; nothing was changed"},
+    [APP_E_NOMEM] = {500, "out_of_memory", "the server ran out of memory"},
+    [APP_E_INTERNAL] = {500, "internal_error", "internal error"},
 };
 
 int http_status_of(int err)

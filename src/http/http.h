@@ -50,15 +50,15 @@ struct req {
 	const char *method;
 	const char *path;
 	const struct route *route;
-	int route_index; /* -1 when no route matched */
+	int route_index;		     /* -1 when no route matched */
 	const char *params[HTTP_MAX_PARAMS]; /* {captures} of the route pattern, in order */
 	struct buf body;
 	bool body_too_big;
-	struct store *db;        /* this thread's connection */
-	struct principal user;   /* user_id 0 when not logged in */
+	struct store *db;      /* this thread's connection */
+	struct principal user; /* user_id 0 when not logged in */
 	struct session_info session;
 	bool has_session;
-	char addr[64];           /* client address as text; for audit and throttling, never the access log */
+	char addr[64]; /* client address as text; for audit and throttling, never the access log */
 
 	/* the response */
 	int status;
@@ -79,15 +79,16 @@ typedef int (*http_handler)(struct req *r);
 
 enum route_flags {
 	ROUTE_NO_CSRF = 1, /* state-changing but needs no CSRF token (login itself) */
-	ROUTE_FALLBACK = 2, /* pattern "*": any path outside /api/ that no other route has; no session, no db */
+	ROUTE_FALLBACK =
+	    2, /* pattern "*": any path outside /api/ that no other route has; no session, no db */
 };
 
 struct route {
 	const char *method;
 	const char *pattern; /* "/api/v1/units/{id}" */
 	http_handler handler;
-	enum perm perm;      /* checked by the router before the handler runs */
-	size_t body_limit;   /* bytes; larger bodies get 413 */
+	enum perm perm;	   /* checked by the router before the handler runs */
+	size_t body_limit; /* bytes; larger bodies get 413 */
 	int flags;
 };
 

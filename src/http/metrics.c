@@ -8,7 +8,8 @@
 #include "http/http.h"
 
 #define MAX_ROUTES 256
-static const int status_codes[] = {200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 413, 422, 429, 499, 500, 503};
+static const int status_codes[] = {200, 201, 204, 304, 400, 401, 403, 404,
+				   405, 409, 413, 422, 429, 499, 500, 503};
 #define NSTATUS (int)(sizeof status_codes / sizeof status_codes[0])
 static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
 #define NBUCKETS (int)(sizeof buckets / sizeof buckets[0])
@@ -65,10 +66,14 @@ void metrics_write(struct buf *b)
 			if (!n)
 				continue;
 			if (s < NSTATUS)
-				buf_printf(b, "tiengmo_http_requests_total{method=\"%s\",route=\"%s\",status=\"%d\"} %llu\n",
+				buf_printf(b,
+					   "tiengmo_http_requests_total{method=\"%s\",route=\"%s\",status=\"%"
+					   "d\"} %llu\n",
 					   method, pattern, status_codes[s], n);
 			else
-				buf_printf(b, "tiengmo_http_requests_total{method=\"%s\",route=\"%s\",status=\"other\"} %llu\n",
+				buf_printf(b,
+					   "tiengmo_http_requests_total{method=\"%s\",route=\"%s\",status="
+					   "\"other\"} %llu\n",
 					   method, pattern, n);
 		}
 	}
@@ -77,7 +82,8 @@ void metrics_write(struct buf *b)
 	unsigned long long cum = 0;
 	for (int i = 0; i < NBUCKETS; i++) {
 		cum += atomic_load_explicit(&g_hist[i], memory_order_relaxed);
-		buf_printf(b, "tiengmo_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n", buckets[i], cum);
+		buf_printf(b, "tiengmo_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n", buckets[i],
+			   cum);
 	}
 	cum += atomic_load_explicit(&g_hist[NBUCKETS], memory_order_relaxed);
 	buf_printf(b, "tiengmo_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n", cum);

@@ -18,82 +18,82 @@
 #define MB (1024 * 1024)
 
 const struct route http_routes[] = {
-	{"GET", "/healthz", api_healthz, PERM_PUBLIC, 0, 0},
-	{"GET", "/metrics", api_metrics, PERM_PUBLIC, 0, 0},
+    {"GET", "/healthz", api_healthz, PERM_PUBLIC, 0, 0},
+    {"GET", "/metrics", api_metrics, PERM_PUBLIC, 0, 0},
 
-	{"POST", "/api/v1/session", api_session_create, PERM_PUBLIC, 4 * KB, ROUTE_NO_CSRF},
-	{"DELETE", "/api/v1/session", api_session_delete, PERM_LOGGED_IN, 0, 0},
-	{"GET", "/api/v1/me", api_me, PERM_LOGGED_IN, 0, 0},
-	{"POST", "/api/v1/me/password", api_me_password, PERM_LOGGED_IN, 4 * KB, 0},
-	{"POST", "/api/v1/me/totp", api_totp_begin, PERM_LOGGED_IN, 1 * KB, 0},
-	{"POST", "/api/v1/me/totp/confirm", api_totp_confirm, PERM_LOGGED_IN, 1 * KB, 0},
-	{"DELETE", "/api/v1/me/totp", api_totp_disable, PERM_LOGGED_IN, 1 * KB, 0},
+    {"POST", "/api/v1/session", api_session_create, PERM_PUBLIC, 4 * KB, ROUTE_NO_CSRF},
+    {"DELETE", "/api/v1/session", api_session_delete, PERM_LOGGED_IN, 0, 0},
+    {"GET", "/api/v1/me", api_me, PERM_LOGGED_IN, 0, 0},
+    {"POST", "/api/v1/me/password", api_me_password, PERM_LOGGED_IN, 4 * KB, 0},
+    {"POST", "/api/v1/me/totp", api_totp_begin, PERM_LOGGED_IN, 1 * KB, 0},
+    {"POST", "/api/v1/me/totp/confirm", api_totp_confirm, PERM_LOGGED_IN, 1 * KB, 0},
+    {"DELETE", "/api/v1/me/totp", api_totp_disable, PERM_LOGGED_IN, 1 * KB, 0},
 
-	{"GET", "/api/v1/units", api_units_list, PERM_UNITS_READ, 0, 0},
-	{"POST", "/api/v1/units", api_units_create, PERM_UNITS_WRITE, 8 * KB, 0},
-	{"POST", "/api/v1/units/import", api_units_import, PERM_UNITS_WRITE, 4 * MB, 0},
-	{"GET", "/api/v1/units/{id}", api_units_get, PERM_UNITS_READ, 0, 0},
-	{"PATCH", "/api/v1/units/{id}", api_units_update, PERM_UNITS_WRITE, 8 * KB, 0},
-	{"DELETE", "/api/v1/units/{id}", api_units_delete, PERM_UNITS_WRITE, 0, 0},
+    {"GET", "/api/v1/units", api_units_list, PERM_UNITS_READ, 0, 0},
+    {"POST", "/api/v1/units", api_units_create, PERM_UNITS_WRITE, 8 * KB, 0},
+    {"POST", "/api/v1/units/import", api_units_import, PERM_UNITS_WRITE, 4 * MB, 0},
+    {"GET", "/api/v1/units/{id}", api_units_get, PERM_UNITS_READ, 0, 0},
+    {"PATCH", "/api/v1/units/{id}", api_units_update, PERM_UNITS_WRITE, 8 * KB, 0},
+    {"DELETE", "/api/v1/units/{id}", api_units_delete, PERM_UNITS_WRITE, 0, 0},
 
-	{"GET", "/api/v1/users", api_users_list, PERM_USERS_READ, 0, 0},
-	{"POST", "/api/v1/users", api_users_create, PERM_USERS_WRITE, 8 * KB, 0},
-	{"GET", "/api/v1/users/{id}", api_users_get, PERM_USERS_READ, 0, 0},
-	{"PATCH", "/api/v1/users/{id}", api_users_update, PERM_USERS_WRITE, 8 * KB, 0},
-	{"POST", "/api/v1/users/{id}/password", api_users_password, PERM_USERS_WRITE, 4 * KB, 0},
-	{"POST", "/api/v1/users/{id}/grants", api_users_grant, PERM_USERS_WRITE, 4 * KB, 0},
-	{"DELETE", "/api/v1/users/{id}/grants/{grant}", api_users_revoke, PERM_USERS_WRITE, 0, 0},
+    {"GET", "/api/v1/users", api_users_list, PERM_USERS_READ, 0, 0},
+    {"POST", "/api/v1/users", api_users_create, PERM_USERS_WRITE, 8 * KB, 0},
+    {"GET", "/api/v1/users/{id}", api_users_get, PERM_USERS_READ, 0, 0},
+    {"PATCH", "/api/v1/users/{id}", api_users_update, PERM_USERS_WRITE, 8 * KB, 0},
+    {"POST", "/api/v1/users/{id}/password", api_users_password, PERM_USERS_WRITE, 4 * KB, 0},
+    {"POST", "/api/v1/users/{id}/grants", api_users_grant, PERM_USERS_WRITE, 4 * KB, 0},
+    {"DELETE", "/api/v1/users/{id}/grants/{grant}", api_users_revoke, PERM_USERS_WRITE, 0, 0},
 
-	{"GET", "/api/v1/people", api_people_list, PERM_PEOPLE_READ, 0, 0},
-	{"POST", "/api/v1/people", api_people_create, PERM_PEOPLE_WRITE, 8 * KB, 0},
-	{"POST", "/api/v1/people/import", api_people_import, PERM_PEOPLE_WRITE, 4 * MB, 0},
-	{"GET", "/api/v1/people/{id}", api_people_get, PERM_PEOPLE_READ, 0, 0},
-	{"PATCH", "/api/v1/people/{id}", api_people_update, PERM_PEOPLE_WRITE, 8 * KB, 0},
-	{"DELETE", "/api/v1/people/{id}", api_people_delete, PERM_PEOPLE_WRITE, 0, 0},
-	{"POST", "/api/v1/people/{id}/reveal", api_people_reveal, PERM_SENSITIVE, 4 * KB, 0},
+    {"GET", "/api/v1/people", api_people_list, PERM_PEOPLE_READ, 0, 0},
+    {"POST", "/api/v1/people", api_people_create, PERM_PEOPLE_WRITE, 8 * KB, 0},
+    {"POST", "/api/v1/people/import", api_people_import, PERM_PEOPLE_WRITE, 4 * MB, 0},
+    {"GET", "/api/v1/people/{id}", api_people_get, PERM_PEOPLE_READ, 0, 0},
+    {"PATCH", "/api/v1/people/{id}", api_people_update, PERM_PEOPLE_WRITE, 8 * KB, 0},
+    {"DELETE", "/api/v1/people/{id}", api_people_delete, PERM_PEOPLE_WRITE, 0, 0},
+    {"POST", "/api/v1/people/{id}/reveal", api_people_reveal, PERM_SENSITIVE, 4 * KB, 0},
 
-	{"GET", "/api/v1/organisations", api_orgs_list, PERM_ORGS_READ, 0, 0},
-	{"POST", "/api/v1/organisations", api_orgs_create, PERM_ORGS_WRITE, 8 * KB, 0},
-	{"GET", "/api/v1/organisations/{id}", api_orgs_get, PERM_ORGS_READ, 0, 0},
-	{"PATCH", "/api/v1/organisations/{id}", api_orgs_update, PERM_ORGS_WRITE, 8 * KB, 0},
-	{"DELETE", "/api/v1/organisations/{id}", api_orgs_delete, PERM_ORGS_WRITE, 0, 0},
+    {"GET", "/api/v1/organisations", api_orgs_list, PERM_ORGS_READ, 0, 0},
+    {"POST", "/api/v1/organisations", api_orgs_create, PERM_ORGS_WRITE, 8 * KB, 0},
+    {"GET", "/api/v1/organisations/{id}", api_orgs_get, PERM_ORGS_READ, 0, 0},
+    {"PATCH", "/api/v1/organisations/{id}", api_orgs_update, PERM_ORGS_WRITE, 8 * KB, 0},
+    {"DELETE", "/api/v1/organisations/{id}", api_orgs_delete, PERM_ORGS_WRITE, 0, 0},
 
-	/* literal paths (/summary, /import) before /{id} */
-	{"GET", "/api/v1/teams", api_teams_list, PERM_TEAMS_READ, 0, 0},
-	{"POST", "/api/v1/teams", api_teams_create, PERM_TEAMS_WRITE, 8 * KB, 0},
-	{"GET", "/api/v1/teams/summary", api_teams_summary, PERM_TEAMS_READ, 0, 0},
-	{"GET", "/api/v1/teams/{id}", api_teams_get, PERM_TEAMS_READ, 0, 0},
-	{"PATCH", "/api/v1/teams/{id}", api_teams_update, PERM_TEAMS_WRITE, 8 * KB, 0},
-	{"DELETE", "/api/v1/teams/{id}", api_teams_delete, PERM_TEAMS_WRITE, 0, 0},
-	{"GET", "/api/v1/teams/{id}/members", api_team_members_list, PERM_TEAMS_READ, 0, 0},
-	{"POST", "/api/v1/teams/{id}/members", api_team_members_add, PERM_TEAMS_WRITE, 4 * KB, 0},
-	{"POST", "/api/v1/teams/{id}/members/import", api_team_members_import, PERM_TEAMS_WRITE, 1 * MB, 0},
-	{"PATCH", "/api/v1/teams/{id}/members/{member}", api_team_members_update, PERM_TEAMS_WRITE, 4 * KB, 0},
-	{"DELETE", "/api/v1/teams/{id}/members/{member}", api_team_members_remove, PERM_TEAMS_WRITE, 0, 0},
+    /* literal paths (/summary, /import) before /{id} */
+    {"GET", "/api/v1/teams", api_teams_list, PERM_TEAMS_READ, 0, 0},
+    {"POST", "/api/v1/teams", api_teams_create, PERM_TEAMS_WRITE, 8 * KB, 0},
+    {"GET", "/api/v1/teams/summary", api_teams_summary, PERM_TEAMS_READ, 0, 0},
+    {"GET", "/api/v1/teams/{id}", api_teams_get, PERM_TEAMS_READ, 0, 0},
+    {"PATCH", "/api/v1/teams/{id}", api_teams_update, PERM_TEAMS_WRITE, 8 * KB, 0},
+    {"DELETE", "/api/v1/teams/{id}", api_teams_delete, PERM_TEAMS_WRITE, 0, 0},
+    {"GET", "/api/v1/teams/{id}/members", api_team_members_list, PERM_TEAMS_READ, 0, 0},
+    {"POST", "/api/v1/teams/{id}/members", api_team_members_add, PERM_TEAMS_WRITE, 4 * KB, 0},
+    {"POST", "/api/v1/teams/{id}/members/import", api_team_members_import, PERM_TEAMS_WRITE, 1 * MB, 0},
+    {"PATCH", "/api/v1/teams/{id}/members/{member}", api_team_members_update, PERM_TEAMS_WRITE, 4 * KB, 0},
+    {"DELETE", "/api/v1/teams/{id}/members/{member}", api_team_members_remove, PERM_TEAMS_WRITE, 0, 0},
 
-	{"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ, 0, 0},
+    {"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ, 0, 0},
 
-	/* tips: public routes read no cookie and store nothing about the client; a tip with files is at
-	 * most 5 files of 10 MB plus its JSON */
-	{"GET", "/api/v1/public/tip-categories", api_public_tip_categories, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
-	{"POST", "/api/v1/public/tips", api_public_tips_create, PERM_PUBLIC, 51 * MB, ROUTE_NO_CSRF},
-	{"POST", "/api/v1/public/tips/lookup", api_public_tips_lookup, PERM_PUBLIC, 4 * KB, ROUTE_NO_CSRF},
-	{"POST", "/api/v1/public/tips/messages", api_public_tips_message, PERM_PUBLIC, 8 * KB, ROUTE_NO_CSRF},
-	{"GET", "/api/v1/tips", api_tips_list, PERM_TIPS_READ, 0, 0},
-	{"GET", "/api/v1/tips/{id}", api_tips_get, PERM_TIPS_READ, 0, 0},
-	{"PATCH", "/api/v1/tips/{id}", api_tips_update, PERM_TIPS_WRITE, 4 * KB, 0},
-	{"POST", "/api/v1/tips/{id}/messages", api_tips_message, PERM_TIPS_WRITE, 8 * KB, 0},
-	{"POST", "/api/v1/tips/{id}/reveal", api_tips_reveal, PERM_SENSITIVE, 4 * KB, 0},
-	{"GET", "/api/v1/tips/{id}/files/{file}", api_tips_file, PERM_TIPS_READ, 0, 0},
-	{"GET", "/api/v1/cases", api_cases_list, PERM_CASES_READ, 0, 0},
-	{"POST", "/api/v1/cases", api_cases_create, PERM_CASES_WRITE, 16 * KB, 0},
-	{"GET", "/api/v1/cases/stats", api_cases_stats, PERM_CASES_READ, 0, 0},
-	{"GET", "/api/v1/cases/{id}", api_cases_get, PERM_CASES_READ, 0, 0},
-	{"PATCH", "/api/v1/cases/{id}", api_cases_update, PERM_CASES_WRITE, 16 * KB, 0},
-	{"POST", "/api/v1/cases/{id}/tips", api_cases_link_tip, PERM_CASES_WRITE, 1 * KB, 0},
+    /* tips: public routes read no cookie and store nothing about the client; a tip with files is at
+     * most 5 files of 10 MB plus its JSON */
+    {"GET", "/api/v1/public/tip-categories", api_public_tip_categories, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
+    {"POST", "/api/v1/public/tips", api_public_tips_create, PERM_PUBLIC, 51 * MB, ROUTE_NO_CSRF},
+    {"POST", "/api/v1/public/tips/lookup", api_public_tips_lookup, PERM_PUBLIC, 4 * KB, ROUTE_NO_CSRF},
+    {"POST", "/api/v1/public/tips/messages", api_public_tips_message, PERM_PUBLIC, 8 * KB, ROUTE_NO_CSRF},
+    {"GET", "/api/v1/tips", api_tips_list, PERM_TIPS_READ, 0, 0},
+    {"GET", "/api/v1/tips/{id}", api_tips_get, PERM_TIPS_READ, 0, 0},
+    {"PATCH", "/api/v1/tips/{id}", api_tips_update, PERM_TIPS_WRITE, 4 * KB, 0},
+    {"POST", "/api/v1/tips/{id}/messages", api_tips_message, PERM_TIPS_WRITE, 8 * KB, 0},
+    {"POST", "/api/v1/tips/{id}/reveal", api_tips_reveal, PERM_SENSITIVE, 4 * KB, 0},
+    {"GET", "/api/v1/tips/{id}/files/{file}", api_tips_file, PERM_TIPS_READ, 0, 0},
+    {"GET", "/api/v1/cases", api_cases_list, PERM_CASES_READ, 0, 0},
+    {"POST", "/api/v1/cases", api_cases_create, PERM_CASES_WRITE, 16 * KB, 0},
+    {"GET", "/api/v1/cases/stats", api_cases_stats, PERM_CASES_READ, 0, 0},
+    {"GET", "/api/v1/cases/{id}", api_cases_get, PERM_CASES_READ, 0, 0},
+    {"PATCH", "/api/v1/cases/{id}", api_cases_update, PERM_CASES_WRITE, 16 * KB, 0},
+    {"POST", "/api/v1/cases/{id}/tips", api_cases_link_tip, PERM_CASES_WRITE, 1 * KB, 0},
 
-	/* The web app (assets.c): tried only when no route above has the path; never /api/. */
-	{"GET", "*", assets_serve, PERM_PUBLIC, 0, ROUTE_FALLBACK},
+    /* The web app (assets.c): tried only when no route above has the path; never /api/. */
+    {"GET", "*", assets_serve, PERM_PUBLIC, 0, ROUTE_FALLBACK},
 };
 const int http_nroutes = (int)(sizeof http_routes / sizeof http_routes[0]);
 
@@ -138,7 +138,8 @@ int router_match(struct req *r, const char *method, const char *path)
 		for (int i = 0; i < http_nroutes; i++) {
 			const struct route *rt = &http_routes[i];
 			int fallback = (rt->flags & ROUTE_FALLBACK) != 0;
-			if (fallback != pass || !(fallback ? match_fallback(path) : match(NULL, rt->pattern, path)))
+			if (fallback != pass ||
+			    !(fallback ? match_fallback(path) : match(NULL, rt->pattern, path)))
 				continue;
 			if (strcmp(rt->method, method) != 0 && !(fallback && strcmp(method, "HEAD") == 0)) {
 				path_found = 1;

@@ -30,9 +30,10 @@
 bool http_secure_cookies;
 static atomic_int g_inflight;
 
-static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-			  "connect-src 'self'; font-src 'self'; media-src 'self' blob:; object-src 'none'; "
-			  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+static const char csp[] =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; font-src 'self'; media-src 'self' blob:; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /* The reverse proxies whose X-Forwarded-For is believed (--trusted-proxy), as addresses in text. */
 #define MAX_TRUSTED 16
@@ -76,7 +77,8 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t outlen)
 		return;
 	const struct sockaddr *sa = ci->client_addr;
 	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)outlen);
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+			  (socklen_t)outlen);
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
 			  (socklen_t)outlen);
@@ -133,9 +135,8 @@ static enum MHD_Result send_response(struct req *r)
 {
 	size_t len = 0;
 	char *body = buf_detach(&r->out, &len);
-	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(len, body ? body : (char *)"", body ? MHD_RESPMEM_MUST_FREE
-										     : MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+	    len, body ? body : (char *)"", body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!resp) {
 		free(body);
 		return MHD_NO;
@@ -176,7 +177,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->route_index = router_match(r, method, url);
 		size_t limit = r->route_index >= 0 ? http_routes[r->route_index].body_limit : 0;
 		r->body.max = limit;
-		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		const char *cl =
+		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl) {
 			char *end;
 			errno = 0;
@@ -316,8 +318,10 @@ int http_serve(const struct http_options *opt)
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	if (parse_listen(opt->listen, &ss, &sslen) != 0) {
-		fprintf(stderr, "tiengmo: cannot understand --listen '%s'; expected HOST:PORT such as 127.0.0.1:8080\n",
-			opt->listen);
+		fprintf(
+		    stderr,
+		    "tiengmo: cannot understand --listen '%s'; expected HOST:PORT such as 127.0.0.1:8080\n",
+		    opt->listen);
 		return -1;
 	}
 	http_secure_cookies = opt->secure_cookies;
@@ -343,14 +347,14 @@ int http_serve(const struct http_options *opt)
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)20000,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_END);
+	    flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)20000,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    MHD_OPTION_END);
 	if (!d) {
-		fprintf(stderr, "tiengmo: cannot listen on %s: %s (is another server using the port?)\n", opt->listen,
-			strerror(errno));
+		fprintf(stderr, "tiengmo: cannot listen on %s: %s (is another server using the port?)\n",
+			opt->listen, strerror(errno));
 		return -1;
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);

@@ -7,18 +7,18 @@
 
 enum app_err {
 	APP_OK = 0,
-	APP_E_PARAM,     /* malformed input (400) */
-	APP_E_INVALID,   /* well-formed but invalid input (422) */
-	APP_E_AUTH,      /* not logged in / bad credentials (401) */
+	APP_E_PARAM,	 /* malformed input (400) */
+	APP_E_INVALID,	 /* well-formed but invalid input (422) */
+	APP_E_AUTH,	 /* not logged in / bad credentials (401) */
 	APP_E_FORBIDDEN, /* logged in but not allowed (403) */
-	APP_E_NOTFOUND,  /* 404 */
-	APP_E_CONFLICT,  /* unique or still-referenced (409) */
-	APP_E_TOOBIG,    /* body or value too large (413) */
-	APP_E_LIMIT,     /* rate limited (429) */
-	APP_E_UNAVAIL,   /* shutting down, database busy (503) */
-	APP_E_DB,        /* database error (500) */
-	APP_E_NOMEM,     /* out of memory (500) */
-	APP_E_INTERNAL,  /* a bug (500) */
+	APP_E_NOTFOUND,	 /* 404 */
+	APP_E_CONFLICT,	 /* unique or still-referenced (409) */
+	APP_E_TOOBIG,	 /* body or value too large (413) */
+	APP_E_LIMIT,	 /* rate limited (429) */
+	APP_E_UNAVAIL,	 /* shutting down, database busy (503) */
+	APP_E_DB,	 /* database error (500) */
+	APP_E_NOMEM,	 /* out of memory (500) */
+	APP_E_INTERNAL,	 /* a bug (500) */
 };
 
 #endif

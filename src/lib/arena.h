@@ -14,7 +14,7 @@ struct arena_chunk;
 struct arena {
 	struct arena_chunk *head;
 	size_t used_total; /* bytes malloc'd for chunks */
-	size_t cap;        /* the most used_total may reach */
+	size_t cap;	   /* the most used_total may reach */
 };
 
 void arena_init(struct arena *a, size_t cap);

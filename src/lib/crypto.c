@@ -103,7 +103,8 @@ int crypto_load_key(const char *path, char *err, size_t errlen)
 	hex[n] = '\0';
 	size_t got = 0;
 	unsigned char k[CRYPTO_KEY_BYTES]; /* decode aside: a bad file must not clobber the key in use */
-	if (sodium_hex2bin(k, sizeof k, hex, (size_t)n, "\n\r ", &got, NULL) != 0 || got != CRYPTO_KEY_BYTES) {
+	if (sodium_hex2bin(k, sizeof k, hex, (size_t)n, "\n\r ", &got, NULL) != 0 ||
+	    got != CRYPTO_KEY_BYTES) {
 		sodium_memzero(k, sizeof k);
 		sodium_memzero(hex, sizeof hex);
 		snprintf(err, errlen, "key file '%s' does not hold a 64-digit hex key", path);
@@ -191,8 +192,8 @@ int crypto_password_hash(const char *password, char *out, size_t outlen)
 		return -1;
 	return crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
 				 crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0
-		       ? 0
-		       : -1;
+		   ? 0
+		   : -1;
 }
 
 int crypto_password_verify(const char *hash, const char *password)

@@ -266,7 +266,8 @@ json_t *json_parse_body(const char *data, size_t len, char *err, size_t errlen)
 	}
 	json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
 	if (!j) {
-		snprintf(err, errlen, "malformed JSON at line %d, column %d: %s", je.line, je.column, je.text);
+		snprintf(err, errlen, "malformed JSON at line %d, column %d: %s", je.line, je.column,
+			 je.text);
 		return NULL;
 	}
 	if (!json_is_object(j)) {

@@ -41,7 +41,7 @@ void jw_double(struct jw *w, double v);
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 void jw_raw(struct jw *w, const char *json); /* an already-encoded JSON value */
-void jw_time(struct jw *w, int64_t t);       /* RFC 3339 with +07:00 */
+void jw_time(struct jw *w, int64_t t);	     /* RFC 3339 with +07:00 */
 /* key + value in one call */
 void jw_kstr(struct jw *w, const char *k, const char *s);
 void jw_kint(struct jw *w, const char *k, int64_t v);

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const media_mime[] = {"image/jpeg", "image/png", "image/webp", "video/mp4", "video/webm",
-				  "application/pdf", NULL};
+const char *const media_mime[] = {"image/jpeg", "image/png",	   "image/webp", "video/mp4",
+				  "video/webm", "application/pdf", NULL};
 const char *const media_ext[] = {"jpg", "png", "webp", "mp4", "webm", "pdf", NULL};
 
 static pthread_mutex_t magic_lock = PTHREAD_MUTEX_INITIALIZER;

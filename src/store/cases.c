@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const cases_category_names[] = {"crime", "social_evil", "traffic_accident", "fire", "dispute",
-					    "public_order", "epidemic", "other", NULL};
+const char *const cases_category_names[] = {
+    "crime", "social_evil", "traffic_accident", "fire", "dispute", "public_order", "epidemic", "other", NULL};
 const char *const cases_source_names[] = {"tip", "patrol", "alarm", "walk_in", "referral", NULL};
 const char *const cases_status_names[] = {"open", "investigating", "transferred", "closed", NULL};
 
@@ -34,11 +34,12 @@ static void bind_opt_text(struct store_stmt *st, int idx, const char *s)
 int cases_insert(struct store *db, const struct case_row *c, int64_t now, int64_t *id)
 {
 	struct store_stmt *st;
-	int rc = store_prepare(db,
-			       "INSERT INTO cases (unit_id, commune_id, category, occurred_at, place, source, status, "
-			       "summary, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-			       "$10, $10) RETURNING id",
-			       &st);
+	int rc = store_prepare(
+	    db,
+	    "INSERT INTO cases (unit_id, commune_id, category, occurred_at, place, source, status, "
+	    "summary, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+	    "$10, $10) RETURNING id",
+	    &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, c->unit_id);
@@ -64,11 +65,12 @@ int cases_update(struct store *db, const struct case_row *c, int64_t now)
 {
 	struct store_stmt *st;
 	int64_t got;
-	int rc = store_prepare(db,
-			       "UPDATE cases SET unit_id = $2, commune_id = $3, category = $4, occurred_at = $5, "
-			       "place = $6, source = $7, status = $8, summary = $9, updated_at = $10 WHERE id = $1 "
-			       "RETURNING id",
-			       &st);
+	int rc = store_prepare(
+	    db,
+	    "UPDATE cases SET unit_id = $2, commune_id = $3, category = $4, occurred_at = $5, "
+	    "place = $6, source = $7, status = $8, summary = $9, updated_at = $10 WHERE id = $1 "
+	    "RETURNING id",
+	    &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, c->id);
@@ -85,8 +87,8 @@ int cases_update(struct store *db, const struct case_row *c, int64_t now)
 	return rc == STORE_ROW ? STORE_OK : rc;
 }
 
-#define CASE_COLS                                                                                       \
-	"c.id, c.unit_id, c.commune_id, u.path, c.category, c.occurred_at, c.place, c.source, c.status, " \
+#define CASE_COLS                                                                                            \
+	"c.id, c.unit_id, c.commune_id, u.path, c.category, c.occurred_at, c.place, c.source, c.status, "    \
 	"c.summary, c.created_by, c.created_at, c.updated_at"
 #define CASE_FROM " FROM cases c JOIN units u ON u.id = c.unit_id "
 
@@ -135,12 +137,13 @@ int cases_list(struct store *db, struct arena *a, const struct cases_query *q, s
 	struct case_row *rows = arena_alloc(a, sizeof *rows * (size_t)limit);
 	if (!rows || !path)
 		return STORE_E_NOMEM;
-	rc = store_prepare(db,
-			   "SELECT " CASE_COLS CASE_FROM
-			   "WHERE c.id > $1 AND u.path LIKE $2 AND ($3 = '' OR c.status = $3) AND ($4 = '' OR "
-			   "c.category = $4) AND ($5 = '' OR c.source = $5) AND c.occurred_at >= $6 AND c.occurred_at "
-			   "< $7 ORDER BY c.id LIMIT $8",
-			   &st);
+	rc = store_prepare(
+	    db,
+	    "SELECT " CASE_COLS CASE_FROM
+	    "WHERE c.id > $1 AND u.path LIKE $2 AND ($3 = '' OR c.status = $3) AND ($4 = '' OR "
+	    "c.category = $4) AND ($5 = '' OR c.source = $5) AND c.occurred_at >= $6 AND c.occurred_at "
+	    "< $7 ORDER BY c.id LIMIT $8",
+	    &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, q->after_id);
@@ -166,16 +169,18 @@ int cases_list(struct store *db, struct arena *a, const struct cases_query *q, s
 	return STORE_OK;
 }
 
-int cases_count_by_category(struct store *db, const char *unit_path, int64_t from, int64_t to, int64_t *counts)
+int cases_count_by_category(struct store *db, const char *unit_path, int64_t from, int64_t to,
+			    int64_t *counts)
 {
 	struct store_stmt *st;
 	char path[512];
 	if (snprintf(path, sizeof path, "%s%%", unit_path ? unit_path : "") >= (int)sizeof path)
 		return STORE_E_NOMEM;
-	int rc = store_prepare(db,
-			       "SELECT c.category, COUNT(*) FROM cases c JOIN units u ON u.id = c.unit_id WHERE "
-			       "u.path LIKE $1 AND c.occurred_at >= $2 AND c.occurred_at < $3 GROUP BY c.category",
-			       &st);
+	int rc =
+	    store_prepare(db,
+			  "SELECT c.category, COUNT(*) FROM cases c JOIN units u ON u.id = c.unit_id WHERE "
+			  "u.path LIKE $1 AND c.occurred_at >= $2 AND c.occurred_at < $3 GROUP BY c.category",
+			  &st);
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, path);

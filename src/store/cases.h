@@ -19,8 +19,8 @@
 
 /* Names as the API and database spell them, NULL-terminated. */
 extern const char *const cases_category_names[]; /* crime, social_evil, traffic_accident, fire, … */
-extern const char *const cases_source_names[];   /* tip, patrol, alarm, walk_in, referral */
-extern const char *const cases_status_names[];   /* open, investigating, transferred, closed */
+extern const char *const cases_source_names[];	 /* tip, patrol, alarm, walk_in, referral */
+extern const char *const cases_status_names[];	 /* open, investigating, transferred, closed */
 
 struct case_row {
 	int64_t id;
@@ -46,9 +46,9 @@ int cases_update(struct store *db, const struct case_row *c, int64_t now);
 int cases_get(struct store *db, struct arena *a, int64_t id, struct case_row *c);
 
 struct cases_query {
-	const char *unit_path; /* subtree; NULL for all */
+	const char *unit_path;			/* subtree; NULL for all */
 	const char *status, *category, *source; /* "" or NULL: any */
-	int64_t from, to;      /* occurred_at in [from, to); 0 for open ends */
+	int64_t from, to;			/* occurred_at in [from, to); 0 for open ends */
 	int64_t after_id;
 	int limit;
 };
@@ -57,6 +57,7 @@ int cases_list(struct store *db, struct arena *a, const struct cases_query *q, s
 
 /* Adds to counts[i] (indexed like cases_category_names) the cases of the subtree unit_path that
  * occurred in [from, to). STORE_OK or an error. */
-int cases_count_by_category(struct store *db, const char *unit_path, int64_t from, int64_t to, int64_t *counts);
+int cases_count_by_category(struct store *db, const char *unit_path, int64_t from, int64_t to,
+			    int64_t *counts);
 
 #endif

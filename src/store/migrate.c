@@ -42,10 +42,12 @@ int store_schema_version_known(enum store_engine e)
 	return max;
 }
 
-static const char sql_create[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
-				 "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+static const char sql_create[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
 static const char sql_max[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
-static const char sql_record[] = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
+static const char sql_record[] =
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
 
 int store_schema_version(struct store *db, int *version)
 {

@@ -236,25 +236,25 @@ static int sq_rollback(struct store *db)
 }
 
 static const struct store_ops sq_ops = {
-	.close = sq_close,
-	.errmsg = sq_errmsg,
-	.prepare = sq_prepare,
-	.bind_i64 = sq_bind_i64,
-	.bind_double = sq_bind_double,
-	.bind_text = sq_bind_text,
-	.bind_null = sq_bind_null,
-	.step = sq_step,
-	.col_i64 = sq_col_i64,
-	.col_double = sq_col_double,
-	.col_text = sq_col_text,
-	.col_is_null = sq_col_is_null,
-	.col_count = sq_col_count,
-	.col_name = sq_col_name,
-	.reset = sq_reset,
-	.exec = sq_exec,
-	.begin = sq_begin,
-	.commit = sq_commit,
-	.rollback = sq_rollback,
+    .close = sq_close,
+    .errmsg = sq_errmsg,
+    .prepare = sq_prepare,
+    .bind_i64 = sq_bind_i64,
+    .bind_double = sq_bind_double,
+    .bind_text = sq_bind_text,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .col_i64 = sq_col_i64,
+    .col_double = sq_col_double,
+    .col_text = sq_col_text,
+    .col_is_null = sq_col_is_null,
+    .col_count = sq_col_count,
+    .col_name = sq_col_name,
+    .reset = sq_reset,
+    .exec = sq_exec,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
 };
 
 int store_sqlite_open(const char *path, struct store **out, char *err, size_t errlen)
@@ -267,10 +267,9 @@ int store_sqlite_open(const char *path, struct store **out, char *err, size_t er
 	d->base.ops = &sq_ops;
 	d->base.engine = STORE_SQLITE;
 	d->path = strdup(path);
-	int rc = sqlite3_open_v2(path, &d->h,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
-					 SQLITE_OPEN_EXRESCODE,
-				 NULL);
+	int rc = sqlite3_open_v2(
+	    path, &d->h,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open database '%s': %s", path,
 			 d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));

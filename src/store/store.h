@@ -27,14 +27,14 @@ struct store_stmt;
 
 enum store_rc {
 	STORE_OK = 0,
-	STORE_ROW = 1,        /* store_step: a row is ready */
-	STORE_DONE = 2,       /* store_step: no (more) rows */
-	STORE_E_UNIQUE = -1,  /* unique or primary key violated */
-	STORE_E_FK = -2,      /* foreign key violated (still referenced, or missing parent) */
-	STORE_E_BUSY = -3,    /* locked for longer than the busy timeout */
-	STORE_E_DB = -4,      /* anything else; see store_errmsg */
+	STORE_ROW = 1,	     /* store_step: a row is ready */
+	STORE_DONE = 2,	     /* store_step: no (more) rows */
+	STORE_E_UNIQUE = -1, /* unique or primary key violated */
+	STORE_E_FK = -2,     /* foreign key violated (still referenced, or missing parent) */
+	STORE_E_BUSY = -3,   /* locked for longer than the busy timeout */
+	STORE_E_DB = -4,     /* anything else; see store_errmsg */
 	STORE_E_NOMEM = -5,
-	STORE_E_CHECK = -6,   /* NOT NULL or CHECK constraint violated */
+	STORE_E_CHECK = -6, /* NOT NULL or CHECK constraint violated */
 };
 
 enum store_engine { STORE_SQLITE, STORE_PG };

@@ -51,8 +51,8 @@ int tips_categories(struct store *db, struct arena *a, struct tip_category **out
 	struct tip_category *rows = arena_alloc(a, sizeof *rows * (size_t)cap);
 	if (!rows)
 		return STORE_E_NOMEM;
-	rc = store_prepare(db, "SELECT code, name_vi, name_en, is_public FROM tip_categories ORDER BY sort, code",
-			   &st);
+	rc = store_prepare(
+	    db, "SELECT code, name_vi, name_en, is_public FROM tip_categories ORDER BY sort, code", &st);
 	if (rc)
 		return rc;
 	while (k < cap && (rc = store_step(st)) == STORE_ROW) {
@@ -87,12 +87,13 @@ int tips_insert(struct store *db, const struct tip_input *in, int64_t now, int64
 		rc = STORE_E_CHECK;
 		goto out;
 	}
-	rc = store_prepare(db,
-			   "INSERT INTO tips (unit_id, commune_id, category, description, description_folded, address, "
-			   "lat, lng, occurred_at, anonymous, identity_sealed, receipt_hash, status, source, created_at, "
-			   "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'new', $13, $14, $14) "
-			   "RETURNING id",
-			   &st);
+	rc = store_prepare(
+	    db,
+	    "INSERT INTO tips (unit_id, commune_id, category, description, description_folded, address, "
+	    "lat, lng, occurred_at, anonymous, identity_sealed, receipt_hash, status, source, created_at, "
+	    "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'new', $13, $14, $14) "
+	    "RETURNING id",
+	    &st);
 	if (rc)
 		goto out;
 	store_bind_i64(st, 1, in->unit_id);
@@ -125,8 +126,9 @@ out:
 	return rc;
 }
 
-#define TIP_COLS                                                                                          \
-	"t.id, t.unit_id, t.commune_id, u.path, u.name, t.category, t.description, t.address, t.lat, t.lng, " \
+#define TIP_COLS                                                                                             \
+	"t.id, t.unit_id, t.commune_id, u.path, u.name, t.category, t.description, t.address, t.lat, "       \
+	"t.lng, "                                                                                            \
 	"t.occurred_at, t.anonymous, CASE WHEN t.identity_sealed IS NULL THEN 0 ELSE 1 END, t.status, "      \
 	"t.duplicate_of, t.assigned_to, us.username, t.case_id, t.source, t.created_at, t.updated_at"
 #define TIP_FROM " FROM tips t JOIN units u ON u.id = t.unit_id LEFT JOIN users us ON us.id = t.assigned_to "
@@ -234,9 +236,10 @@ static char *search_pattern(struct arena *a, const char *search)
 	return p;
 }
 
-#define LIST_FILTERS                                                                                   \
-	" AND u.path LIKE $2 AND ($3 = '' OR t.status = $3) AND ($4 = '' OR t.category = $4)"          \
-	" AND t.created_at >= $5 AND t.created_at < $6 AND ($7 = '' OR t.description_folded LIKE $7 ESCAPE '\\')"
+#define LIST_FILTERS                                                                                         \
+	" AND u.path LIKE $2 AND ($3 = '' OR t.status = $3) AND ($4 = '' OR t.category = $4)"                \
+	" AND t.created_at >= $5 AND t.created_at < $6 AND ($7 = '' OR t.description_folded LIKE $7 ESCAPE " \
+	"'\\')"
 
 int tips_list(struct store *db, struct arena *a, const struct tips_query *q, struct tip_row **out, int *n)
 {
@@ -293,10 +296,11 @@ int tips_update(struct store *db, int64_t id, const char *status, int64_t duplic
 {
 	struct store_stmt *st;
 	int64_t got = 0;
-	int rc = store_prepare(db,
-			       "UPDATE tips SET status = $2, duplicate_of = $3, assigned_to = $4, case_id = $5, "
-			       "updated_at = $6 WHERE id = $1 RETURNING id",
-			       &st);
+	int rc =
+	    store_prepare(db,
+			  "UPDATE tips SET status = $2, duplicate_of = $3, assigned_to = $4, case_id = $5, "
+			  "updated_at = $6 WHERE id = $1 RETURNING id",
+			  &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, id);
@@ -313,10 +317,11 @@ int tips_event_add(struct store *db, int64_t tip_id, int64_t commune_id, const c
 		   const char *from_value, const char *to_value, int64_t now)
 {
 	struct store_stmt *st;
-	int rc = store_prepare(db,
-			       "INSERT INTO tip_events (tip_id, commune_id, at, kind, user_id, from_value, to_value) "
-			       "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-			       &st);
+	int rc = store_prepare(
+	    db,
+	    "INSERT INTO tip_events (tip_id, commune_id, at, kind, user_id, from_value, to_value) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+	    &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, tip_id);
@@ -338,10 +343,11 @@ int tips_events(struct store *db, struct arena *a, int64_t tip_id, int max, stru
 	struct tip_event *rows = arena_alloc(a, sizeof *rows * (size_t)(max > 0 ? max : 1));
 	if (!rows)
 		return STORE_E_NOMEM;
-	rc = store_prepare(db,
-			   "SELECT e.id, e.at, e.kind, e.user_id, us.username, e.from_value, e.to_value FROM tip_events e "
-			   "LEFT JOIN users us ON us.id = e.user_id WHERE e.tip_id = $1 ORDER BY e.id LIMIT $2",
-			   &st);
+	rc = store_prepare(
+	    db,
+	    "SELECT e.id, e.at, e.kind, e.user_id, us.username, e.from_value, e.to_value FROM tip_events e "
+	    "LEFT JOIN users us ON us.id = e.user_id WHERE e.tip_id = $1 ORDER BY e.id LIMIT $2",
+	    &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, tip_id);
@@ -369,14 +375,15 @@ int tips_events(struct store *db, struct arena *a, int64_t tip_id, int max, stru
 	return STORE_OK;
 }
 
-int tips_message_add(struct store *db, int64_t tip_id, int64_t commune_id, const char *author, int64_t user_id,
-		     const char *body, int64_t now, int64_t *id)
+int tips_message_add(struct store *db, int64_t tip_id, int64_t commune_id, const char *author,
+		     int64_t user_id, const char *body, int64_t now, int64_t *id)
 {
 	struct store_stmt *st;
-	int rc = store_prepare(db,
-			       "INSERT INTO tip_messages (tip_id, commune_id, author, user_id, body, created_at) "
-			       "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-			       &st);
+	int rc =
+	    store_prepare(db,
+			  "INSERT INTO tip_messages (tip_id, commune_id, author, user_id, body, created_at) "
+			  "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+			  &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, tip_id);
@@ -393,7 +400,8 @@ int tips_message_add(struct store *db, int64_t tip_id, int64_t commune_id, const
 	return tips_event_add(db, tip_id, commune_id, "message", user_id, NULL, author, now);
 }
 
-int tips_messages(struct store *db, struct arena *a, int64_t tip_id, int max, struct tip_message **out, int *n)
+int tips_messages(struct store *db, struct arena *a, int64_t tip_id, int max, struct tip_message **out,
+		  int *n)
 {
 	struct store_stmt *st;
 	int rc, k = 0;
@@ -402,10 +410,11 @@ int tips_messages(struct store *db, struct arena *a, int64_t tip_id, int max, st
 	struct tip_message *rows = arena_alloc(a, sizeof *rows * (size_t)(max > 0 ? max : 1));
 	if (!rows)
 		return STORE_E_NOMEM;
-	rc = store_prepare(db,
-			   "SELECT m.id, m.author, m.user_id, us.username, m.body, m.created_at FROM tip_messages m "
-			   "LEFT JOIN users us ON us.id = m.user_id WHERE m.tip_id = $1 ORDER BY m.id LIMIT $2",
-			   &st);
+	rc = store_prepare(
+	    db,
+	    "SELECT m.id, m.author, m.user_id, us.username, m.body, m.created_at FROM tip_messages m "
+	    "LEFT JOIN users us ON us.id = m.user_id WHERE m.tip_id = $1 ORDER BY m.id LIMIT $2",
+	    &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, tip_id);
@@ -477,10 +486,11 @@ int tips_files(struct store *db, struct arena *a, int64_t tip_id, int max, struc
 	struct tip_file *rows = arena_alloc(a, sizeof *rows * (size_t)(max > 0 ? max : 1));
 	if (!rows)
 		return STORE_E_NOMEM;
-	rc = store_prepare(db,
-			   "SELECT id, tip_id, sha256, mime, size, created_at FROM tip_files WHERE tip_id = $1 "
-			   "ORDER BY id LIMIT $2",
-			   &st);
+	rc = store_prepare(
+	    db,
+	    "SELECT id, tip_id, sha256, mime, size, created_at FROM tip_files WHERE tip_id = $1 "
+	    "ORDER BY id LIMIT $2",
+	    &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, tip_id);
@@ -503,10 +513,11 @@ int tips_files(struct store *db, struct arena *a, int64_t tip_id, int max, struc
 int tips_file_get(struct store *db, struct arena *a, int64_t tip_id, int64_t file_id, struct tip_file *f)
 {
 	struct store_stmt *st;
-	int rc = store_prepare(db,
-			       "SELECT id, tip_id, sha256, mime, size, created_at FROM tip_files WHERE id = $1 AND "
-			       "tip_id = $2",
-			       &st);
+	int rc = store_prepare(
+	    db,
+	    "SELECT id, tip_id, sha256, mime, size, created_at FROM tip_files WHERE id = $1 AND "
+	    "tip_id = $2",
+	    &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, file_id);
@@ -527,7 +538,8 @@ int tips_of_case(struct store *db, struct arena *a, int64_t case_id, int max, st
 	struct tip_row *rows = arena_alloc(a, sizeof *rows * (size_t)(max > 0 ? max : 1));
 	if (!rows)
 		return STORE_E_NOMEM;
-	rc = store_prepare(db, "SELECT " TIP_COLS TIP_FROM "WHERE t.case_id = $1 ORDER BY t.id LIMIT $2", &st);
+	rc =
+	    store_prepare(db, "SELECT " TIP_COLS TIP_FROM "WHERE t.case_id = $1 ORDER BY t.id LIMIT $2", &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, case_id);
@@ -553,9 +565,8 @@ int throttle_recent(struct store *db, const char *key, int64_t since, int limit,
 	*count = 0;
 	*oldest = 0;
 	/* the newest `limit` entries in the window; the oldest of them decides when one leaves it */
-	int rc = store_prepare(db,
-			       "SELECT at FROM public_throttle WHERE key = $1 AND at >= $2 ORDER BY at DESC LIMIT $3",
-			       &st);
+	int rc = store_prepare(
+	    db, "SELECT at FROM public_throttle WHERE key = $1 AND at >= $2 ORDER BY at DESC LIMIT $3", &st);
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, key);

@@ -41,14 +41,14 @@ struct tip_input {
 	int64_t commune_id;
 	const char *category;
 	const char *description;
-	const char *address;         /* NULL for none */
+	const char *address; /* NULL for none */
 	bool has_location;
 	double lat, lng;
-	int64_t occurred_at;         /* 0: not said */
+	int64_t occurred_at; /* 0: not said */
 	bool anonymous;
 	const char *identity_sealed; /* NULL when anonymous */
 	const char *receipt_hash;
-	const char *source;          /* "web", "phone", "walk_in", "open311" */
+	const char *source; /* "web", "phone", "walk_in", "open311" */
 };
 
 /* Inserts a tip and its "received" event. STORE_OK and *id; STORE_E_UNIQUE when the receipt hash is
@@ -72,10 +72,10 @@ struct tip_row {
 	bool anonymous;
 	bool has_identity;
 	const char *status;
-	int64_t duplicate_of; /* 0 when none */
-	int64_t assigned_to;  /* 0 when none */
+	int64_t duplicate_of;	   /* 0 when none */
+	int64_t assigned_to;	   /* 0 when none */
 	const char *assigned_name; /* the assignee's username, NULL when none */
-	int64_t case_id;      /* 0 when none */
+	int64_t case_id;	   /* 0 when none */
 	const char *source;
 	int64_t created_at;
 	int64_t updated_at;
@@ -92,9 +92,9 @@ struct tips_query {
 	const char *unit_path; /* subtree, e.g. "/1/5/"; NULL for every unit */
 	const char *status;
 	const char *category;
-	int64_t from, to;      /* created_at in [from, to); 0 for open ends */
-	const char *search;    /* any text; folded here and matched anywhere in the folded description */
-	int64_t after_id;      /* keyset: ids after (or, newest first, before) this one; 0 from the start */
+	int64_t from, to;   /* created_at in [from, to); 0 for open ends */
+	const char *search; /* any text; folded here and matched anywhere in the folded description */
+	int64_t after_id;   /* keyset: ids after (or, newest first, before) this one; 0 from the start */
 	bool newest_first;
 	int limit;
 };
@@ -110,8 +110,8 @@ int tips_update(struct store *db, int64_t id, const char *status, int64_t duplic
 struct tip_event {
 	int64_t id;
 	int64_t at;
-	const char *kind; /* received, status, assigned, case, message, reveal */
-	int64_t user_id;  /* 0 for the citizen or the system */
+	const char *kind;  /* received, status, assigned, case, message, reveal */
+	int64_t user_id;   /* 0 for the citizen or the system */
 	const char *actor; /* username, NULL for the citizen */
 	const char *from_value;
 	const char *to_value;
@@ -131,10 +131,11 @@ struct tip_message {
 	int64_t created_at;
 };
 /* Adds a message and its "message" event. STORE_OK and *id, or an error. */
-int tips_message_add(struct store *db, int64_t tip_id, int64_t commune_id, const char *author, int64_t user_id,
-		     const char *body, int64_t now, int64_t *id);
+int tips_message_add(struct store *db, int64_t tip_id, int64_t commune_id, const char *author,
+		     int64_t user_id, const char *body, int64_t now, int64_t *id);
 /* The messages of a tip, oldest first, at most `max`. STORE_OK or an error. */
-int tips_messages(struct store *db, struct arena *a, int64_t tip_id, int max, struct tip_message **out, int *n);
+int tips_messages(struct store *db, struct arena *a, int64_t tip_id, int max, struct tip_message **out,
+		  int *n);
 
 struct tip_file {
 	int64_t id;

@@ -19,11 +19,13 @@ static void app_routes_get_index_html(void **state)
 	const struct asset *index = find_asset("index.html");
 	assert_non_null(index);
 	assert_non_null(index->gz);
-	static const char *const app[] = {"/", "/units", "/units/42", "/login", "/a/b/c", "/assets/", "/index.html"};
+	static const char *const app[] = {"/",	    "/units",	"/units/42",  "/login",
+					  "/a/b/c", "/assets/", "/index.html"};
 	for (size_t i = 0; i < sizeof app / sizeof app[0]; i++)
 		if (resolve(app[i]) != index)
 			fail_msg("'%s' did not get index.html", app[i]);
-	static const char *const none[] = {"/favicon.ico", "/app.js", "/assets/app-NOPE.js", "/units/4.2", "", "x"};
+	static const char *const none[] = {"/favicon.ico", "/app.js", "/assets/app-NOPE.js",
+					   "/units/4.2",   "",	      "x"};
 	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++)
 		if (resolve(none[i]) != NULL)
 			fail_msg("'%s' got a file", none[i]);
@@ -66,13 +68,20 @@ static void content_types_follow_the_extension(void **state)
 static void accept_encoding_gzip(void **state)
 {
 	(void)state;
-	static const char *const yes[] = {"gzip", "gzip, deflate, br", "deflate, gzip;q=0.5", "GZIP", "*",
-					  "br;q=1.0, gzip;q=1.0, *;q=0.1", "gzip;q=1", " gzip ", "identity, gzip"};
+	static const char *const yes[] = {"gzip",
+					  "gzip, deflate, br",
+					  "deflate, gzip;q=0.5",
+					  "GZIP",
+					  "*",
+					  "br;q=1.0, gzip;q=1.0, *;q=0.1",
+					  "gzip;q=1",
+					  " gzip ",
+					  "identity, gzip"};
 	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
 		if (!accepts_gzip(yes[i]))
 			fail_msg("'%s' should accept gzip", yes[i]);
-	static const char *const no[] = {"", "identity", "deflate, br", "gzip;q=0", "gzip; q=0.000", "gzip ;q=0",
-					 "*;q=0", "x-gzip", "gzipx", "br, gzip;q=0"};
+	static const char *const no[] = {"",	      "identity", "deflate, br", "gzip;q=0", "gzip; q=0.000",
+					 "gzip ;q=0", "*;q=0",	  "x-gzip",	 "gzipx",    "br, gzip;q=0"};
 	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
 		if (accepts_gzip(no[i]))
 			fail_msg("'%s' should not accept gzip", no[i]);

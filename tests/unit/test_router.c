@@ -101,7 +101,8 @@ static void other_paths_go_to_the_web_app(void **state)
 {
 	(void)state;
 	struct req r;
-	static const char *const paths[] = {"/", "/healthz/", "/healthzz", "/units/42", "/login", "/app.js", "/apix"};
+	static const char *const paths[] = {"/",      "/healthz/", "/healthzz", "/units/42",
+					    "/login", "/app.js",   "/apix"};
 	for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
 		int i = match(&r, "GET", paths[k]);
 		if (i < 0 || !(http_routes[i].flags & ROUTE_FALLBACK))
