@@ -5,6 +5,7 @@
  * Statements are cached per connection, keyed by the address of their SQL text.
  * Not for SQL dialect differences: queries are shared with pg.c (see store.h).
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,9 +78,15 @@ static char *rewrite_params(const char *sql)
 	return out;
 }
 
+static void writer_release(struct sq_db *d);
+
 static void sq_close(struct store *db)
 {
 	struct sq_db *d = (struct sq_db *)db;
+	if (d->in_tx) {
+		sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+		writer_release(d);
+	}
 	for (int i = 0; i < CACHE_SLOTS; i++) {
 		if (d->cache[i]) {
 			sqlite3_finalize(d->cache[i]->s);
@@ -206,14 +213,40 @@ static int sq_exec(struct store *db, const char *sql)
 	return map_rc(d, sqlite3_exec(d->h, sql, NULL, NULL, NULL));
 }
 
+/*
+ * SQLite lets one writer in at a time. Between processes it makes the others wait by sleeping and
+ * retrying (the busy timeout), up to 100 ms a nap: under load a writer sleeps long after the lock is
+ * free, and durable writes crawl with a p99 near a second. Within this process, writers therefore queue
+ * on this mutex first and are woken the moment the previous one commits; the busy timeout remains for
+ * other processes (the command line). The mutex is held from store_begin to commit or rollback; a
+ * writer that cannot get it within the busy timeout gets STORE_E_BUSY, so a bug that leaves a
+ * transaction open shows as errors, not as a hang.
+ */
+static pthread_mutex_t g_writer = PTHREAD_MUTEX_INITIALIZER;
+#define WRITER_WAIT_SECONDS 10
+
+static void writer_release(struct sq_db *d)
+{
+	if (d->in_tx) {
+		d->in_tx = 0;
+		pthread_mutex_unlock(&g_writer);
+	}
+}
+
 static int sq_begin(struct store *db)
 {
 	struct sq_db *d = (struct sq_db *)db;
 	if (d->in_tx)
 		return STORE_E_DB;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += WRITER_WAIT_SECONDS;
+	if (pthread_mutex_timedlock(&g_writer, &until) != 0)
+		return STORE_E_BUSY;
+	d->in_tx = 1;
 	int rc = sq_exec(db, "BEGIN IMMEDIATE");
-	if (rc == STORE_OK)
-		d->in_tx = 1;
+	if (rc != STORE_OK)
+		writer_release(d);
 	return rc;
 }
 
@@ -221,18 +254,18 @@ static int sq_commit(struct store *db)
 {
 	struct sq_db *d = (struct sq_db *)db;
 	int rc = sq_exec(db, "COMMIT");
-	if (rc == STORE_OK)
-		d->in_tx = 0;
-	else
-		sq_exec(db, "ROLLBACK"), d->in_tx = 0;
+	if (rc != STORE_OK)
+		sq_exec(db, "ROLLBACK");
+	writer_release(d);
 	return rc;
 }
 
 static int sq_rollback(struct store *db)
 {
 	struct sq_db *d = (struct sq_db *)db;
-	d->in_tx = 0;
-	return sq_exec(db, "ROLLBACK");
+	int rc = sq_exec(db, "ROLLBACK");
+	writer_release(d);
+	return rc;
 }
 
 static const struct store_ops sq_ops = {
