@@ -26,6 +26,7 @@ int api_units_get(struct req *r);
 int api_units_update(struct req *r);
 int api_units_delete(struct req *r);
 int api_units_import(struct req *r);
+int api_public_units(struct req *r);
 
 /* users.c */
 int api_users_list(struct req *r);

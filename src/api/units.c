@@ -197,6 +197,40 @@ int api_units_list(struct req *r)
 	return APP_OK;
 }
 
+/* ---- GET /api/v1/public/units ---- */
+
+/* At most this many communes, blocks and groups in the public picker. */
+#define PUBLIC_UNITS_MAX 5000
+
+/* The block picker of the public tip page: every commune, block and group (id, kind, name, parent_id
+ * and nothing else: no code, no path, no dates), in id order. No login; cacheable for five minutes. */
+int api_public_units(struct req *r)
+{
+	struct unit_row *rows = NULL;
+	int n = 0;
+	int rc = units_all(r->db, &r->arena, 0, PUBLIC_UNITS_MAX, &rows, &n);
+	if (rc < 0)
+		return http_fail_store(r, rc);
+	struct jw *w = http_json(r, 200);
+	http_header(r, "Cache-Control", "public, max-age=300");
+	jw_obj(w);
+	jw_key(w, "data");
+	jw_arr(w);
+	for (int i = 0; i < n; i++) {
+		if (rows[i].kind == UNIT_PROVINCE)
+			continue;
+		jw_obj(w);
+		jw_kint(w, "id", rows[i].id);
+		jw_kstr(w, "kind", units_kind_names[rows[i].kind]);
+		jw_kstr(w, "name", rows[i].name);
+		jw_kint(w, "parent_id", rows[i].parent_id);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_end(w);
+	return APP_OK;
+}
+
 /* ---- POST /api/v1/units ---- */
 
 static const char *const create_fields[] = {"parent_id", "kind", "code", "name", NULL};

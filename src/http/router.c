@@ -76,6 +76,7 @@ const struct route http_routes[] = {
     /* tips: public routes read no cookie and store nothing about the client; a tip with files is at
      * most 5 files of 10 MB plus its JSON */
     {"GET", "/api/v1/public/tip-categories", api_public_tip_categories, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
+    {"GET", "/api/v1/public/units", api_public_units, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
     {"POST", "/api/v1/public/tips", api_public_tips_create, PERM_PUBLIC, 51 * MB, ROUTE_NO_CSRF},
     {"POST", "/api/v1/public/tips/lookup", api_public_tips_lookup, PERM_PUBLIC, 4 * KB, ROUTE_NO_CSRF},
     {"POST", "/api/v1/public/tips/messages", api_public_tips_message, PERM_PUBLIC, 8 * KB, ROUTE_NO_CSRF},
