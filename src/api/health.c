@@ -6,7 +6,8 @@
 
 int api_healthz(struct req *r)
 {
-	http_text(r, 200, "application/json; charset=utf-8", "{\"status\":\"ok\"}");
+	static struct http_constant ok;
+	http_constant(r, &ok, 200, "application/json; charset=utf-8", "{\"status\":\"ok\"}");
 	return APP_OK;
 }
 

@@ -32,6 +32,7 @@
 #include "store/store.h"
 
 struct MHD_Connection;
+struct MHD_Response;
 struct route;
 
 #define HTTP_MAX_PARAMS 4
@@ -73,6 +74,7 @@ struct req {
 	struct field_errs fields;
 	struct jw jw;
 	uint64_t start_ns;
+	struct MHD_Response *prebuilt; /* set by http_constant: a shared response sent as it is */
 };
 
 typedef int (*http_handler)(struct req *r);
@@ -106,6 +108,14 @@ void router_dispatch(struct req *r);
 struct jw *http_json(struct req *r, int status);
 /* Sets a plain-text (or other) body. */
 void http_text(struct req *r, int status, const char *content_type, const char *body);
+/* A response that never changes (status, type and body all constant): built once, with the headers
+ * every response carries, and sent as it is to every later request — for probes like /healthz.
+ * `c` is a static in the handler; `body` must be a string literal. */
+struct http_constant {
+	struct MHD_Response *_Atomic resp;
+};
+void http_constant(struct req *r, struct http_constant *c, int status, const char *content_type,
+		   const char *body);
 /* Adds a response header (both strings must outlive the request: literals or arena). */
 void http_header(struct req *r, const char *name, const char *value);
 /* Records an error message (and returns err, for `return http_fail(...)`). */

@@ -131,8 +131,56 @@ static void req_free(struct req *r)
 	atomic_fetch_sub(&g_inflight, 1);
 }
 
+/* Adds the headers every response carries, then the handler's own, then no-store unless it set a
+ * Cache-Control of its own. */
+static void add_headers(struct MHD_Response *resp, const char *content_type, const struct req *r)
+{
+	if (content_type)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	MHD_add_response_header(resp, "Content-Security-Policy", csp);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=(self)");
+	int has_cache = 0;
+	for (int i = 0; r && i < r->nhdr; i++) {
+		MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
+		if (strcasecmp(r->hdr_name[i], "Cache-Control") == 0)
+			has_cache = 1;
+	}
+	if (!has_cache)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+}
+
+void http_constant(struct req *r, struct http_constant *c, int status, const char *content_type,
+		   const char *body)
+{
+	struct MHD_Response *resp = atomic_load(&c->resp);
+	if (!resp) {
+		struct MHD_Response *made =
+		    MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_PERSISTENT);
+		if (!made) { /* answer this once the ordinary way */
+			http_text(r, status, content_type, body);
+			return;
+		}
+		add_headers(made, content_type, NULL);
+		struct MHD_Response *none = NULL;
+		if (atomic_compare_exchange_strong(&c->resp, &none, made))
+			resp = made;
+		else { /* another thread built it first */
+			MHD_destroy_response(made);
+			resp = none;
+		}
+	}
+	r->status = status;
+	r->prebuilt = resp;
+}
+
 static enum MHD_Result send_response(struct req *r)
 {
+	if (r->prebuilt) /* shared and never destroyed: queuing takes its own reference */
+		return MHD_queue_response(r->conn, (unsigned)r->status, r->prebuilt);
 	size_t len = 0;
 	char *body = buf_detach(&r->out, &len);
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
@@ -141,22 +189,7 @@ static enum MHD_Result send_response(struct req *r)
 		free(body);
 		return MHD_NO;
 	}
-	if (r->content_type)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
-	MHD_add_response_header(resp, "Content-Security-Policy", csp);
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
-	MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=(self)");
-	int has_cache = 0;
-	for (int i = 0; i < r->nhdr; i++) {
-		MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
-		if (strcasecmp(r->hdr_name[i], "Cache-Control") == 0)
-			has_cache = 1;
-	}
-	if (!has_cache)
-		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	add_headers(resp, r->content_type, r);
 	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
