@@ -17,6 +17,7 @@ static const struct command {
     {"migrate", cmd_migrate, "bring the database schema up to date"},
     {"demo", cmd_demo, "load the demo ward (phường Vĩnh Điện) into a new database"},
     {"user", cmd_user, "add, list, disable users and set passwords"},
+    {"apikey", cmd_apikey, "add, list, revoke Open311 API keys"},
     {"backup", cmd_backup, "copy the live database to a file"},
     {"restore", cmd_restore, "restore a backup into an empty database"},
     {"audit", cmd_audit, "check the audit log's hash chain (audit verify)"},

@@ -104,4 +104,13 @@ int api_cases_link_tip(struct req *r);
 /* audit.c */
 int api_audit_list(struct req *r);
 
+/* open311.c: Open311 GeoReport v2 at /open311/v2/ (each path ends in .xml or .json) */
+int api_open311_discovery(struct req *r);
+int api_open311_services(struct req *r);
+int api_open311_service(struct req *r);
+int api_open311_requests(struct req *r);
+int api_open311_create(struct req *r);
+int api_open311_request(struct req *r);
+int api_open311_token(struct req *r);
+
 #endif

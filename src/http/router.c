@@ -93,6 +93,16 @@ const struct route http_routes[] = {
     {"PATCH", "/api/v1/cases/{id}", api_cases_update, PERM_CASES_WRITE, 16 * KB, 0},
     {"POST", "/api/v1/cases/{id}/tips", api_cases_link_tip, PERM_CASES_WRITE, 1 * KB, 0},
 
+    /* Open311 GeoReport v2 (api/open311.c): public, no cookie read; {f} is ".xml" or ".json", {code},
+     * {id} and {token} carry their extension too; POST needs an api_key in its form body */
+    {"GET", "/open311/v2/discovery{f}", api_open311_discovery, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
+    {"GET", "/open311/v2/services{f}", api_open311_services, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
+    {"GET", "/open311/v2/services/{code}", api_open311_service, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
+    {"GET", "/open311/v2/requests{f}", api_open311_requests, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
+    {"POST", "/open311/v2/requests{f}", api_open311_create, PERM_PUBLIC, 64 * KB, ROUTE_NO_CSRF},
+    {"GET", "/open311/v2/requests/{id}", api_open311_request, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
+    {"GET", "/open311/v2/tokens/{token}", api_open311_token, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
+
     /* The web app (assets.c): tried only when no route above has the path; never /api/. */
     {"GET", "*", assets_serve, PERM_PUBLIC, 0, ROUTE_FALLBACK},
 };
