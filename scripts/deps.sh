@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 build_pkgs="gcc make meson ninja-build pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
   libpq-dev libsodium-dev liboath-dev libicu-dev libcsv-dev libmagic-dev sqlite3"
-test_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev postgresql chromium"
+test_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev postgresql chromium libxml2-utils"
 bench_pkgs="$build_pkgs wrk curl postgresql"
 
 case "$what" in
