@@ -1,11 +1,13 @@
 // The app: who is logged in, which page the path names, and the shell around it. /login stands alone;
-// every other page needs a session, and without one the user goes to /login?next=<the page>.
+// the citizen's pages (publicRoutes.jsx) stand alone too and ask nothing about a session; every other
+// page needs a session, and without one the user goes to /login?next=<the page>.
 import { useEffect, useState } from 'preact/hooks';
 import { getLang, onLangChange, t } from '../i18n.js';
 import { matchRoute, navigate, useLocation } from '../router.jsx';
 import { loadSession, useSession } from '../session.js';
 import { loginPathHere } from '../api.js';
 import { routes } from '../routes.jsx';
+import { publicRoutes } from '../publicRoutes.jsx';
 import { AppShell } from './AppShell.jsx';
 import { LoginPage } from './LoginPage.jsx';
 import { NotFoundPage } from './NotFoundPage.jsx';
@@ -19,9 +21,12 @@ export function Redirect({ to }) {
 export function App() {
   const [, setLang] = useState(getLang());
   useEffect(() => onLangChange(setLang), []);
-  useEffect(() => { loadSession(); }, []);
   const { path, query } = useLocation();
+  const Public = publicRoutes[path];
+  useEffect(() => { if (!Public) loadSession(); }, [!Public]);
   const session = useSession();
+
+  if (Public) return <Public />;
 
   if (session.loading) return <p class="loading" role="status">{t('app.loading')}</p>;
   if (path === '/login') return <LoginPage next={query.get('next')} user={session.user} />;

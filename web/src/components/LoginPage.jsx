@@ -3,7 +3,7 @@
 // app only) or to the home page.
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n.js';
-import { navigate } from '../router.jsx';
+import { Link, navigate } from '../router.jsx';
 import { logIn } from '../session.js';
 import { errorText, fieldErrors } from '../errors.js';
 import { Field } from './Field.jsx';
@@ -84,6 +84,7 @@ export function LoginPage({ next, user }) {
             {busy ? t('login.busy') : t('login.submit')}
           </button>
         </form>
+        <p class="login-tip"><Link href="/gui-tin-bao">{t('login.tip_link')}</Link></p>
       </main>
     </div>
   );
