@@ -104,6 +104,11 @@ int api_cases_link_tip(struct req *r);
 /* audit.c */
 int api_audit_list(struct req *r);
 
+/* apikeys.c: Open311 API keys for installation admins (list, issue, revoke) */
+int api_apikeys_list(struct req *r);
+int api_apikeys_create(struct req *r);
+int api_apikeys_revoke(struct req *r);
+
 /* open311.c: Open311 GeoReport v2 at /open311/v2/ (each path ends in .xml or .json) */
 int api_open311_discovery(struct req *r);
 int api_open311_services(struct req *r);

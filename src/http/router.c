@@ -93,6 +93,11 @@ const struct route http_routes[] = {
     {"PATCH", "/api/v1/cases/{id}", api_cases_update, PERM_CASES_WRITE, 16 * KB, 0},
     {"POST", "/api/v1/cases/{id}/tips", api_cases_link_tip, PERM_CASES_WRITE, 1 * KB, 0},
 
+    /* Open311 API keys: installation admins only (checked in api/apikeys.c) */
+    {"GET", "/api/v1/api-keys", api_apikeys_list, PERM_USERS_WRITE, 0, 0},
+    {"POST", "/api/v1/api-keys", api_apikeys_create, PERM_USERS_WRITE, 4 * KB, 0},
+    {"DELETE", "/api/v1/api-keys/{id}", api_apikeys_revoke, PERM_USERS_WRITE, 0, 0},
+
     /* Open311 GeoReport v2 (api/open311.c): public, no cookie read; {f} is ".xml" or ".json", {code},
      * {id} and {token} carry their extension too; POST needs an api_key in its form body */
     {"GET", "/open311/v2/discovery{f}", api_open311_discovery, PERM_PUBLIC, 0, ROUTE_NO_CSRF},

@@ -334,3 +334,32 @@ test('GET filters: status, service_code, dates; bad arguments → 400; unknown i
   assert.equal((await get('/requests/abc.xml')).status, 404);
   assert.equal((await get('/services.csv')).status, 404);
 });
+
+test('admins issue, list and revoke keys in the app; the key is shown once; others are refused', async () => {
+  const admin = await srv.login('root', PW);
+  const made = await admin.post('/api/v1/api-keys', { name: 'đối tác' });
+  assert.equal(made.status, 201);
+  const { id, key: appKey } = made.body.data;
+  assert.match(appKey, /^tm311_/);
+  assert.equal((await admin.post('/api/v1/api-keys', { name: 'đối tác' })).status, 422, 'names are unique');
+  assert.equal((await admin.post('/api/v1/api-keys', {})).status, 422);
+  const list = await admin.get('/api/v1/api-keys');
+  assert.equal(list.status, 200);
+  const row = list.body.data.find((k) => k.id === id);
+  assert.equal(row.revoked_at, null);
+  assert.ok(!JSON.stringify(list.body).includes(appKey), 'the list never shows a key');
+  const fields = { service_code: 'fire_hazard', address_string: 'chợ', description: 'bình gas rò rỉ' };
+  assert.equal((await post({ ...fields, api_key: appKey })).status, 200);
+
+  const officer = await srv.login('officer1', PW);
+  assert.equal((await officer.get('/api/v1/api-keys')).status, 403);
+  assert.equal((await officer.post('/api/v1/api-keys', { name: 'x' })).status, 403);
+  assert.equal((await officer.delete(`/api/v1/api-keys/${id}`)).status, 403);
+  assert.equal((await srv.client().get('/api/v1/api-keys')).status, 401);
+
+  assert.equal((await admin.delete(`/api/v1/api-keys/${id}`)).status, 204);
+  assert.equal((await admin.delete(`/api/v1/api-keys/${id}`)).status, 404);
+  expectError(await post({ ...fields, api_key: appKey }), 403);
+  const after = (await admin.get('/api/v1/api-keys')).body.data.find((k) => k.id === id);
+  assert.match(after.revoked_at, /\+07:00$/);
+});
