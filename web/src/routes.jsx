@@ -15,7 +15,12 @@ import { OrganisationsPage } from './components/OrganisationsPage.jsx';
 import { OrganisationPage } from './components/OrganisationPage.jsx';
 import { UsersPage } from './components/UsersPage.jsx';
 import { UserPage } from './components/UserPage.jsx';
+import { TipInboxPage } from './components/TipInboxPage.jsx';
+import { OfficerTipPage } from './components/OfficerTipPage.jsx';
+import { CasesPage } from './components/CasesPage.jsx';
+import { CasePage } from './components/CasePage.jsx';
 import { can } from './forces.js';
+import { canTips } from './tips.js';
 
 export const routes = [
   { path: '/', component: HomePage, nav: 'nav.home' },
@@ -31,6 +36,10 @@ export const routes = [
   { path: '/organisations/:id', component: OrganisationPage, navParent: '/organisations' },
   { path: '/units', component: UnitsPage, nav: 'nav.units' },
   { path: '/units/:id', component: UnitPage, navParent: '/units' },
+  { path: '/tips', component: TipInboxPage, nav: 'nav.inbox', navIf: canTips },
+  { path: '/tips/:id', component: OfficerTipPage, navParent: '/tips' },
+  { path: '/cases', component: CasesPage, nav: 'nav.cases', navIf: canTips },
+  { path: '/cases/:id', component: CasePage, navParent: '/cases' },
   { path: '/users', component: UsersPage, nav: 'nav.users', navIf: (u) => can(u, 'users_admin') },
   { path: '/users/:id', component: UserPage, navParent: '/users' },
 ];
