@@ -234,6 +234,29 @@ static int query_time(struct req *r, const char *name, int64_t *out)
 	return time_parse_rfc3339(s, out) == 0 ? 0 : -1;
 }
 
+/* The ?status= filter: "open", "closed" or both comma-separated (or absent). Returns 0 (open), 1
+ * (closed), -1 (both), or -2 when malformed. */
+static int status_filter(const char *s)
+{
+	bool open = false, closed = false;
+	if (!s || !*s)
+		return -1;
+	while (*s) {
+		const char *comma = strchr(s, ',');
+		size_t len = comma ? (size_t)(comma - s) : strlen(s);
+		if (len == 4 && strncmp(s, "open", 4) == 0)
+			open = true;
+		else if (len == 6 && strncmp(s, "closed", 6) == 0)
+			closed = true;
+		else
+			return -2;
+		s += len;
+		if (*s == ',')
+			s++;
+	}
+	return open && closed ? -1 : closed ? 1 : 0;
+}
+
 static int requests_list(struct req *r, bool xml)
 {
 	int64_t from, to;
@@ -241,9 +264,9 @@ static int requests_list(struct req *r, bool xml)
 		return fail(r, xml, 400, "start_date and end_date must be ISO 8601 times with an offset");
 	if (!from && !to)
 		from = time_now() - (int64_t)O311_DEFAULT_DAYS * 86400;
-	const char *status = http_query(r, "status");
-	if (status && *status && strcmp(status, "open") != 0 && strcmp(status, "closed") != 0)
-		return fail(r, xml, 400, "status must be open or closed");
+	int closed = status_filter(http_query(r, "status"));
+	if (closed == -2)
+		return fail(r, xml, 400, "status must be open, closed or both separated by a comma");
 	const char *code = http_query(r, "service_code");
 	if (code && *code) {
 		const struct tip_category *c;
@@ -278,20 +301,17 @@ static int requests_list(struct req *r, bool xml)
 			if (*p == ',')
 				p++;
 		}
-		status = NULL;
+		closed = -1;
 	} else {
-		rc = open311_requests(r->db, &r->arena, code, from, to, O311_LIST_MAX, &rows, &n);
+		rc = open311_requests(r->db, &r->arena, code, closed, from, to, O311_LIST_MAX, &rows, &n);
 		if (rc)
 			return fail(r, xml, 400, "the requests cannot be read now; try again");
 	}
 	struct o311w w;
 	begin(r, &w, 200, xml);
 	o311_arr(&w, "service_requests");
-	for (int i = 0; i < n; i++) {
-		if (status && *status && status_closed(rows[i].status) != (strcmp(status, "closed") == 0))
-			continue;
+	for (int i = 0; i < n; i++)
 		write_request(r, &w, &rows[i]);
-	}
 	o311_end(&w);
 	return done(r);
 }

@@ -38,8 +38,8 @@ static bool read_row(struct arena *a, struct store_stmt *st, struct open311_row 
 	return ok;
 }
 
-int open311_requests(struct store *db, struct arena *a, const char *category, int64_t from, int64_t to,
-		     int max, struct open311_row **out, int *n)
+int open311_requests(struct store *db, struct arena *a, const char *category, int closed, int64_t from,
+		     int64_t to, int max, struct open311_row **out, int *n)
 {
 	struct store_stmt *st;
 	int rc, k = 0;
@@ -50,7 +50,8 @@ int open311_requests(struct store *db, struct arena *a, const char *category, in
 		return STORE_E_NOMEM;
 	rc = store_prepare(db,
 			   COLS "WHERE ($1 = '' OR t.category = $1) AND t.created_at >= $2 AND "
-				"t.created_at < $3 ORDER BY t.id DESC LIMIT $4",
+				"t.created_at < $3 AND ($5 < 0 OR ($5 = 1) = (t.status IN ('resolved', "
+				"'unfounded', 'duplicate'))) ORDER BY t.id DESC LIMIT $4",
 			   &st);
 	if (rc)
 		return rc;
@@ -58,6 +59,7 @@ int open311_requests(struct store *db, struct arena *a, const char *category, in
 	store_bind_i64(st, 2, from);
 	store_bind_i64(st, 3, to ? to : INT64_MAX);
 	store_bind_i64(st, 4, max);
+	store_bind_i64(st, 5, closed);
 	while (k < max && (rc = store_step(st)) == STORE_ROW) {
 		if (!read_row(a, st, &rows[k])) {
 			rc = STORE_E_NOMEM;

@@ -25,10 +25,11 @@ struct open311_row {
 	int64_t updated_at;
 };
 
-/* Public tips, newest first: of `category` (NULL: any public one), created in [from, to) (0: open),
- * at most `max`. STORE_OK or an error. */
-int open311_requests(struct store *db, struct arena *a, const char *category, int64_t from, int64_t to,
-		     int max, struct open311_row **out, int *n);
+/* Public tips, newest first: of `category` (NULL: any public one), closed (1: resolved, unfounded or
+ * duplicate; 0: the others; -1: both), created in [from, to) (0: open end), at most `max`. STORE_OK or
+ * an error. */
+int open311_requests(struct store *db, struct arena *a, const char *category, int closed, int64_t from,
+		     int64_t to, int max, struct open311_row **out, int *n);
 /* One public tip. STORE_ROW and *row, STORE_DONE when absent or private, or an error. */
 int open311_request(struct store *db, struct arena *a, int64_t id, struct open311_row *row);
 

@@ -114,8 +114,8 @@ async function get(p) {
   const res = await fetch(base() + p);
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 }
-async function getBoth(p) { // the .json and .xml twins of a GET
-  const j = await get(`${p}.json`), x = await get(`${p}.xml`);
+async function getBoth(p, query = '') { // the .json and .xml twins of a GET
+  const j = await get(`${p}.json${query}`), x = await get(`${p}.xml${query}`);
   assert.equal(j.status, x.status, `${p}: the same status in both formats`);
   assert.match(j.type, /^application\/json; charset=utf-8/);
   assert.match(x.type, /^text\/xml; charset=utf-8/);
@@ -328,6 +328,22 @@ test('GET filters: status, service_code, dates; bad arguments → 400; unknown i
   assert.ok(open.length >= 1 && open.every((x) => x.service_code === 'noise' && x.status === 'open'));
   valid('requests.json', open);
   assert.equal((await get('/requests.json?status=maybe')).status, 400);
+  assert.equal((await get('/requests.json?status=open,maybe')).status, 400);
+
+  // the officer resolves one: it is closed from then on, with its new updated_datetime
+  const officer = await srv.login('officer1', PW);
+  const id = open[open.length - 1].service_request_id;
+  assert.equal((await officer.patch(`/api/v1/tips/${id}`, { status: 'verifying' })).status, 200);
+  assert.equal((await officer.patch(`/api/v1/tips/${id}`, { status: 'resolved' })).status, 200);
+  const nowClosed = await getBoth('/requests', '?status=closed');
+  valid('requests.json', nowClosed.json);
+  assert.deepEqual(nowClosed.json.map((x) => [x.service_request_id, x.status]), [[id, 'closed']]);
+  sameList(nowClosed.json, nowClosed.xml, 'service_requests', 'request');
+  const stillOpen = JSON.parse((await get('/requests.json?status=open')).text);
+  assert.ok(!stillOpen.some((x) => x.service_request_id === id));
+  const both = JSON.parse((await get('/requests.json?status=open,closed')).text);
+  assert.equal(both.length, stillOpen.length + 1);
+  assert.equal(JSON.parse((await get(`/requests/${id}.json`)).text)[0].status, 'closed');
   assert.equal((await get('/requests.json?start_date=yesterday')).status, 400);
   assert.deepEqual(JSON.parse((await get('/requests.json?end_date=2000-01-01T00:00:00Z')).text), []);
   assert.equal((await get('/requests/999999.json')).status, 404);
