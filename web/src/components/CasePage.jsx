@@ -33,16 +33,16 @@ export function CasePage({ params, query, user }) {
     <section class="page">
       <p class="crumbs"><Link href="/cases">{t('cases.title')}</Link></p>
       <h1>{t('case.title', { id: c.id })} — {t('casecat.' + c.category)}</h1>
+      <dl class="facts">
+        <div><dt>{t('inbox.status')}</dt><dd><CaseStatusBadge status={c.status} /></dd></div>
+        <div><dt>{t('case.occurred')}</dt><dd>{formatDate(c.occurred_at)}</dd></div>
+        <div><dt>{t('case.source')}</dt><dd>{t('casesource.' + c.source)}</dd></div>
+        <div><dt>{t('case.opened')}</dt><dd>{formatDateTime(c.created_at)}</dd></div>
+        <div class="wide"><dt>{t('case.place')}</dt><dd>{c.place || '—'}</dd></div>
+      </dl>
       <RecordTabs base={`/cases/${c.id}`} tab={tab} user={user} />
       {tab === 'history' ? <HistoryList sources={[{ entity: 'case', id: c.id }]} /> : (
         <>
-          <dl class="facts">
-            <div><dt>{t('inbox.status')}</dt><dd><CaseStatusBadge status={c.status} /></dd></div>
-            <div><dt>{t('case.occurred')}</dt><dd>{formatDate(c.occurred_at)}</dd></div>
-            <div><dt>{t('case.source')}</dt><dd>{t('casesource.' + c.source)}</dd></div>
-            <div><dt>{t('case.opened')}</dt><dd>{formatDateTime(c.created_at)}</dd></div>
-            <div class="wide"><dt>{t('case.place')}</dt><dd>{c.place || '—'}</dd></div>
-          </dl>
           <div class="card">
             <h2>{t('case.summary')}</h2>
             <p class="tip-description">{c.summary}</p>

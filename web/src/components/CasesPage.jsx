@@ -49,7 +49,7 @@ function CaseStats() {
       <FormError text={stats.error ? errorText(stats.error) : ''} />
       {d && (d.total === 0 ? <p>{t('cases.stats_none')}</p> : (
         <div class="table-wrap">
-          <table class="table">
+          <table class="table case-stats">
             <caption class="muted">{t('cases.stats_caption', { from: formatDate(range.from), to: formatDate(range.to) })}</caption>
             <thead>
               <tr><th scope="col">{t('cases.month')}</th>{cats.map((c) => <th scope="col" class="num" key={c}>{t('casecat.' + c)}</th>)}<th scope="col" class="num">{t('cases.total')}</th></tr>

@@ -239,20 +239,20 @@ export function OfficerTipPage({ params, query, user }) {
     <section class="page">
       <p class="crumbs"><Link href="/tips">{t('inbox.title')}</Link></p>
       <h1>{tipTitle(tip)} — {cats.name(tip.category)}</h1>
+      <dl class="facts">
+        <div><dt>{t('inbox.status')}</dt><dd><TipStatusBadge status={tip.status} /></dd></div>
+        <div><dt>{t('tipdesk.received')}</dt><dd>{formatDateTime(tip.created_at)}</dd></div>
+        <div><dt>{t('tipdesk.occurred')}</dt><dd>{tip.occurred_at ? formatDateTime(tip.occurred_at) : '—'}</dd></div>
+        <div><dt>{t('tipdesk.unit')}</dt><dd>{tip.unit_name || '—'}</dd></div>
+        <div class="wide"><dt>{t('tipdesk.address')}</dt><dd>{tip.address || '—'}</dd></div>
+        <div><dt>{t('tipdesk.sender')}</dt><dd>{tip.anonymous ? t('tipdesk.anonymous') : t('tipdesk.identified')}</dd></div>
+        <div><dt>{t('tipdesk.source')}</dt><dd>{hasText('tipdesk_source.' + tip.source) ? t('tipdesk_source.' + tip.source) : tip.source || '—'}</dd></div>
+        {tip.lat !== null && <div><dt>{t('tipdesk.location')}</dt><dd>{tip.lat.toFixed(5)}, {tip.lng.toFixed(5)}</dd></div>}
+        {tip.duplicate_of && <div><dt>{t('tipdesk.duplicate_of')}</dt><dd><Link href={`/tips/${tip.duplicate_of}`}>{t('tipdesk.title', { id: tip.duplicate_of })}</Link></dd></div>}
+      </dl>
       <RecordTabs base={`/tips/${tip.id}`} tab={tab} user={user} />
       {tab === 'history' ? <HistoryList sources={[{ entity: 'tip', id: tip.id }]} /> : (
         <>
-          <dl class="facts">
-            <div><dt>{t('inbox.status')}</dt><dd><TipStatusBadge status={tip.status} /></dd></div>
-            <div><dt>{t('tipdesk.received')}</dt><dd>{formatDateTime(tip.created_at)}</dd></div>
-            <div><dt>{t('tipdesk.occurred')}</dt><dd>{tip.occurred_at ? formatDateTime(tip.occurred_at) : '—'}</dd></div>
-            <div><dt>{t('inbox.block')}</dt><dd>{tip.unit_name || '—'}</dd></div>
-            <div class="wide"><dt>{t('tipdesk.address')}</dt><dd>{tip.address || '—'}</dd></div>
-            <div><dt>{t('tipdesk.sender')}</dt><dd>{tip.anonymous ? t('tipdesk.anonymous') : t('tipdesk.identified')}</dd></div>
-            <div><dt>{t('tipdesk.source')}</dt><dd>{hasText('tipdesk_source.' + tip.source) ? t('tipdesk_source.' + tip.source) : tip.source || '—'}</dd></div>
-            {tip.lat !== null && <div><dt>{t('tipdesk.location')}</dt><dd>{tip.lat.toFixed(5)}, {tip.lng.toFixed(5)}</dd></div>}
-            {tip.duplicate_of && <div><dt>{t('tipdesk.duplicate_of')}</dt><dd><Link href={`/tips/${tip.duplicate_of}`}>{t('tipdesk.title', { id: tip.duplicate_of })}</Link></dd></div>}
-          </dl>
           <div class="card">
             <h2>{t('tipdesk.description')}</h2>
             <p class="tip-description">{tip.description}</p>
