@@ -527,6 +527,29 @@ static char *identity_json(const struct form *f)
 	return s;
 }
 
+/* Is s valid UTF-8 (jansson checks it) without control characters (but for tab, newline and carriage
+ * return when `multiline`)? */
+static bool text_ok(const char *s, bool multiline)
+{
+	json_t *t = json_string(s);
+	if (!t)
+		return false;
+	json_decref(t);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\t' || *p == '\r'))) || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/* Every value is UTF-8 text; only the description may hold line breaks and tabs. */
+static bool form_text_ok(const struct form *f)
+{
+	for (int i = 0; i < f->n; i++)
+		if (!text_ok(f->name[i], false) || !text_ok(f->value[i], strcmp(f->name[i], "description") == 0))
+			return false;
+	return true;
+}
+
 static bool too_long(const struct form *f, const char *name, size_t max)
 {
 	const char *v = form_get(f, name);
@@ -548,7 +571,8 @@ int api_open311_create(struct req *r)
 	if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
 		return fail(r, xml, 400, "send the request as application/x-www-form-urlencoded");
 	if (form_parse(r, &f) != 0)
-		return fail(r, xml, 400, "the form body is malformed");
+		return fail(r, xml, 400,
+			    "the form body is malformed (a bad %-escape, a NUL byte, or more than 32 fields)");
 
 	/* the key first: without one nothing else is looked at */
 	const char *key = form_get(&f, "api_key");
@@ -565,6 +589,10 @@ int api_open311_create(struct req *r)
 		return fail(r, xml, 403, "invalid api_key received: it is unknown or revoked");
 
 	/* validate */
+	if (!form_text_ok(&f))
+		return fail(r, xml, 400,
+			    "every field must be UTF-8 text without control characters (line breaks only in "
+			    "description)");
 	const char *code = form_get(&f, "service_code");
 	if (!code)
 		return fail(r, xml, 400, "service_code was not provided");

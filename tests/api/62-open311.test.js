@@ -318,7 +318,21 @@ test('POST with a missing or unknown service_code, no location or no description
   expectError(await post({ api_key: key, service_code: 'noise', lat: '95', long: '108', description: 'y' }), 400);
   expectError(await post({ api_key: key, service_code: 'noise', address_string: 'x' }), 400);
   expectError(await post({ api_key: key, service_code: 'noise', address_string: 'x', description: 'y'.repeat(4001) }), 400);
+  const raw = async (body) => {
+    const res = await fetch(`${base()}/requests.json`, { method: 'POST', body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const text = await res.text();
+    return { status: res.status, text, body: JSON.parse(text) };
+  };
+  const k = encodeURIComponent(key);
+  expectError(await raw(`api_key=${k}&service_code=noise&address_string=%ff%fe&description=y`), 400);
+  expectError(await raw(`api_key=${k}&service_code=noise&address_string=x&phone=09%0a05&description=y`), 400);
+  expectError(await raw(`api_key=${k}&service_code=noise&address_string=x&description=a%00b`), 400);
+  expectError(await raw(`api_key=${k}&service_code=noise&address_string=x&description=%zz`), 400);
+  expectError(await raw(`api_key=${k}&service_code=noise&${'a=b&'.repeat(40)}address_string=x&description=y`), 400);
   assert.equal(JSON.parse((await get('/requests.json')).text).length, before);
+  // line breaks are fine in a description
+  assert.equal((await raw(`api_key=${k}&service_code=obstruction&address_string=x&description=d%C3%B2ng+1%0D%0Ad%C3%B2ng+2`)).status, 200);
 });
 
 test('GET filters: status, service_code, dates; bad arguments → 400; unknown ids and formats → 404', async () => {

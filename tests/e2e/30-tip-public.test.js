@@ -17,6 +17,7 @@ let srv;
 let b;
 let officer;
 let blockId;
+let groupId;
 let receipt = '';
 let tipId;
 let firstLoadBytes = 0;
@@ -31,7 +32,8 @@ before(async () => {
   const k = await admin.post('/api/v1/units', { kind: 'block', code: 'KP7', name: 'Khối phố 7', parent_id: c.body.data.id });
   assert.equal(k.status, 201, JSON.stringify(k.body));
   blockId = k.body.data.id;
-  await admin.post('/api/v1/units', { kind: 'group', code: 'KP7T2', name: 'Tổ 2', parent_id: blockId });
+  const g = await admin.post('/api/v1/units', { kind: 'group', code: 'KP7T2', name: 'Tổ 2', parent_id: blockId });
+  groupId = g.body.data.id;
   srv.addUser('can.bo', PW, 'officer', 'VD');
   officer = await srv.login('can.bo', PW);
   b = await openBrowser();
@@ -98,7 +100,8 @@ test('a citizen on a phone sends an anonymous tip with a photo and keeps the rec
   await page.getByLabel('Loại tin').selectOption({ label: 'Ma túy' });
   await page.getByLabel('Khu vực (khối phố, tổ dân phố)').selectOption({ label: 'Khối phố 7 › Tổ 2' });
   await page.getByLabel('Địa chỉ, nơi xảy ra').fill('Cuối ngõ 7 đường Trần Phú');
-  await page.getByLabel('Thời gian xảy ra').fill('2026-11-28T21:30');
+  await page.getByLabel('Ngày xảy ra').fill('31/11/2026');
+  await page.getByLabel('Giờ (nếu nhớ)').fill('21:30');
   await page.getByLabel('Sự việc').fill(DESCRIPTION);
 
   // a photo drawn in the browser, and a video over 10 MB refused before anything is sent
@@ -110,6 +113,12 @@ test('a citizen on a phone sends an anonymous tip with a photo and keeps the rec
     g.fillStyle = '#f2c14e'; g.fillRect(40, 30, 80, 60);
     return c.toDataURL('image/jpeg', 0.85);
   })).split(',')[1], 'base64');
+  // a day that does not exist is caught before sending
+  await page.getByRole('button', { name: 'Gửi tin báo' }).click();
+  await page.getByText('Ngày theo dạng ngày/tháng/năm').waitFor();
+  await page.getByLabel('Ngày xảy ra').fill('28/11/2026');
+  assert.equal(await page.getByText('Ngày theo dạng ngày/tháng/năm').count(), 0, 'the fixed day is no longer marked');
+
   const input = page.locator('input[type=file]');
   await input.setInputFiles({ name: 'ngo-7.jpg', mimeType: 'image/jpeg', buffer: jpeg });
   await input.setInputFiles({ name: 'video-dai.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(10 * 1024 * 1024 + 1) });
@@ -163,6 +172,9 @@ test('an officer of the commune sees the tip with its photo and replies', async 
   assert.equal(tip.body.data.description, DESCRIPTION);
   assert.equal(tip.body.data.anonymous, true);
   assert.equal(tip.body.data.category, 'drugs');
+  assert.equal(Date.parse(tip.body.data.occurred_at), Date.parse('2026-11-28T21:30:00+07:00'));
+  assert.equal(tip.body.data.address, 'Cuối ngõ 7 đường Trần Phú');
+  assert.equal(tip.body.data.unit_id, groupId, 'the block picked');
   assert.equal(tip.body.data.files.length, 1);
   assert.equal(tip.body.data.files[0].mime, 'image/jpeg');
   const r = await officer.post(`/api/v1/tips/${tipId}/messages`, { body: REPLY });

@@ -8,6 +8,7 @@ import { Link } from '../router.jsx';
 import { errorText, fieldErrors } from '../errors.js';
 import { publicRequest, receiptGroups } from '../tipApi.js';
 import { Field, useFocusInvalid } from './Field.jsx';
+import { DateField } from './DateField.jsx';
 import { FormError } from './FormError.jsx';
 import { PublicShell } from './PublicShell.jsx';
 import { usePageTitle } from './usePageTitle.js';
@@ -38,9 +39,18 @@ function sizeText(bytes) {
   return bytes >= 1024 * 1024 ? `${formatNumber(Math.round(bytes / 104857.6) / 10)} MB` : `${formatNumber(Math.max(1, Math.round(bytes / 1024)))} KB`;
 }
 
-// "2026-11-29T10:20" from <input type=datetime-local> as Vietnam time.
-function occurredAt(local) {
-  return local ? `${local}:00+07:00` : undefined;
+// The day typed dd/mm/yyyy and the time from <input type=time> ("21:30", may be empty) as the API's
+// occurred_at in Vietnam time: "2026-11-28T21:30:00+07:00", "2026-11-28" without a time, '' for no day,
+// null when the day is not a real one.
+function occurredAt(day, time) {
+  if (!day.trim()) return '';
+  const m = day.trim().match(/^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/);
+  if (!m) return null;
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return null;
+  const iso = `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  return time ? `${iso}T${time}:00+07:00` : iso;
 }
 
 export function TipPage() {
@@ -48,7 +58,7 @@ export function TipPage() {
   const [cats, setCats] = useState([]);
   const [units, setUnits] = useState([]);
   const [loadError, setLoadError] = useState(null);
-  const [form, setForm] = useState({ category: '', unit_id: '', address: '', when: '', description: '' });
+  const [form, setForm] = useState({ category: '', unit_id: '', address: '', day: '', time: '', description: '' });
   const [loc, setLoc] = useState(null);
   const [locState, setLocState] = useState('');
   const [files, setFiles] = useState([]);
@@ -70,7 +80,15 @@ export function TipPage() {
   }, []);
   useEffect(() => { if (receipt && doneRef.current) doneRef.current.focus(); }, [receipt]);
 
-  const set = (k) => (e) => setForm({ ...form, [k]: e.currentTarget.value });
+  // Editing a field drops the browser's own complaint about it (the server's stay until the next send).
+  const edited = (k) => {
+    if (error && error.local && error.local[k]) {
+      const rest = { ...error.local };
+      delete rest[k];
+      setError(Object.keys(rest).length ? { ...error, local: rest } : null);
+    }
+  };
+  const set = (k) => (e) => { edited(k === 'time' ? 'occurred_at' : k); setForm({ ...form, [k]: e.currentTarget.value }); };
   const setId = (k) => (e) => setWho({ ...who, [k]: e.currentTarget.value });
 
   const locate = () => {
@@ -103,6 +121,9 @@ export function TipPage() {
     const local = {};
     if (!form.category) local.category = t('ptip.need_category');
     if (!form.description.trim()) local.description = t('ptip.need_description');
+    const when = occurredAt(form.day, form.time);
+    if (when === null) local.occurred_at = t('ptip.day_bad');
+    else if (!when && form.time) local.occurred_at = t('ptip.day_for_time');
     if (Object.keys(local).length) {
       setError({ code: 'validation_failed', local });
       return;
@@ -111,7 +132,7 @@ export function TipPage() {
     if (form.unit_id) tip.unit_id = Number(form.unit_id);
     if (form.address.trim()) tip.address = form.address.trim();
     if (loc) { tip.lat = loc.lat; tip.lng = loc.lng; }
-    if (form.when) tip.occurred_at = occurredAt(form.when);
+    if (when) tip.occurred_at = when;
     if (!anonymous) {
       const id = {};
       Object.keys(who).forEach((k) => { if (who[k].trim()) id[k] = who[k].trim(); });
@@ -147,7 +168,7 @@ export function TipPage() {
   const again = () => {
     setReceipt('');
     setCopied(false);
-    setForm({ category: '', unit_id: '', address: '', when: '', description: '' });
+    setForm({ category: '', unit_id: '', address: '', day: '', time: '', description: '' });
     setFiles([]);
     setLoc(null);
     setWho({ name: '', phone: '', national_id: '', address: '' });
@@ -168,7 +189,7 @@ export function TipPage() {
           <button type="button" class="btn btn-primary" onClick={copy}>{t('ptip.copy')}</button>
           <button type="button" class="btn" onClick={() => window.print()}>{t('ptip.print')}</button>
         </div>
-        {copied && <p class="hint" role="status">{t('ptip.copied')}</p>}
+        {copied && <p class="hint no-print" role="status">{t('ptip.copied')}</p>}
         <p>{t('ptip.follow_hint')} <Link href="/theo-doi-tin-bao">{t('ptrack.title')}</Link></p>
         <button type="button" class="btn" onClick={again}>{t('ptip.another')}</button>
       </PublicShell>
@@ -212,8 +233,11 @@ export function TipPage() {
           {(locState === 'denied' || locState === 'unsupported') && <p class="error-text" role="alert">{t('ptip.loc_' + locState)}</p>}
           {(fields.lat || fields.lng) && <p class="error-text">{fields.lat || fields.lng}</p>}
         </div>
-        <Field label={t('ptip.when')} hint={t('ptip.when_hint')} type="datetime-local" value={form.when}
-          onInput={set('when')} error={fields.occurred_at} />
+        <div class="tip-when">
+          <DateField label={t('ptip.day')} value={form.day} onInput={(v) => { edited('occurred_at'); setForm({ ...form, day: v }); }}
+            error={fields.occurred_at} />
+          <Field label={t('ptip.time')} type="time" value={form.time} onInput={set('time')} />
+        </div>
         <Field as="textarea" label={t('ptip.description')} hint={t('ptip.description_hint')} rows={6}
           value={form.description} onInput={set('description')} error={fields.description} required maxlength={5000} />
 
