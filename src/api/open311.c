@@ -42,8 +42,9 @@
 #define O311_FIELD_MAX 200
 #define FORM_FIELDS_MAX 32
 #define TOKEN_MAC_HEX 24
-#define SERVICE_NOTICE "Công an phường đã nhận tin và sẽ xác minh. / The ward police received the report " \
-		       "and will verify it."
+#define SERVICE_NOTICE                                                                                       \
+	"Công an phường đã nhận tin và sẽ xác minh. / The ward police received the report "      \
+	"and will verify it."
 
 /* ---- format and answers ---- */
 
@@ -101,7 +102,8 @@ int api_open311_discovery(struct req *r)
 	struct o311w w;
 	begin(r, &w, 200, xml);
 	o311_obj(&w, "discovery");
-	o311_time(&w, "changeset", 1764374400); /* 2025-11-29: when this endpoint's description last changed */
+	o311_time(&w, "changeset",
+		  1764374400); /* 2025-11-29: when this endpoint's description last changed */
 	o311_str(&w, "contact", "Công an phường (ward police station)");
 	o311_str(&w, "key_service", "API keys are issued by the station's administrators");
 	o311_arr(&w, "endpoints");
@@ -291,7 +293,8 @@ static int requests_list(struct req *r, bool xml)
 			char *one = arena_strndup(&r->arena, p, len);
 			int64_t id;
 			if (!one || http_parse_id(one, &id) != 0)
-				return fail(r, xml, 400, "service_request_id must be ids separated by commas");
+				return fail(r, xml, 400,
+					    "service_request_id must be ids separated by commas");
 			rc = open311_request(r->db, &r->arena, id, &rows[n]);
 			if (rc < 0)
 				return fail(r, xml, 400, "the requests cannot be read now; try again");
@@ -545,7 +548,8 @@ static bool text_ok(const char *s, bool multiline)
 static bool form_text_ok(const struct form *f)
 {
 	for (int i = 0; i < f->n; i++)
-		if (!text_ok(f->name[i], false) || !text_ok(f->value[i], strcmp(f->name[i], "description") == 0))
+		if (!text_ok(f->name[i], false) ||
+		    !text_ok(f->value[i], strcmp(f->name[i], "description") == 0))
 			return false;
 	return true;
 }
@@ -571,8 +575,9 @@ int api_open311_create(struct req *r)
 	if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
 		return fail(r, xml, 400, "send the request as application/x-www-form-urlencoded");
 	if (form_parse(r, &f) != 0)
-		return fail(r, xml, 400,
-			    "the form body is malformed (a bad %-escape, a NUL byte, or more than 32 fields)");
+		return fail(
+		    r, xml, 400,
+		    "the form body is malformed (a bad %-escape, a NUL byte, or more than 32 fields)");
 
 	/* the key first: without one nothing else is looked at */
 	const char *key = form_get(&f, "api_key");

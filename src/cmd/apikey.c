@@ -188,10 +188,11 @@ int cmd_apikey(int argc, char **argv)
 	argv[1] = name;
 	struct apikey_args a = {0};
 	int first;
-	int rc = cmd_parse(argc - 1, argv + 1,
-			   is_list ? "usage: tiengmo apikey list\n\nLists every Open311 API key (never the key)."
-				   : "usage: tiengmo apikey add|revoke --name NAME",
-			   is_list ? NULL : name_opts, on_opt, &a, &first);
+	int rc =
+	    cmd_parse(argc - 1, argv + 1,
+		      is_list ? "usage: tiengmo apikey list\n\nLists every Open311 API key (never the key)."
+			      : "usage: tiengmo apikey add|revoke --name NAME",
+		      is_list ? NULL : name_opts, on_opt, &a, &first);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	if (first < argc - 1) {

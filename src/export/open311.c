@@ -17,11 +17,21 @@ void o311_xml_escape(struct buf *b, const char *s)
 		unsigned char c = (unsigned char)*s;
 		const char *rep = NULL;
 		switch (c) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&apos;"; break;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&apos;";
+			break;
 		default:
 			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
 				rep = "";

@@ -46,9 +46,8 @@ int apikeys_list(struct store *db, struct arena *a, int max, struct apikey_row *
 	struct apikey_row *rows = arena_alloc(a, sizeof *rows * (size_t)(max > 0 ? max : 1));
 	if (!rows)
 		return STORE_E_NOMEM;
-	rc = store_prepare(db,
-			   "SELECT id, name, created_by, created_at, revoked_at FROM api_keys ORDER BY id",
-			   &st);
+	rc = store_prepare(
+	    db, "SELECT id, name, created_by, created_at, revoked_at FROM api_keys ORDER BY id", &st);
 	if (rc)
 		return rc;
 	while (k < max && (rc = store_step(st)) == STORE_ROW) {

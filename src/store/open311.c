@@ -6,9 +6,9 @@
 
 #include "store/open311.h"
 
-#define COLS                                                                                         \
-	"SELECT t.id, t.category, c.name_vi, t.status, u.name, t.lat, t.lng, t.created_at, "       \
-	"t.updated_at FROM tips t JOIN tip_categories c ON c.code = t.category AND c.is_public = 1 " \
+#define COLS                                                                                                 \
+	"SELECT t.id, t.category, c.name_vi, t.status, u.name, t.lat, t.lng, t.created_at, "                 \
+	"t.updated_at FROM tips t JOIN tip_categories c ON c.code = t.category AND c.is_public = 1 "         \
 	"JOIN units u ON u.id = t.unit_id "
 
 static const char *dup(struct arena *a, struct store_stmt *st, int col, bool *ok)

@@ -34,19 +34,20 @@ static void one_description_gives_exact_xml_and_json(void **state)
 	o311_init(&w, &b, true);
 	describe(&w);
 	assert_int_equal(b.err, BUF_OK);
-	assert_string_equal(buf_str(&b),
-			    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-			    "<service_requests><request><service_request_id>7</service_request_id>"
-			    "<service_name>Gây ồn &lt;ào&gt; &amp; &quot;to&quot; &apos;lắm&apos;</service_name>"
-			    "<account_id/><n>-3</n><metadata>false</metadata><lat>15.891</lat>"
-			    "<requested_datetime>1970-01-01T07:00:00+07:00</requested_datetime>"
-			    "</request></service_requests>\n");
+	assert_string_equal(
+	    buf_str(&b), "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+			 "<service_requests><request><service_request_id>7</service_request_id>"
+			 "<service_name>Gây ồn &lt;ào&gt; &amp; &quot;to&quot; &apos;lắm&apos;</service_name>"
+			 "<account_id/><n>-3</n><metadata>false</metadata><lat>15.891</lat>"
+			 "<requested_datetime>1970-01-01T07:00:00+07:00</requested_datetime>"
+			 "</request></service_requests>\n");
 	o311_init(&w, &b, false);
 	describe(&w);
-	assert_string_equal(buf_str(&b),
-			    "[{\"service_request_id\":\"7\",\"service_name\":\"Gây ồn \\u003cào\\u003e & \\\"to\\\" 'lắm'\","
-			    "\"account_id\":null,\"n\":-3,\"metadata\":false,\"lat\":15.891,"
-			    "\"requested_datetime\":\"1970-01-01T07:00:00+07:00\"}]");
+	assert_string_equal(
+	    buf_str(&b),
+	    "[{\"service_request_id\":\"7\",\"service_name\":\"Gây ồn \\u003cào\\u003e & \\\"to\\\" 'lắm'\","
+	    "\"account_id\":null,\"n\":-3,\"metadata\":false,\"lat\":15.891,"
+	    "\"requested_datetime\":\"1970-01-01T07:00:00+07:00\"}]");
 	buf_release(&b);
 }
 
@@ -55,7 +56,9 @@ static void xml_drops_what_it_cannot_carry(void **state)
 	(void)state;
 	struct buf b;
 	buf_init(&b, 256);
-	o311_xml_escape(&b, "a\x01" "b\x1f" "c\td\ne\rf\x7f]]>");
+	o311_xml_escape(&b, "a\x01"
+			    "b\x1f"
+			    "c\td\ne\rf\x7f]]>");
 	assert_string_equal(buf_str(&b), "abc\td\ne\rf\x7f]]&gt;");
 	buf_release(&b);
 }
@@ -71,8 +74,9 @@ static void errors_are_a_list_of_code_and_description(void **state)
 	assert_string_equal(buf_str(&b), "[{\"code\":403,\"description\":\"api_key was not provided\"}]");
 	o311_init(&w, &b, true);
 	o311_error(&w, 404, "a <b>");
-	assert_string_equal(buf_str(&b), "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<errors><error><code>404</code>"
-					 "<description>a &lt;b&gt;</description></error></errors>\n");
+	assert_string_equal(buf_str(&b),
+			    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<errors><error><code>404</code>"
+			    "<description>a &lt;b&gt;</description></error></errors>\n");
 	buf_release(&b);
 }
 
