@@ -1,7 +1,8 @@
 // The officer's tip inbox in a real browser (Chromium), in Vietnamese. An officer has "Tin báo" open
 // (the poll shortened to 1 s with ?poll_ms=1000, see web/README.md); a citizen sends a tip through
 // the public API; it appears in the inbox without a reload, with "1 tin báo mới". The officer opens it,
-// is offered only the moves the state machine allows from "Mới", starts verifying, replies (the
+// is offered only the moves the state machine allows from "Mới", starts verifying (on the phone another
+// officer resolves it meanwhile and the refused move is explained), replies (the
 // citizen reads the reply with the receipt), opens a new case from the tip and finds the tip on the
 // case's page; the tip's history tab and the cases page with its counts are shown. On the desktop and
 // the phone viewport; every page is checked with axe-core and saved in tests/artifacts/e2e/.
@@ -46,7 +47,7 @@ async function logIn(page, username) {
   await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
 }
 
-async function journey(viewport, name, description) {
+async function journey(viewport, name, description, race = false) {
   const page = await b.page(viewport);
   await logIn(page, 'can.bo.vd');
   await page.goto(`${srv.url}/tips?poll_ms=1000`);
@@ -79,6 +80,18 @@ async function journey(viewport, name, description) {
   assert.deepEqual(await handling.locator('.actions button').allTextContents(),
     ['Đã chuyển cơ quan khác', 'Đã giải quyết', 'Không có cơ sở', 'Trùng tin khác…']);
   assert.equal((await officer.get(`/api/v1/tips/${id}`)).body.data.status, 'verifying');
+  if (race) {
+    // another officer resolves it meanwhile: "Không có cơ sở" is refused in words and the buttons follow
+    const other = await officer.patch(`/api/v1/tips/${id}`, { status: 'resolved' });
+    assert.equal(other.status, 200, JSON.stringify(other.body));
+    await handling.getByRole('button', { name: 'Không có cơ sở' }).click();
+    await handling.getByRole('alert').filter({ hasText: 'Tin báo đang “Đã giải quyết”, không chuyển sang “Không có cơ sở” được.' }).waitFor();
+    await handling.locator('.badge', { hasText: 'Đã giải quyết' }).waitFor();
+    assert.deepEqual(await handling.locator('.actions button').allTextContents(), ['Bắt đầu xác minh']);
+    await b.check(page, `${name}-tip-refused`);
+    await handling.getByRole('button', { name: 'Bắt đầu xác minh' }).click();
+    await handling.locator('.badge', { hasText: 'Đang xác minh' }).waitFor();
+  }
 
   // a reply, read by the citizen with the receipt
   const reply = `Cảm ơn anh/chị, công an phường đang xác minh (${name}).`;
@@ -128,6 +141,44 @@ test('an officer sees a tip arrive live, verifies it, replies and opens a case (
   await journey(DESKTOP, 'desktop', 'Có người bán ma túy ở cuối kiệt 7 vào ban đêm, thường sau 22 giờ');
 });
 
-test('the same on a phone', async () => {
-  await journey(PHONE, 'phone', 'Nhóm thanh niên tụ tập hút chích ở bãi đất trống sau chợ');
+test('the same on a phone, where another officer moves the tip first and the refusal is shown', async () => {
+  await journey(PHONE, 'phone', 'Nhóm thanh niên tụ tập hút chích ở bãi đất trống sau chợ', true);
+});
+
+test('an identified tip with a photo: the photo shows, the identity only after a reason', async () => {
+  const page = await b.page(DESKTOP);
+  await logIn(page, 'can.bo.vd');
+  const png = await page.screenshot({ clip: { x: 0, y: 0, width: 48, height: 32 } });
+  const fd = new FormData();
+  fd.append('tip', JSON.stringify({ category: 'theft', description: 'Mất xe máy trước nhà số 5 Lê Lợi', anonymous: false,
+    identity: { name: 'Phan Thị Hoa', phone: '0905123456' } }));
+  fd.append('files', new Blob([png], { type: 'image/png' }), 'xe.png');
+  const res = await fetch(srv.url + '/api/v1/public/tips', { method: 'POST', body: fd });
+  const text = await res.text();
+  assert.equal(res.status, 201, text);
+  const { id } = JSON.parse(text).data;
+
+  await page.goto(`${srv.url}/tips/${id}`);
+  const photo = page.getByRole('img', { name: 'Ảnh 1 kèm tin báo' });
+  await photo.waitFor();
+  await page.waitForFunction(() => { const i = document.querySelector('.tip-photos img'); return i && i.complete; });
+  assert.ok(await photo.evaluate((i) => i.naturalWidth > 0), 'the photo loads from /api/v1/tips/{id}/files/{file}');
+  assert.equal(await page.getByText('Phan Thị Hoa').count(), 0, 'no identity before the reveal');
+  await page.getByRole('button', { name: 'Xem danh tính' }).click();
+  const who = page.locator('.card', { has: page.getByRole('heading', { name: 'Danh tính người báo' }) });
+  await who.getByRole('button', { name: 'Xem danh tính' }).click();
+  await who.getByText('Không được để trống.').waitFor();
+  await who.getByLabel('Lý do cần xem').fill('xem');
+  await who.getByRole('button', { name: 'Xem danh tính' }).click();
+  await who.getByText('Hãy ghi lý do cần xem danh tính, ít nhất 5 ký tự.').waitFor();
+  assert.equal(await who.getByLabel('Lý do cần xem').getAttribute('aria-invalid'), 'true');
+  await b.check(page, 'desktop-tip-reveal-reason');
+  await who.getByLabel('Lý do cần xem').fill('Cần liên hệ người báo để lấy lời khai');
+  await who.getByRole('button', { name: 'Xem danh tính' }).click();
+  await who.getByText('Phan Thị Hoa').waitFor();
+  await who.getByText('0905123456').waitFor();
+  await b.check(page, 'desktop-tip-revealed');
+  await page.goto(`${srv.url}/tips/${id}?tab=history`);
+  await page.locator('.history li', { hasText: 'Xem danh tính người báo' }).getByText('Cần liên hệ người báo để lấy lời khai').waitFor();
+  await page.context().close();
 });

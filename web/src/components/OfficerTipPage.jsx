@@ -14,7 +14,7 @@ import { FormError } from './FormError.jsx';
 import { HistoryList } from './HistoryList.jsx';
 import { LoadState } from './LoadState.jsx';
 import { RecordTabs } from './RecordTabs.jsx';
-import { TipStatusBadge, refusalText, tipTitle, useTipCategories } from './TipBits.jsx';
+import { TipStatusBadge, refusalText, tipFieldText, tipTitle, useTipCategories } from './TipBits.jsx';
 import { useFetch } from './useFetch.js';
 import { usePageTitle } from './usePageTitle.js';
 
@@ -28,7 +28,10 @@ function StatusActions({ tip, onSaved }) {
       await api.patch(`/api/v1/tips/${tip.id}`, body);
       setDup(null);
       onSaved();
-    } catch (e) { setError(e); }
+    } catch (e) {
+      setError(e);
+      if (e.status === 409) onSaved(); /* someone else moved it: show the buttons for where it is now */
+    }
   };
   const next = nextStatuses(tip.status);
   return (
@@ -155,9 +158,9 @@ function IdentityReveal({ tip }) {
       <h2>{t('tipdesk.identity')}</h2>
       <p>{t('tipdesk.identity_sealed')}</p>
       {!open ? <button type="button" class="btn" onClick={() => setOpen(true)}>{t('tipdesk.reveal')}</button> : (
-        <form onSubmit={onReveal}>
-          <FormError text={refusalText(error)} />
-          <Field label={t('tipdesk.reveal_reason')} hint={t('tipdesk.reveal_hint')} value={reason} required minlength={5} maxlength={500}
+        <form onSubmit={onReveal} noValidate>
+          <FormError text={error && !error.fields.reason ? refusalText(error) : ''} />
+          <Field label={t('tipdesk.reveal_reason')} hint={t('tipdesk.reveal_hint')} value={reason} error={tipFieldText(error, 'reason')} maxlength={500}
             onInput={(e) => setReason(e.currentTarget.value)} />
           <div class="actions">
             <button type="submit" class="btn btn-primary">{t('tipdesk.reveal')}</button>
