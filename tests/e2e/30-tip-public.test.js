@@ -8,7 +8,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../api/lib/server.js';
-import { openBrowser, PHONE } from './lib/browser.js';
+import path from 'node:path';
+import { openBrowser, PHONE, ARTIFACTS } from './lib/browser.js';
 
 const PW = 'mật khẩu đủ dài';
 const DESCRIPTION = 'Tối nào cũng có nhóm người lạ tụ tập cuối ngõ 7, nghi mua bán ma túy.';
@@ -152,7 +153,7 @@ test('a citizen on a phone sends an anonymous tip with a photo and keeps the rec
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.getByRole('button', { name: 'Sao chép' }).isVisible(), false, 'buttons are not printed');
   assert.equal(await code.isVisible(), true);
-  await page.screenshot({ path: 'tests/artifacts/e2e/tip-public-receipt-print.png', fullPage: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'tip-public-receipt-print.png'), fullPage: true });
   await page.emulateMedia({ media: 'screen' });
   await noReceiptStored(page);
 
