@@ -40,7 +40,6 @@
 #define O311_DEFAULT_DAYS 90
 #define O311_DESCRIPTION_MAX 4000
 #define O311_FIELD_MAX 200
-#define FORM_FIELDS_MAX 32
 #define TOKEN_MAC_HEX 24
 #define SERVICE_NOTICE                                                                                       \
 	"Công an phường đã nhận tin và sẽ xác minh. / The ward police received the report "      \
@@ -393,86 +392,6 @@ int api_open311_token(struct req *r)
 
 /* ---- POST requests ---- */
 
-struct form {
-	int n;
-	const char *name[FORM_FIELDS_MAX];
-	const char *value[FORM_FIELDS_MAX];
-};
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decodes one application/x-www-form-urlencoded component into the arena; NULL when malformed
- * (a bad %-escape or a NUL byte). */
-static char *form_decode(struct arena *a, const char *s, size_t len)
-{
-	char *out = arena_alloc(a, len + 1);
-	size_t o = 0;
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (c == '+') {
-			c = ' ';
-		} else if (c == '%') {
-			if (i + 2 >= len)
-				return NULL;
-			int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
-			if (hi < 0 || lo < 0)
-				return NULL;
-			c = (char)(hi * 16 + lo);
-			i += 2;
-		}
-		if (c == '\0')
-			return NULL;
-		out[o++] = c;
-	}
-	out[o] = '\0';
-	return out;
-}
-
-/* Parses the body into fields (later repeats of a name are kept but unused). -1 when malformed. */
-static int form_parse(struct req *r, struct form *f)
-{
-	const char *p = buf_str(&r->body), *end = p + r->body.len;
-	f->n = 0;
-	while (p < end) {
-		const char *amp = memchr(p, '&', (size_t)(end - p));
-		const char *stop = amp ? amp : end;
-		const char *eq = memchr(p, '=', (size_t)(stop - p));
-		if (stop > p) {
-			if (f->n == FORM_FIELDS_MAX)
-				return -1;
-			const char *k = form_decode(&r->arena, p, (size_t)((eq ? eq : stop) - p));
-			const char *v = eq ? form_decode(&r->arena, eq + 1, (size_t)(stop - eq - 1)) : "";
-			if (!k || !v)
-				return -1;
-			f->name[f->n] = k;
-			f->value[f->n] = v;
-			f->n++;
-		}
-		p = stop + (amp ? 1 : 0);
-	}
-	return 0;
-}
-
-/* The first value of `name`, NULL when absent; empty values count as absent. */
-static const char *form_get(const struct form *f, const char *name)
-{
-	for (int i = 0; i < f->n; i++)
-		if (strcmp(f->name[i], name) == 0)
-			return *f->value[i] ? f->value[i] : NULL;
-	return NULL;
-}
-
 static int parse_coord(const char *s, double lo, double hi, double *out)
 {
 	char *end;
@@ -506,10 +425,10 @@ static int only_commune(struct req *r, int64_t *id)
 
 /* The identity JSON of the optional contact fields, or NULL when none was given (anonymous). Caller
  * frees. */
-static char *identity_json(const struct form *f)
+static char *identity_json(const struct o311_form *f)
 {
-	const char *first = form_get(f, "first_name"), *last = form_get(f, "last_name");
-	const char *phone = form_get(f, "phone"), *email = form_get(f, "email");
+	const char *first = o311_form_get(f, "first_name"), *last = o311_form_get(f, "last_name");
+	const char *phone = o311_form_get(f, "phone"), *email = o311_form_get(f, "email");
 	if (!first && !last && !phone && !email)
 		return NULL;
 	json_t *o = json_object();
@@ -545,7 +464,7 @@ static bool text_ok(const char *s, bool multiline)
 }
 
 /* Every value is UTF-8 text; only the description may hold line breaks and tabs. */
-static bool form_text_ok(const struct form *f)
+static bool form_text_ok(const struct o311_form *f)
 {
 	for (int i = 0; i < f->n; i++)
 		if (!text_ok(f->name[i], false) ||
@@ -554,9 +473,9 @@ static bool form_text_ok(const struct form *f)
 	return true;
 }
 
-static bool too_long(const struct form *f, const char *name, size_t max)
+static bool too_long(const struct o311_form *f, const char *name, size_t max)
 {
-	const char *v = form_get(f, name);
+	const char *v = o311_form_get(f, name);
 	return v && strlen(v) > max;
 }
 
@@ -564,7 +483,7 @@ int api_open311_create(struct req *r)
 {
 	bool xml;
 	const char *name = split_format(r, r->params[0], &xml);
-	struct form f;
+	struct o311_form f;
 	char *identity = NULL, *sealed = NULL;
 	int rc;
 	if (!name || *name)
@@ -574,13 +493,13 @@ int api_open311_create(struct req *r)
 	const char *ct = http_req_header(r, "Content-Type");
 	if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
 		return fail(r, xml, 400, "send the request as application/x-www-form-urlencoded");
-	if (form_parse(r, &f) != 0)
+	if (o311_form_parse(&r->arena, buf_str(&r->body), r->body.len, &f) != 0)
 		return fail(
 		    r, xml, 400,
 		    "the form body is malformed (a bad %-escape, a NUL byte, or more than 32 fields)");
 
 	/* the key first: without one nothing else is looked at */
-	const char *key = form_get(&f, "api_key");
+	const char *key = o311_form_get(&f, "api_key");
 	char hash[CRYPTO_HASH_HEX];
 	int64_t key_id = 0;
 	if (!key || strlen(key) > O311_FIELD_MAX)
@@ -598,7 +517,7 @@ int api_open311_create(struct req *r)
 		return fail(r, xml, 400,
 			    "every field must be UTF-8 text without control characters (line breaks only in "
 			    "description)");
-	const char *code = form_get(&f, "service_code");
+	const char *code = o311_form_get(&f, "service_code");
 	if (!code)
 		return fail(r, xml, 400, "service_code was not provided");
 	const struct tip_category *cat;
@@ -607,8 +526,8 @@ int api_open311_create(struct req *r)
 	if (!cat)
 		return fail(r, xml, 404, "service_code not found");
 	struct tip_input in = {.category = cat->code, .anonymous = true, .source = "open311"};
-	const char *lat = form_get(&f, "lat"), *lng = form_get(&f, "long");
-	in.address = form_get(&f, "address_string");
+	const char *lat = o311_form_get(&f, "lat"), *lng = o311_form_get(&f, "long");
+	in.address = o311_form_get(&f, "address_string");
 	if (lat || lng) {
 		if (parse_coord(lat, -90, 90, &in.lat) || parse_coord(lng, -180, 180, &in.lng))
 			return fail(r, xml, 400, "lat and long must both be sent, as WGS84 degrees");
@@ -616,7 +535,7 @@ int api_open311_create(struct req *r)
 	}
 	if (!in.has_location && !in.address)
 		return fail(r, xml, 400, "a location was not provided: send lat and long, or address_string");
-	in.description = form_get(&f, "description");
+	in.description = o311_form_get(&f, "description");
 	if (!in.description)
 		return fail(r, xml, 400, "description was not provided: say what happened");
 	if (strlen(in.description) > O311_DESCRIPTION_MAX)

@@ -1,5 +1,5 @@
 /*
- * open311.c: the XML/JSON writer of open311.h. XML is written element by element through
+ * open311.c: the form parser and the XML/JSON writer of open311.h. XML is written element by element through
  * o311_xml_escape, so no text from the database or the client reaches the output unescaped; JSON goes
  * through the jw_* writer of lib/json.h.
  */
@@ -190,4 +190,77 @@ void o311_error(struct o311w *w, int code, const char *description)
 	o311_str(w, "description", description);
 	o311_end(w);
 	o311_end(w);
+}
+
+/* ---- the form body of POST requests ---- */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes one component into the arena; NULL when malformed or out of memory. */
+static char *form_decode(struct arena *a, const char *s, size_t len)
+{
+	char *out = arena_alloc(a, len + 1);
+	size_t o = 0;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '+') {
+			c = ' ';
+		} else if (c == '%') {
+			if (i + 2 >= len)
+				return NULL;
+			int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
+			if (hi < 0 || lo < 0)
+				return NULL;
+			c = (char)(hi * 16 + lo);
+			i += 2;
+		}
+		if (c == '\0')
+			return NULL;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+int o311_form_parse(struct arena *a, const char *data, size_t len, struct o311_form *f)
+{
+	const char *p = data, *end = data + len;
+	f->n = 0;
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp ? amp : end;
+		const char *eq = memchr(p, '=', (size_t)(stop - p));
+		if (stop > p) {
+			if (f->n == O311_FORM_FIELDS_MAX)
+				return -1;
+			const char *k = form_decode(a, p, (size_t)((eq ? eq : stop) - p));
+			const char *v = eq ? form_decode(a, eq + 1, (size_t)(stop - eq - 1)) : "";
+			if (!k || !v)
+				return -1;
+			f->name[f->n] = k;
+			f->value[f->n] = v;
+			f->n++;
+		}
+		p = stop + (amp ? 1 : 0);
+	}
+	return 0;
+}
+
+const char *o311_form_get(const struct o311_form *f, const char *name)
+{
+	for (int i = 0; i < f->n; i++)
+		if (strcmp(f->name[i], name) == 0)
+			return *f->value[i] ? f->value[i] : NULL;
+	return NULL;
 }

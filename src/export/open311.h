@@ -1,5 +1,6 @@
 /*
- * open311.h: one writer for the two formats of Open311 GeoReport v2. Handlers describe a response once
+ * open311.h: the wire formats of Open311 GeoReport v2 — the form-encoded body of a POST in, and one
+ * writer for the two answer formats out. Handlers describe a response once
  * (lists, objects, named fields) and get either XML (the spec's schemaless elements, every text
  * escaped, characters XML 1.0 cannot carry dropped) or JSON (the Spark convention's mapping: the root
  * list is an array, its items objects). Output goes into a bounded struct buf; an overflow sticks in
@@ -10,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/arena.h"
 #include "lib/buf.h"
 #include "lib/json.h"
 
@@ -46,5 +48,21 @@ void o311_error(struct o311w *w, int code, const char *description);
 /* Appends s to b escaped for XML text and attribute values: & < > " ' as entities, control characters
  * other than tab, newline and carriage return left out. */
 void o311_xml_escape(struct buf *b, const char *s);
+
+#define O311_FORM_FIELDS_MAX 32
+
+/* An application/x-www-form-urlencoded body: names and values decoded, in order, arena copies. */
+struct o311_form {
+	int n;
+	const char *name[O311_FORM_FIELDS_MAX];
+	const char *value[O311_FORM_FIELDS_MAX];
+};
+/* Parses data[0..len) ('+' is a space, %XX a byte; a field without '=' has the value ""; empty fields
+ * between '&'s are skipped). Returns 0, or -1 when a %-escape is bad, a byte decodes to NUL, a name or
+ * value has a raw NUL, or there are more than O311_FORM_FIELDS_MAX fields (or the arena is spent).
+ * Never reads past len. Decoded text is not checked for UTF-8 here. */
+int o311_form_parse(struct arena *a, const char *data, size_t len, struct o311_form *f);
+/* The first value of `name`, or NULL when absent or empty. */
+const char *o311_form_get(const struct o311_form *f, const char *name);
 
 #endif

@@ -93,6 +93,49 @@ static void too_deep_fails_instead_of_writing_nonsense(void **state)
 	buf_release(&b);
 }
 
+static void forms_decode_plus_and_escapes(void **state)
+{
+	(void)state;
+	struct arena a;
+	struct o311_form f;
+	arena_init(&a, 1 << 16);
+	const char *body = "api_key=k1&&description=Karaoke+%3Cto%3E+%26+mu%E1%BB%99n&flag&empty=&a%3Db=c";
+	assert_int_equal(o311_form_parse(&a, body, strlen(body), &f), 0);
+	assert_int_equal(f.n, 5);
+	assert_string_equal(o311_form_get(&f, "api_key"), "k1");
+	assert_string_equal(o311_form_get(&f, "description"), "Karaoke <to> & muộn");
+	assert_null(o311_form_get(&f, "flag")); /* present without a value: empty */
+	assert_null(o311_form_get(&f, "empty"));
+	assert_string_equal(o311_form_get(&f, "a=b"), "c");
+	assert_null(o311_form_get(&f, "missing"));
+	/* only the given length is read */
+	assert_int_equal(o311_form_parse(&a, "x=12345", 4, &f), 0);
+	assert_string_equal(o311_form_get(&f, "x"), "12");
+	arena_release(&a);
+}
+
+static void malformed_forms_are_refused(void **state)
+{
+	(void)state;
+	struct arena a;
+	struct o311_form f;
+	char many[40 * 4 + 1];
+	size_t o = 0;
+	const char *bad[] = {"%", "a=%4", "a=%zz", "a=%00", "%00=b", "a=b%"};
+	arena_init(&a, 1 << 16);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(o311_form_parse(&a, bad[i], strlen(bad[i]), &f), -1);
+	assert_int_equal(o311_form_parse(&a, "a=b\0c", 5, &f), -1); /* a raw NUL */
+	for (int i = 0; i < O311_FORM_FIELDS_MAX; i++) {
+		memcpy(many + o, "a=b&", 4);
+		o += 4;
+	}
+	assert_int_equal(o311_form_parse(&a, many, o, &f), 0); /* 32 fields and a trailing '&' */
+	memcpy(many + o, "c=d", 3);
+	assert_int_equal(o311_form_parse(&a, many, o + 3, &f), -1);
+	arena_release(&a);
+}
+
 static const struct route *route_of(struct req *r, const char *method, const char *path)
 {
 	memset(r, 0, sizeof *r);
@@ -139,6 +182,8 @@ int main(void)
 	    cmocka_unit_test(xml_drops_what_it_cannot_carry),
 	    cmocka_unit_test(errors_are_a_list_of_code_and_description),
 	    cmocka_unit_test(too_deep_fails_instead_of_writing_nonsense),
+	    cmocka_unit_test(forms_decode_plus_and_escapes),
+	    cmocka_unit_test(malformed_forms_are_refused),
 	    cmocka_unit_test(open311_paths_reach_their_handlers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
