@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../api/lib/server.js';
 import path from 'node:path';
-import { openBrowser, PHONE, ARTIFACTS } from './lib/browser.js';
+import { openBrowser, PHONE, DESKTOP, ARTIFACTS } from './lib/browser.js';
 
 const PW = 'mật khẩu đủ dài';
 const DESCRIPTION = 'Tối nào cũng có nhóm người lạ tụ tập cuối ngõ 7, nghi mua bán ma túy.';
@@ -81,6 +81,22 @@ test('the login page leads a citizen to the tip page, which asks for no session 
   console.log(`first load of /gui-tin-bao: ${firstLoadBytes} bytes on the wire (gzip, headers included)`);
   assert.ok(firstLoadBytes > 10000 && firstLoadBytes < 100 * 1024, `first load ${firstLoadBytes} bytes`);
   await fresh.context().close();
+
+  // and back: the officers' login from the public pages still finds out about the session
+  await page.getByRole('link', { name: 'Cán bộ đăng nhập' }).click();
+  await page.getByRole('heading', { name: 'Đăng nhập', level: 1 }).waitFor();
+  await page.context().close();
+});
+
+test('on a desktop the tip page reads the same, in English too', async () => {
+  const page = await b.page(DESKTOP);
+  await page.goto(srv.url + '/gui-tin-bao');
+  await page.locator('select option', { hasText: 'Ma túy' }).first().waitFor({ state: 'attached' });
+  await b.check(page, 'tip-public-form-desktop');
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { name: 'Send a tip to the police', level: 1 }).waitFor();
+  await page.getByRole('switch', { name: 'Send anonymously' }).waitFor();
+  await b.check(page, 'tip-public-form-desktop-en');
   await page.context().close();
 });
 
