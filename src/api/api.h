@@ -117,5 +117,6 @@ int api_open311_requests(struct req *r);
 int api_open311_create(struct req *r);
 int api_open311_request(struct req *r);
 int api_open311_token(struct req *r);
+int api_open311_unknown(struct req *r);
 
 #endif

@@ -90,6 +90,14 @@ static int done(struct req *r)
 	return r->out.err ? APP_E_INTERNAL : APP_OK;
 }
 
+/* Any other /open311/v2/NAME: 404, in XML when NAME ends in .xml (the spec's default format). */
+int api_open311_unknown(struct req *r)
+{
+	const char *dot = strrchr(r->params[0], '.');
+	return fail(r, dot && strcmp(dot, ".xml") == 0, 404,
+		    "no such resource: use discovery, services, requests or tokens, ending in .xml or .json");
+}
+
 /* ---- GET discovery ---- */
 
 int api_open311_discovery(struct req *r)

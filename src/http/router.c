@@ -107,6 +107,8 @@ const struct route http_routes[] = {
     {"POST", "/open311/v2/requests{f}", api_open311_create, PERM_PUBLIC, 64 * KB, ROUTE_NO_CSRF},
     {"GET", "/open311/v2/requests/{id}", api_open311_request, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
     {"GET", "/open311/v2/tokens/{token}", api_open311_token, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
+    /* any other /open311/v2/NAME (no format, unknown resource): an Open311 404, not the web app */
+    {"GET", "/open311/v2/{name}", api_open311_unknown, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
 
     /* The web app (assets.c): tried only when no route above has the path; never /api/. */
     {"GET", "*", assets_serve, PERM_PUBLIC, 0, ROUTE_FALLBACK},

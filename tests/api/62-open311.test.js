@@ -363,6 +363,14 @@ test('GET filters: status, service_code, dates; bad arguments → 400; unknown i
   assert.equal((await get('/requests/999999.json')).status, 404);
   assert.equal((await get('/requests/abc.xml')).status, 404);
   assert.equal((await get('/services.csv')).status, 404);
+  for (const p of ['/services', '/discovery', '/nothing.json', '/requests']) {
+    const res = await get(p);
+    assert.equal(res.status, 404, `${p} is an Open311 404, not the web app`);
+    valid('errors', JSON.parse(res.text));
+  }
+  const xml404 = await get('/nothing.xml');
+  assert.equal(xml404.status, 404);
+  wellFormed(xml404.text);
 });
 
 test('admins issue, list and revoke keys in the app; the key is shown once; others are refused', async () => {
