@@ -211,3 +211,40 @@ test('an identified tip with a photo: the photo shows, the identity only after a
   assert.equal((await officer.get(`/api/v1/tips/${id}`)).body.data.duplicate_of, firstTipId);
   await page.context().close();
 });
+
+test('a case opened on the cases page: created, its status changed, its history', async () => {
+  const page = await b.page(PHONE);
+  await logIn(page, 'can.bo.vd');
+  await page.goto(`${srv.url}/cases`);
+  await page.getByRole('heading', { name: 'Vụ việc', level: 1 }).waitFor();
+  await page.getByRole('button', { name: 'Mở vụ việc' }).click();
+  const form = page.locator('form.case-form');
+  await form.getByRole('button', { name: 'Tạo vụ việc' }).click();
+  // nothing chosen: each missing field says so, in Vietnamese
+  await form.locator('.field-error', { has: page.getByLabel('Loại vụ việc') }).waitFor();
+  assert.equal(await form.getByLabel('Nguồn').getAttribute('aria-invalid'), 'true');
+  await b.check(page, 'phone-case-form-errors');
+  await form.getByLabel('Thuộc đơn vị').selectOption({ label: 'Khối phố An Hòa' });
+  await form.getByLabel('Loại vụ việc').selectOption({ label: 'Mâu thuẫn, tranh chấp' });
+  await form.getByLabel('Nguồn').selectOption({ label: 'Đến trình báo' });
+  await form.getByLabel('Ngày xảy ra').fill('27/11/2026');
+  await form.getByLabel('Nơi xảy ra').fill('Tổ 3, Khối phố An Hòa');
+  await form.getByLabel('Tóm tắt').fill('Hai hộ tranh chấp lối đi chung, đã xô xát nhẹ');
+  await form.getByRole('button', { name: 'Tạo vụ việc' }).click();
+  await page.getByRole('heading', { name: /^Vụ việc #\d+ — Mâu thuẫn, tranh chấp$/, level: 1 }).waitFor();
+  const caseId = Number(page.url().split('/').pop());
+  const c = (await officer.get(`/api/v1/cases/${caseId}`)).body.data;
+  assert.equal(c.source, 'walk_in');
+  assert.equal(c.place, 'Tổ 3, Khối phố An Hòa');
+  await page.getByText('27/11/2026').waitFor();
+
+  await page.getByLabel('Trạng thái', { exact: true }).selectOption({ label: 'Đang xác minh' });
+  await page.locator('.facts .badge', { hasText: 'Đang xác minh' }).waitFor();
+  assert.equal((await officer.get(`/api/v1/cases/${caseId}`)).body.data.status, 'investigating');
+  await b.check(page, 'phone-case-page');
+  await page.getByRole('link', { name: 'Lịch sử' }).click();
+  await page.locator('.history').getByText('Mở vụ việc').waitFor();
+  await page.locator('.history').getByText('Sửa vụ việc').waitFor();
+  await b.check(page, 'phone-case-history');
+  await page.context().close();
+});

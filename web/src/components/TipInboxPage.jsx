@@ -1,7 +1,8 @@
 // "Tin báo" (/tips): the officer's inbox, newest first, with filters kept in the address (status,
 // category, block, date range and a text search that ignores tones — the API's q). While the page is
-// visible it asks GET /api/v1/tips again every 15 s (pollInterval in tips.js); tips that were not
-// there before go on top, marked, and "N tin báo mới" is announced. The event stream will replace this.
+// visible it asks GET /api/v1/tips again every 15 s (pollInterval in tips.js) and at once when the tab
+// shows again; tips that were not there before go on top, marked, and "N tin báo mới" is announced.
+// The event stream will replace this.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t, formatDateTime } from '../i18n.js';
 import { api } from '../api.js';
@@ -51,7 +52,7 @@ export function TipInboxPage({ query }) {
       setError(null);
     }).catch((e) => { if (live) setError(e); });
     const every = pollInterval(query);
-    const timer = setInterval(() => {
+    const tick = () => {
       if (document.visibilityState !== 'visible') return;
       api.get(path).then((res) => {
         if (!live) return;
@@ -62,8 +63,10 @@ export function TipInboxPage({ query }) {
         if (news.length) setFresh((f) => f.concat(news.map((x) => x.id)));
         setError(null);
       }).catch((e) => { if (live) setError(e); });
-    }, every);
-    return () => { live = false; clearInterval(timer); };
+    };
+    const timer = setInterval(tick, every);
+    document.addEventListener('visibilitychange', tick); /* back to the tab: ask at once */
+    return () => { live = false; clearInterval(timer); document.removeEventListener('visibilitychange', tick); };
   }, [path]);
 
   const more = () => api.get(path + '&cursor=' + encodeURIComponent(cursor)).then((res) => {
