@@ -31,7 +31,10 @@ export function CaseForm({ initial = {}, onCreated, onCancel }) {
     if (day === null) { setDateErr(t('inbox.date_invalid')); return; }
     setDateErr('');
     setError(null);
-    const body = { unit_id: Number(v.unit_id) || 0, category: v.category, source: v.source, summary: v.summary.trim() };
+    const body = { summary: v.summary.trim() };
+    if (v.unit_id) body.unit_id = Number(v.unit_id);
+    if (v.category) body.category = v.category;
+    if (v.source) body.source = v.source;
     if (day) body.occurred_at = day;
     if (v.place.trim()) body.place = v.place.trim();
     try {
