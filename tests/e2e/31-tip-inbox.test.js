@@ -130,7 +130,8 @@ async function journey(viewport, name, description, race = false) {
   // the tip's history, from the audit log
   await page.goto(`${srv.url}/tips/${id}?tab=history`);
   await page.locator('.history').getByText('Cán bộ trả lời người báo').waitFor();
-  await page.locator('.history').getByText('Cập nhật tin báo').first().waitFor();
+  const update = page.locator('.history > li', { hasText: 'Cập nhật tin báo' }).last();
+  await update.getByText('Trạng thái: Đang xác minh').waitFor();
   await b.check(page, `${name}-tip-history`);
 
   // the cases with their counts by month

@@ -24,6 +24,10 @@ function valueText(k, v) {
   if (k === 'kind' && hasText('org.kind.' + v)) return t('org.kind.' + v);
   if (k === 'kind' && hasText('unit.kind.' + v)) return t('unit.kind.' + v);
   if (k === 'gender' && hasText('gender.' + v)) return t('gender.' + v);
+  if (k === 'status' && hasText('inbox_status.' + v)) return t('inbox_status.' + v); /* a tip's */
+  if (k === 'status' && hasText('casestatus.' + v)) return t('casestatus.' + v);
+  if (k === 'category' && hasText('casecat.' + v)) return t('casecat.' + v);
+  if (v === 0 && ['duplicate_of', 'assigned_to', 'case_id'].includes(k)) return '—'; /* a tip's "none" */
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) return formatDateTime(v);
   return String(v);
 }
