@@ -97,6 +97,14 @@ async function journey(viewport, name, description, race = false) {
     await handling.locator('.badge', { hasText: 'Đang xác minh' }).waitFor();
   }
 
+  // assigned to the officer, picked from the accounts that may work on tips
+  const assign = page.getByLabel('Giao cho cán bộ');
+  await assign.locator('option', { hasText: 'can.bo.vd' }).waitFor({ state: 'attached' });
+  assert.deepEqual(await assign.locator('option').allTextContents(), ['Chưa giao ai', 'can.bo.vd']);
+  await assign.selectOption({ label: 'can.bo.vd' });
+  await page.locator('.history', { hasText: 'Giao xử lý: can.bo.vd' }).waitFor();
+  assert.equal((await officer.get(`/api/v1/tips/${id}`)).body.data.assigned_username, 'can.bo.vd');
+
   // a reply, read by the citizen with the receipt
   const reply = `Cảm ơn anh/chị, công an phường đang xác minh (${name}).`;
   await page.getByLabel('Trả lời người báo').fill(reply);

@@ -86,7 +86,11 @@ function Assignment({ tip, onSaved }) {
           {tip.assigned_to && !officers.some((u) => u.id === tip.assigned_to) && (
             <option value={String(tip.assigned_to)}>{tip.assigned_username}</option>
           )}
-          {officers.map((u) => <option key={u.id} value={String(u.id)}>{u.display_name || u.username} ({u.username})</option>)}
+          {officers.map((u) => (
+            <option key={u.id} value={String(u.id)}>
+              {u.display_name && u.display_name !== u.username ? `${u.display_name} (${u.username})` : u.username}
+            </option>
+          ))}
         </Field>
       </div>
     </div>
