@@ -1,7 +1,7 @@
 /*
- * user.c (command): `tiengmo user add|list|passwd|disable` — accounts from the shell and from scripts,
- * for the first admin of a fresh install and for the days when nobody can log in. Passwords come from
- * standard input only (--password-stdin), never from a flag that `ps` would show. Every change is
+ * user.c (command): `tiengmo user add|list|passwd|disable|totp-reset` — accounts from the shell and from
+ * scripts, for the first admin of a fresh install and for the days when nobody can log in. Passwords come
+ * from standard input only (--password-stdin), never from a flag that `ps` would show. Every change is
  * audited with actor "cli". Not for grants beyond the first one (the API does those).
  *
  * Exit status: 0 done, 1 a failure (unknown unit or user, taken username, database), 2 a usage error.
@@ -42,13 +42,15 @@ static int on_opt(const char *name, const char *value, void *ctx)
 
 static void usage_all(FILE *f)
 {
-	fprintf(f, "usage: tiengmo user add|list|passwd|disable [flags]\n\n"
-		   "  add       create an account: --username U --role ROLE [--unit CODE] [--display-name N] "
-		   "--password-stdin\n"
-		   "  list      list every account with its roles\n"
-		   "  passwd    set a password: --username U --password-stdin (ends the user's sessions)\n"
-		   "  disable   disable an account: --username U (ends the user's sessions)\n\n"
-		   "`tiengmo user COMMAND --help` shows a command's flags.\n");
+	fprintf(f,
+		"usage: tiengmo user add|list|passwd|disable|totp-reset [flags]\n\n"
+		"  add       create an account: --username U --role ROLE [--unit CODE] [--display-name N] "
+		"--password-stdin\n"
+		"  list      list every account with its roles\n"
+		"  passwd    set a password: --username U --password-stdin (ends the user's sessions)\n"
+		"  disable   disable an account: --username U (ends the user's sessions)\n"
+		"  totp-reset  turn off the second factor of someone who lost their phone: --username U\n\n"
+		"`tiengmo user COMMAND --help` shows a command's flags.\n");
 }
 
 /* Reads one line (the password) from stdin without its line ending. Returns 0, or -1 with a message. */
@@ -239,6 +241,31 @@ static int user_disable(struct store *db, struct arena *ar, const struct user_ar
 	return 0;
 }
 
+/* For an officer who lost the phone with their authenticator: the second factor is turned off (they
+ * enrol again after logging in) and their sessions end. Only from the shell, where the installation's
+ * administrator already is. */
+static int user_totp_reset(struct store *db, struct arena *ar, const struct user_args *a)
+{
+	struct user_row u;
+	if (find_user(db, ar, a->username, &u) != 0)
+		return 1;
+	if (!u.totp_enabled && !u.totp_secret) {
+		printf("user '%s' has no second factor to reset\n", a->username);
+		return 0;
+	}
+	if (store_begin(db) != STORE_OK || users_set_totp(db, u.id, NULL, false, time_now()) != STORE_OK ||
+	    sessions_delete_user(db, u.id) != STORE_OK ||
+	    audit_cli(db, u.id, "totp.reset", "{}") != STORE_OK || store_commit(db) != STORE_OK) {
+		cmd_error("cannot reset the second factor of '%s': %s", a->username, store_errmsg(db));
+		store_rollback(db);
+		return 1;
+	}
+	printf(
+	    "user '%s' logs in with the password alone until they enrol again; their sessions have ended\n",
+	    a->username);
+	return 0;
+}
+
 static const struct cmd_opt add_opts[] = {
     {"username", required_argument, "the login name: 3-64 of a-z 0-9 . _ -"},
     {"role", required_argument, "admin, officer, coordinator, team_leader, member or viewer"},
@@ -277,6 +304,10 @@ static const struct subcommand {
      "sessions.",
      passwd_opts},
     {"disable", "usage: tiengmo user disable --username U\n\nDisables an account and ends its sessions.",
+     name_opts},
+    {"totp-reset",
+     "usage: tiengmo user totp-reset --username U\n\nTurns off the second factor (TOTP) of an account whose "
+     "phone was lost, and ends its sessions; the user enrols again after logging in.",
      name_opts},
 };
 
@@ -337,7 +368,8 @@ int cmd_user(int argc, char **argv)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
 			sc = &subcommands[i];
 	if (!sc) {
-		cmd_error("'%s' is not a user command: use add, list, passwd or disable", argv[1]);
+		cmd_error("'%s' is not a user command: use add, list, passwd, disable or totp-reset",
+			  argv[1]);
 		return 2;
 	}
 
@@ -375,6 +407,8 @@ int cmd_user(int argc, char **argv)
 		rc = user_list(db, &ar);
 	else if (strcmp(sc->name, "passwd") == 0)
 		rc = user_passwd(db, &ar, &a);
+	else if (strcmp(sc->name, "totp-reset") == 0)
+		rc = user_totp_reset(db, &ar, &a);
 	else
 		rc = user_disable(db, &ar, &a);
 	arena_release(&ar);
