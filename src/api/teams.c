@@ -991,8 +991,7 @@ struct import_row {
 
 struct import_errors {
 	int n, total;
-	int line[IMPORT_MAX_ERRORS];
-	const char *msg[IMPORT_MAX_ERRORS];
+	struct csvr_error err[IMPORT_MAX_ERRORS];
 };
 
 static void import_error(struct import_errors *e, int line, const char *msg)
@@ -1000,20 +999,7 @@ static void import_error(struct import_errors *e, int line, const char *msg)
 	e->total++;
 	if (e->n >= IMPORT_MAX_ERRORS)
 		return;
-	e->line[e->n] = line;
-	e->msg[e->n++] = msg ? msg : "error";
-}
-
-/* How much of a value from the file to quote: at most 40 bytes, never half a character. */
-static int quote_len(const char *s)
-{
-	size_t n = strlen(s);
-	if (n <= 40)
-		return (int)n;
-	n = 40;
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return (int)n;
+	e->err[e->n++] = (struct csvr_error){.line = line, .msg = msg ? msg : "error"};
 }
 
 static const char *opt_field(const struct csvr_row *row, int i)
@@ -1039,7 +1025,7 @@ static bool read_header(struct req *r, struct import_errors *e, const struct csv
 				     arena_printf(&r->arena,
 						  "unknown column '%.*s'; the header is " HEADER_TEXT
 						  " (address and term_to may follow)",
-						  quote_len(h->fields[i]), h->fields[i]));
+						  csvr_quote_len(h->fields[i]), h->fields[i]));
 			ok = false;
 		} else if (col[known] >= 0) {
 			import_error(e, h->line,
@@ -1094,7 +1080,7 @@ static void check_import_row(struct req *r, struct import_errors *e, const struc
 		if (v <= 0 || !end || *end)
 			import_error(e, row->line,
 				     arena_printf(&r->arena, "birth_year '%.*s' must be a year such as 1985",
-						  quote_len(by), by));
+						  csvr_quote_len(by), by));
 		else
 			out->in.birth_year = (int)v;
 	}
@@ -1106,18 +1092,18 @@ static void check_import_row(struct req *r, struct import_errors *e, const struc
 	if (k < 0)
 		import_error(e, row->line,
 			     arena_printf(&r->arena, "role '%.*s' must be leader, deputy or member",
-					  quote_len(role), role));
+					  csvr_quote_len(role), role));
 	out->role = k < 0 ? TEAM_ROLE_MEMBER : (enum team_role)k;
 	if (!*out->from)
 		import_error(e, row->line, "term_from is empty");
 	else if (!team_date_valid(out->from))
 		import_error(e, row->line,
 			     arena_printf(&r->arena, "term_from '%.*s' must be a date YYYY-MM-DD",
-					  quote_len(out->from), out->from));
+					  csvr_quote_len(out->from), out->from));
 	if (out->to && !team_date_valid(out->to))
 		import_error(e, row->line,
 			     arena_printf(&r->arena, "term_to '%.*s' must be a date YYYY-MM-DD",
-					  quote_len(out->to), out->to));
+					  csvr_quote_len(out->to), out->to));
 	else if (out->to && team_date_valid(out->from) && strcmp(out->to, out->from) < 0)
 		import_error(e, row->line, "term_to must not be before term_from");
 	out->ok = e->total == before;
@@ -1126,21 +1112,9 @@ static void check_import_row(struct req *r, struct import_errors *e, const struc
 /* Puts the errors into r->fields, one entry per line ("line 3", or "file"), as many as fit. */
 static void import_fields(struct req *r, struct import_errors *e)
 {
-	/* stable sort by line (insertion: the list is short and nearly sorted) */
-	for (int i = 1; i < e->n; i++) {
-		int line = e->line[i];
-		const char *msg = e->msg[i];
-		int j = i;
-		while (j > 0 && e->line[j - 1] > line) {
-			e->line[j] = e->line[j - 1];
-			e->msg[j] = e->msg[j - 1];
-			j--;
-		}
-		e->line[j] = line;
-		e->msg[j] = msg;
-	}
+	csvr_errors_sort(e->err, e->n);
 	for (int i = 0; i < e->n; i++)
-		if (!http_line_error(r, e->line[i], e->msg[i]))
+		if (!http_line_error(r, e->err[i].line, e->err[i].msg))
 			break;
 }
 

@@ -244,3 +244,27 @@ const char *csvr_field(const struct csvr_row *row, int i)
 {
 	return i >= 0 && i < row->n ? row->fields[i] : "";
 }
+
+void csvr_errors_sort(struct csvr_error *e, int n)
+{
+	for (int i = 1; i < n; i++) {
+		struct csvr_error x = e[i];
+		int j = i;
+		while (j > 0 && e[j - 1].line > x.line) {
+			e[j] = e[j - 1];
+			j--;
+		}
+		e[j] = x;
+	}
+}
+
+int csvr_quote_len(const char *s)
+{
+	size_t n = strlen(s);
+	if (n <= 40)
+		return (int)n;
+	n = 40;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return (int)n;
+}

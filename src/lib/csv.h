@@ -44,6 +44,17 @@ int csvr_column(const struct csvr_row *header, const char *name);
 /* Field i of row, or "" when the row is shorter. */
 const char *csvr_field(const struct csvr_row *row, int i);
 
+/* One error of an import, on a line of the file (0 for the file as a whole). */
+struct csvr_error {
+	int line;
+	const char *msg;
+};
+/* Orders errors by line, keeping the order of each line's own (stable; lists are short). */
+void csvr_errors_sort(struct csvr_error *e, int n);
+/* How many bytes of a value from the file to quote in a message: at most 40, never half a
+ * character. Use as printf("%.*s", csvr_quote_len(s), s). */
+int csvr_quote_len(const char *s);
+
 /* Is s (n bytes) well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF)? */
 int csvr_utf8_valid(const char *s, size_t n);
 

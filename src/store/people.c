@@ -540,22 +540,10 @@ static void add_error(struct person_import *imp, struct arena *a, int line, cons
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	const char *copy = arena_strdup(a, msg);
-	imp->errors[imp->nerrors++] =
-	    (struct person_import_error){.line = line, .msg = copy ? copy : "error"};
+	imp->errors[imp->nerrors++] = (struct csvr_error){.line = line, .msg = copy ? copy : "error"};
 }
 
-/* How much of a value from the file to quote in a message: at most 40 bytes, never half a character. */
-static int quote_len(const char *s)
-{
-	size_t n = strlen(s);
-	if (n <= 40)
-		return (int)n;
-	n = 40;
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return (int)n;
-}
-#define Q(s) quote_len(s), (s)
+#define Q(s) csvr_quote_len(s), (s)
 
 static bool read_header(struct person_import *imp, struct arena *a, const struct csvr_row *h, int col[NCOLS])
 {
@@ -721,19 +709,6 @@ static int same_numbers(struct person_import *imp, struct arena *a, char (*hashe
 	return STORE_OK;
 }
 
-static void sort_errors(struct person_import *imp)
-{
-	for (int i = 1; i < imp->nerrors; i++) {
-		struct person_import_error e = imp->errors[i];
-		int j = i;
-		while (j > 0 && imp->errors[j - 1].line > e.line) {
-			imp->errors[j] = imp->errors[j - 1];
-			j--;
-		}
-		imp->errors[j] = e;
-	}
-}
-
 int people_import(struct store *db, struct arena *a, const char *data, size_t len, struct person_import *imp)
 {
 	int rc = STORE_E_NOMEM;
@@ -846,6 +821,6 @@ out:
 		store_rollback(db);
 	if (hashes && imp->nrows)
 		sodium_memzero(hashes, sizeof *hashes * (size_t)imp->nrows);
-	sort_errors(imp);
+	csvr_errors_sort(imp->errors, imp->nerrors);
 	return rc;
 }

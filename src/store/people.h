@@ -21,6 +21,7 @@
 
 #include "domain/perm.h"
 #include "lib/arena.h"
+#include "lib/csv.h"
 #include "lib/json.h"
 #include "store/store.h"
 
@@ -143,11 +144,6 @@ struct person_import_row {
 };
 
 /* One problem of an import file (line 0: the file as a whole). */
-struct person_import_error {
-	int line;
-	const char *msg;
-};
-
 struct person_import {
 	/* in */
 	const struct principal *who; /* NULL: the command line, which may do anything */
@@ -160,7 +156,7 @@ struct person_import {
 	struct person_import_row *rows;
 	int nerrors; /* at most PERSON_IMPORT_MAX_ERRORS kept; nerrors_total counts them all */
 	int nerrors_total;
-	struct person_import_error *errors;
+	struct csvr_error *errors;
 };
 
 #define PERSON_IMPORT_MAX_ROWS 20000

@@ -382,21 +382,10 @@ static void add_error(struct unit_import *imp, struct arena *a, int line, const 
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	const char *copy = arena_strdup(a, msg);
-	imp->errors[imp->nerrors++] = (struct unit_import_error){.line = line, .msg = copy ? copy : "error"};
+	imp->errors[imp->nerrors++] = (struct csvr_error){.line = line, .msg = copy ? copy : "error"};
 }
 
-/* How much of a value from the file to quote in a message: at most 40 bytes, never half a character. */
-static int quote_len(const char *s)
-{
-	size_t n = strlen(s);
-	if (n <= 40)
-		return (int)n;
-	n = 40;
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return (int)n;
-}
-#define Q(s) quote_len(s), (s)
+#define Q(s) csvr_quote_len(s), (s)
 
 /* May `who` add a province? Only a grant over the whole installation covers the root "/". */
 static bool is_installation_admin(const struct principal *who)
@@ -591,21 +580,6 @@ static int audit_row(struct store *db, struct unit_import *imp, const struct uni
 	return rc;
 }
 
-/* Orders the errors by line, keeping the order of each line's own (insertion sort: stable, and there
- * are at most UNIT_IMPORT_MAX_ERRORS). */
-static void sort_errors(struct unit_import *imp)
-{
-	for (int i = 1; i < imp->nerrors; i++) {
-		struct unit_import_error e = imp->errors[i];
-		int j = i;
-		while (j > 0 && imp->errors[j - 1].line > e.line) {
-			imp->errors[j] = imp->errors[j - 1];
-			j--;
-		}
-		imp->errors[j] = e;
-	}
-}
-
 int units_import(struct store *db, struct arena *a, const char *data, size_t len, struct unit_import *imp)
 {
 	int rc = STORE_E_NOMEM;
@@ -700,6 +674,6 @@ int units_import(struct store *db, struct arena *a, const char *data, size_t len
 out:
 	if (in_tx)
 		store_rollback(db);
-	sort_errors(imp);
+	csvr_errors_sort(imp->errors, imp->nerrors);
 	return rc;
 }

@@ -15,6 +15,7 @@
 
 #include "domain/perm.h"
 #include "lib/arena.h"
+#include "lib/csv.h"
 #include "store/store.h"
 
 enum unit_kind { UNIT_PROVINCE, UNIT_COMMUNE, UNIT_BLOCK, UNIT_GROUP, UNIT_KIND_COUNT };
@@ -95,11 +96,6 @@ struct unit_import_row {
 };
 
 /* One problem of an import file. */
-struct unit_import_error {
-	int line; /* 0 for the file as a whole */
-	const char *msg;
-};
-
 struct unit_import {
 	/* in */
 	const struct principal *who; /* NULL: the command line, which may do anything */
@@ -111,7 +107,7 @@ struct unit_import {
 	struct unit_import_row *rows;
 	int nerrors; /* at most UNIT_IMPORT_MAX_ERRORS are kept; nerrors_total counts them all */
 	int nerrors_total;
-	struct unit_import_error *errors;
+	struct csvr_error *errors;
 };
 
 #define UNIT_IMPORT_MAX_ROWS 50000
