@@ -42,14 +42,7 @@
 /* May the caller do `perm` on team t: through its unit, or through a grant on the team itself? */
 static bool team_may(const struct req *r, enum perm perm, const struct team_row *t)
 {
-	if (perm_on_unit(&r->user, perm, t->unit_path))
-		return true;
-	for (int i = 0; i < r->user.ngrants; i++) {
-		const struct grant *g = &r->user.grants[i];
-		if (g->team_id == t->id && perm_role_has(g->role, perm))
-			return true;
-	}
-	return false;
+	return perm_on_team(&r->user, perm, t->id, t->unit_path);
 }
 
 /* Loads team {id} (path capture 0) if the caller may read it; else 404, the same for absent and hidden. */
