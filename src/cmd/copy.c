@@ -24,7 +24,7 @@
 #define NAME_MAX_LEN 64
 
 /* Tables that a migration fills with their first rows; the copy replaces them with the source's. */
-static const char *const seeded_tables[] = {"audit_head", "tip_categories", NULL};
+static const char *const seeded_tables[] = {"audit_head", "tip_categories", "violation_kinds", NULL};
 
 struct table {
 	char name[NAME_MAX_LEN];
@@ -96,8 +96,9 @@ static int load_tables(sqlite3 *h, struct table *t, int max)
 	int n = -1, k = 0;
 	if (sqlite3_prepare_v2(
 		h,
-		"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
-		"ESCAPE '\\' AND name <> 'schema_migrations' ORDER BY name",
+		/* pragma_table_list: real tables only, not a search index (virtual) nor its shadows */
+		"SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT "
+		"LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'schema_migrations' ORDER BY name",
 		-1, &s, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(h, "SELECT name, type, pk FROM pragma_table_info(?1) ORDER BY cid", -1, &c,
 			       NULL) != SQLITE_OK ||

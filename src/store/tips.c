@@ -212,14 +212,19 @@ int tips_identity(struct store *db, struct arena *a, int64_t id, const char **se
 	return ok ? rc : STORE_E_NOMEM;
 }
 
-/* The LIKE pattern for a folded search text: '%' + text with \, % and _ escaped + '%'; NULL when the
- * text is not UTF-8 or memory runs out. */
-static char *search_pattern(struct arena *a, const char *search)
+/* The folded search text (arena), NULL when it is not UTF-8 or memory runs out. */
+static char *search_folded(struct arena *a, const char *search)
 {
 	size_t cap = strlen(search) * 2 + 16;
 	char *folded = arena_alloc(a, cap);
 	if (!folded || vn_fold(search, folded, cap) < 0)
 		return NULL;
+	return folded;
+}
+
+/* The LIKE pattern for a folded search text: '%' + text with \, % and _ escaped + '%'. */
+static char *search_pattern(struct arena *a, const char *folded)
+{
 	size_t n = strlen(folded);
 	char *p = arena_alloc(a, n * 2 + 3);
 	if (!p)
@@ -236,36 +241,104 @@ static char *search_pattern(struct arena *a, const char *search)
 	return p;
 }
 
+/* The FTS5 phrase for a folded search text: the text in double quotes, each '"' doubled. */
+static char *search_phrase(struct arena *a, const char *folded)
+{
+	size_t n = strlen(folded);
+	char *p = arena_alloc(a, n * 2 + 3);
+	if (!p)
+		return NULL;
+	size_t k = 0;
+	p[k++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		if (folded[i] == '"')
+			p[k++] = '"';
+		p[k++] = folded[i];
+	}
+	p[k++] = '"';
+	p[k] = '\0';
+	return p;
+}
+
+/* Characters (UTF-8 code points) in s. */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* $2 unit path prefix, $3 status, $4 category, [$5, $6) created_at, $7 the LIKE pattern ('' for any). */
 #define LIST_FILTERS                                                                                         \
 	" AND u.path LIKE $2 AND ($3 = '' OR t.status = $3) AND ($4 = '' OR t.category = $4)"                \
 	" AND t.created_at >= $5 AND t.created_at < $6 AND ($7 = '' OR t.description_folded LIKE $7 ESCAPE " \
 	"'\\')"
 
-int tips_list(struct store *db, struct arena *a, const struct tips_query *q, struct tip_row **out, int *n)
+/*
+ * tips_search_sql: the inbox's statement, and the one place where the search differs per engine
+ * (DESIGN §3: per-engine SQL only in migrations and a few named helpers). Parameters: $1 the keyset
+ * cursor, $2–$7 LIST_FILTERS, $8 the limit, and on the indexed SQLite path $9 the FTS5 phrase.
+ *   - PostgreSQL: one statement; the LIKE '%…%' on description_folded is served by the pg_trgm GIN
+ *     index of migration 0009, so nothing differs.
+ *   - SQLite, `indexed` (a search of three characters or more): the FTS5 trigram table tips_fts of
+ *     migration 0009 drives the query (CROSS JOIN keeps it the outer loop), walked in id order with the
+ *     cursor as its own rowid bound, so a page of a common word stops after `limit` rows and a rare
+ *     word reads only its few matches. The LIKE stays as a re-check: results are exactly the scan's.
+ *   - otherwise (no search, or one or two characters, which trigrams cannot serve): the scan in id
+ *     order with the LIKE, which stops at a full page.
+ */
+static const char *tips_search_sql(enum store_engine e, bool indexed, bool newest_first)
 {
-	static const char *const sql[2] = {
+	static const char *const scan[2] = {
 	    "SELECT " TIP_COLS TIP_FROM "WHERE t.id > $1" LIST_FILTERS " ORDER BY t.id LIMIT $8",
 	    "SELECT " TIP_COLS TIP_FROM "WHERE t.id < $1" LIST_FILTERS " ORDER BY t.id DESC LIMIT $8",
 	};
+	static const char *const fts[2] = {
+	    "SELECT " TIP_COLS " FROM tips_fts CROSS JOIN tips t ON t.id = tips_fts.rowid "
+	    "JOIN units u ON u.id = t.unit_id LEFT JOIN users us ON us.id = t.assigned_to "
+	    "WHERE tips_fts MATCH $9 AND tips_fts.rowid > $1" LIST_FILTERS
+	    " ORDER BY tips_fts.rowid LIMIT $8",
+	    "SELECT " TIP_COLS " FROM tips_fts CROSS JOIN tips t ON t.id = tips_fts.rowid "
+	    "JOIN units u ON u.id = t.unit_id LEFT JOIN users us ON us.id = t.assigned_to "
+	    "WHERE tips_fts MATCH $9 AND tips_fts.rowid < $1" LIST_FILTERS
+	    " ORDER BY tips_fts.rowid DESC LIMIT $8",
+	};
+	if (e == STORE_SQLITE && indexed)
+		return fts[newest_first ? 1 : 0];
+	return scan[newest_first ? 1 : 0];
+}
+
+int tips_list(struct store *db, struct arena *a, const struct tips_query *q, struct tip_row **out, int *n)
+{
 	struct store_stmt *st;
 	int limit = q->limit > 0 ? q->limit : 1, rc, k = 0;
 	const char *path = q->unit_path ? arena_printf(a, "%s%%", q->unit_path) : "%";
-	const char *pattern = "";
+	const char *pattern = "", *phrase = NULL;
+	enum store_engine engine = store_engine_of(db);
 	*out = NULL;
 	*n = 0;
 	if (!path)
 		return STORE_E_NOMEM;
 	if (q->search && *q->search) {
-		pattern = search_pattern(a, q->search);
-		if (!pattern)
+		const char *folded = search_folded(a, q->search);
+		if (!folded)
 			return STORE_E_CHECK;
-		if (strcmp(pattern, "%%") == 0)
-			pattern = ""; /* only blanks: no filter */
+		if (*folded) { /* only blanks: no filter */
+			pattern = search_pattern(a, folded);
+			if (!pattern)
+				return STORE_E_NOMEM;
+			if (engine == STORE_SQLITE && utf8_chars(folded) >= 3) {
+				phrase = search_phrase(a, folded);
+				if (!phrase)
+					return STORE_E_NOMEM;
+			}
+		}
 	}
 	struct tip_row *rows = arena_alloc(a, sizeof *rows * (size_t)limit);
 	if (!rows)
 		return STORE_E_NOMEM;
-	rc = store_prepare(db, sql[q->newest_first ? 1 : 0], &st);
+	rc = store_prepare(db, tips_search_sql(engine, phrase != NULL, q->newest_first), &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, q->after_id ? q->after_id : (q->newest_first ? INT64_MAX : 0));
@@ -276,6 +349,8 @@ int tips_list(struct store *db, struct arena *a, const struct tips_query *q, str
 	store_bind_i64(st, 6, q->to ? q->to : INT64_MAX);
 	store_bind_text(st, 7, pattern);
 	store_bind_i64(st, 8, limit);
+	if (phrase)
+		store_bind_text(st, 9, phrase);
 	while (k < limit && (rc = store_step(st)) == STORE_ROW) {
 		if (read_tip(st, a, &rows[k]) != STORE_OK) {
 			rc = STORE_E_NOMEM;
