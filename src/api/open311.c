@@ -18,6 +18,9 @@
  * - Services are of type "batch": POST answers a token, `tokens/{token}` gives the request id. The
  *   token is the id and a keyed MAC of it, so only the poster can turn it into an id; nothing about
  *   it is stored.
+ * - POST is limited per key: at most OPEN311_POSTS_PER_MINUTE requests stored in any minute, then 429
+ *   with the Open311 error list and Retry-After. The count is kept in public_throttle under
+ *   "open311_key:ID" (the key's row id, never the key), in the tip's own transaction.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -41,6 +44,9 @@
 #define O311_DESCRIPTION_MAX 4000
 #define O311_FIELD_MAX 200
 #define TOKEN_MAC_HEX 24
+#define OPEN311_POSTS_PER_MINUTE 60 /* stated in the 429 message and docs/open311.md */
+#define OPEN311_POST_WINDOW 60
+#define THROTTLE_FORGET 3600 /* the longest window kept in public_throttle (api/tips.c's hour) */
 #define SERVICE_NOTICE                                                                                       \
 	"Công an phường đã nhận tin và sẽ xác minh. / The ward police received the report "      \
 	"and will verify it."
@@ -487,6 +493,26 @@ static bool too_long(const struct o311_form *f, const char *name, size_t max)
 	return v && strlen(v) > max;
 }
 
+/* The per-key limit of POST: 1 after answering 429 (with Retry-After) when the key stored
+ * OPEN311_POSTS_PER_MINUTE requests in the last minute, 0 when it may post, -1 when the count cannot be
+ * read. */
+static int key_limited(struct req *r, bool xml, const char *tkey)
+{
+	int count = 0;
+	int64_t oldest = 0, now = time_now();
+	if (throttle_recent(r->db, tkey, now - OPEN311_POST_WINDOW + 1, OPEN311_POSTS_PER_MINUTE, &count,
+			    &oldest) != STORE_OK)
+		return -1;
+	if (count < OPEN311_POSTS_PER_MINUTE)
+		return 0;
+	int64_t wait = oldest + OPEN311_POST_WINDOW - now;
+	const char *v = arena_printf(&r->arena, "%" PRId64, wait < 1 ? (int64_t)1 : wait);
+	if (v)
+		http_header(r, "Retry-After", v);
+	fail(r, xml, 429, "this api_key sent too many requests in the last minute; try again later");
+	return 1;
+}
+
 int api_open311_create(struct req *r)
 {
 	bool xml;
@@ -519,6 +545,12 @@ int api_open311_create(struct req *r)
 		return fail(r, xml, 400, "the request cannot be processed now; try again");
 	if (rc != STORE_ROW)
 		return fail(r, xml, 403, "invalid api_key received: it is unknown or revoked");
+	const char *tkey = arena_printf(&r->arena, "open311_key:%" PRId64, key_id);
+	if (!tkey)
+		return APP_E_NOMEM;
+	rc = key_limited(r, xml, tkey);
+	if (rc != 0)
+		return rc < 0 ? fail(r, xml, 400, "the request cannot be processed now; try again") : APP_OK;
 
 	/* validate */
 	if (!form_text_ok(&f))
@@ -606,6 +638,8 @@ int api_open311_create(struct req *r)
 			};
 			rc = e.entity_id && e.detail ? audit_append(r->db, &e) : STORE_E_NOMEM;
 		}
+		if (rc == STORE_OK)
+			rc = throttle_add(r->db, tkey, now, now - THROTTLE_FORGET);
 		if (rc == STORE_OK)
 			rc = store_commit(r->db);
 		else

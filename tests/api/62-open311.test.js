@@ -401,3 +401,24 @@ test('admins issue, list and revoke keys in the app; the key is shown once; othe
   const after = (await admin.get('/api/v1/api-keys')).body.data.find((k) => k.id === id);
   assert.match(after.revoked_at, /\+07:00$/);
 });
+
+test('POST is limited per key: the 61st request in a minute is 429 with Retry-After; another key still posts', async () => {
+  const busy = srv.cli(['apikey', 'add', '--name', 'ung-dung-ban-ron']).stdout.trim();
+  const calm = srv.cli(['apikey', 'add', '--name', 'ung-dung-binh-thuong']).stdout.trim();
+  const fields = { service_code: 'noise', address_string: 'kiệt 7', description: 'ồn ào' };
+  const before = JSON.parse((await get('/requests.json')).text).length;
+  for (let i = 0; i < 60; i++) assert.equal((await post({ ...fields, api_key: busy })).status, 200, `request ${i + 1}`);
+  for (const fmt of ['json', 'xml']) {
+    const res = await fetch(`${base()}/requests.${fmt}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...fields, api_key: busy }).toString(),
+    });
+    const text = await res.text();
+    expectError({ status: res.status, text, body: fmt === 'json' ? JSON.parse(text) : text }, 429, fmt);
+    const wait = Number(res.headers.get('retry-after'));
+    assert.ok(wait >= 1 && wait <= 60, `Retry-After ${res.headers.get('retry-after')}`);
+  }
+  assert.equal(JSON.parse((await get('/requests.json')).text).length, before + 60, 'the refused ones are not stored');
+  assert.equal((await post({ ...fields, api_key: calm })).status, 200, 'the limit is per key');
+});
