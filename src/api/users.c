@@ -24,6 +24,8 @@
 #include "lib/crypto.h"
 #include "lib/timeutil.h"
 #include "store/audit.h"
+#include "store/organisations.h"
+#include "store/people.h"
 #include "store/teams.h"
 #include "store/users.h"
 
@@ -75,8 +77,46 @@ static void write_grant(struct jw *w, const struct grant_row *g, const char *tea
 	jw_end(w);
 }
 
-static void write_user(struct jw *w, const struct user_row *u, const struct grant_row *g, const char **teams,
-		       int n)
+/* The names of the person and organisation an account is linked to, each only when the caller may read
+ * it (NULL otherwise, and when there is no link). APP_OK, or an app error for a database failure. */
+struct link_names {
+	const char *person;
+	const char *organisation;
+};
+
+static int link_names(struct req *r, const struct user_row *u, struct link_names *out)
+{
+	out->person = out->organisation = NULL;
+	if (u->person_id) {
+		struct person_row p;
+		int rc = people_get(r->db, &r->arena, u->person_id, &p);
+		if (rc < 0)
+			return APP_E_DB;
+		if (rc == STORE_ROW && perm_on_unit(&r->user, PERM_PEOPLE_READ, p.unit_path))
+			out->person = p.full_name;
+	}
+	if (u->organisation_id) {
+		struct org_row o;
+		int rc = orgs_get(r->db, &r->arena, u->organisation_id, &o);
+		if (rc < 0)
+			return APP_E_DB;
+		if (rc == STORE_ROW && perm_on_unit(&r->user, PERM_ORGS_READ, o.unit_path))
+			out->organisation = o.name;
+	}
+	return APP_OK;
+}
+
+static void write_link(struct jw *w, const char *id_key, int64_t id, const char *name_key, const char *name)
+{
+	if (id)
+		jw_kint(w, id_key, id);
+	else
+		jw_knull(w, id_key);
+	jw_kstr(w, name_key, id ? name : NULL);
+}
+
+static void write_user(struct jw *w, const struct user_row *u, const struct link_names *ln,
+		       const struct grant_row *g, const char **teams, int n)
 {
 	jw_obj(w);
 	jw_kint(w, "id", u->id);
@@ -85,6 +125,8 @@ static void write_user(struct jw *w, const struct user_row *u, const struct gran
 	jw_kbool(w, "disabled", u->disabled);
 	jw_kbool(w, "totp_enabled", u->totp_enabled);
 	jw_ktime(w, "created_at", u->created_at);
+	write_link(w, "person_id", u->person_id, "person_name", ln->person);
+	write_link(w, "organisation_id", u->organisation_id, "organisation_name", ln->organisation);
 	jw_key(w, "grants");
 	jw_arr(w);
 	for (int i = 0; i < n; i++)
@@ -100,10 +142,13 @@ int api_user_json(struct req *r, struct jw *w, const struct user_row *u)
 	int n = 0;
 	if (users_grant_rows(r->db, &r->arena, u->id, &g, &n) != STORE_OK)
 		return APP_E_DB;
+	struct link_names ln;
 	int rc = team_names(r, g, n, &teams);
+	if (!rc)
+		rc = link_names(r, u, &ln);
 	if (rc)
 		return rc;
-	write_user(w, u, g, teams, n);
+	write_user(w, u, &ln, g, teams, n);
 	return APP_OK;
 }
 
@@ -151,6 +196,7 @@ struct target {
 	struct grant_row *g;
 	const char **teams; /* team_names of g */
 	int n;
+	struct link_names ln;
 };
 
 /* Loads the user of path capture 0 when the caller may see them: APP_OK, 404, or a database error. */
@@ -167,7 +213,8 @@ static int load_target(struct req *r, struct target *t)
 		return APP_E_DB;
 	if (!may_see(&r->user, t->g, t->n))
 		return http_fail(r, APP_E_NOTFOUND, "no such user");
-	return team_names(r, t->g, t->n, &t->teams);
+	rc = team_names(r, t->g, t->n, &t->teams);
+	return rc ? rc : link_names(r, &t->u, &t->ln);
 }
 
 /* Commits when rc is APP_OK, else rolls back; returns the final app_err. */
@@ -438,24 +485,70 @@ int api_users_get(struct req *r)
 	struct jw *w = http_json(r, 200);
 	jw_obj(w);
 	jw_key(w, "data");
-	write_user(w, &t.u, t.g, t.teams, t.n);
+	write_user(w, &t.u, &t.ln, t.g, t.teams, t.n);
 	jw_end(w);
 	return APP_OK;
 }
 
+/* Reads a link field of PATCH: absent (*out -1), null (0, unlink) or a positive id. */
+static void read_link(json_t *body, const char *key, int64_t *out, struct field_errs *fe)
+{
+	json_t *v = json_object_get(body, key);
+	*out = -1;
+	if (!v)
+		return;
+	if (json_is_null(v)) {
+		*out = 0;
+		return;
+	}
+	if (jf_int(body, key, JF_OPTIONAL, 1, INT64_MAX, out, fe) <= 0)
+		*out = -1;
+}
+
+/* Checks that the person and organisation to link exist and that the caller sees them (422 on the field
+ * otherwise, the same answer for both). Sets *pname / *oname to their names. */
+static int check_links(struct req *r, int64_t person_id, int64_t org_id, struct link_names *ln)
+{
+	struct field_errs fe = {0};
+	if (person_id > 0) {
+		struct person_row p;
+		int rc = people_get(r->db, &r->arena, person_id, &p);
+		if (rc < 0)
+			return http_fail_store(r, rc);
+		if (rc == STORE_DONE || !perm_on_unit(&r->user, PERM_PEOPLE_READ, p.unit_path))
+			field_err(&fe, "person_id", "no such person");
+		else
+			ln->person = p.full_name;
+	}
+	if (org_id > 0) {
+		struct org_row o;
+		int rc = orgs_get(r->db, &r->arena, org_id, &o);
+		if (rc < 0)
+			return http_fail_store(r, rc);
+		if (rc == STORE_DONE || !perm_on_unit(&r->user, PERM_ORGS_READ, o.unit_path))
+			field_err(&fe, "organisation_id", "no such organisation");
+		else
+			ln->organisation = o.name;
+	}
+	return fe.n ? http_fail_fields(r, &fe) : APP_OK;
+}
+
 int api_users_update(struct req *r)
 {
-	static const char *const known[] = {"display_name", "disabled", NULL};
+	static const char *const known[] = {"display_name", "disabled", "person_id", "organisation_id", NULL};
 	json_t *body = NULL;
 	struct field_errs fe = {0};
 	const char *display = NULL;
 	bool disabled = false;
+	int64_t person_id, org_id;
 	struct target t;
 	int rc = http_json_body(r, &body);
 	if (rc)
 		return rc;
 	read_display_name(body, &display, &fe);
 	int has_disabled = jf_bool(body, "disabled", JF_OPTIONAL, &disabled, &fe);
+	read_link(body, "person_id", &person_id, &fe);
+	read_link(body, "organisation_id", &org_id, &fe);
 	jf_no_unknown(body, known, &fe);
 	if (fe.n) {
 		rc = http_fail_fields(r, &fe);
@@ -467,6 +560,8 @@ int api_users_update(struct req *r)
 		rc = http_fail(r, APP_E_FORBIDDEN, "this user holds roles beyond yours");
 		goto out;
 	}
+	if ((rc = check_links(r, person_id, org_id, &t.ln)) != APP_OK)
+		goto out;
 	if (has_disabled > 0 && disabled && t.u.id == r->user.user_id) {
 		field_err(&fe, "disabled", "you cannot disable your own account");
 		rc = http_fail_fields(r, &fe);
@@ -478,17 +573,38 @@ int api_users_update(struct req *r)
 		goto out;
 	}
 	rc = APP_E_DB;
-	if (users_update(r->db, t.u.id, display, has_disabled > 0 ? (disabled ? 1 : 0) : -1, time_now()) ==
+	int64_t now = time_now();
+	int lrc =
+	    person_id < 0 && org_id < 0 ? STORE_OK : users_set_links(r->db, t.u.id, person_id, org_id, now);
+	if (lrc == STORE_E_UNIQUE) {
+		store_rollback(r->db);
+		rc = http_fail(r, APP_E_CONFLICT, "this person is already linked to another account");
+		goto out;
+	}
+	if (lrc == STORE_OK &&
+	    users_update(r->db, t.u.id, display, has_disabled > 0 ? (disabled ? 1 : 0) : -1, now) ==
 		STORE_OK &&
 	    (!disabling || sessions_delete_user(r->db, t.u.id) == STORE_OK)) {
-		const char *detail = arena_printf(&r->arena, "{\"display_name\":%s,\"disabled\":%s}",
-						  display ? "\"changed\"" : "null",
-						  has_disabled > 0 ? (disabled ? "true" : "false") : "null");
+		char pid[24] = "null", oid[24] = "null";
+		if (person_id >= 0)
+			snprintf(pid, sizeof pid, "%" PRId64, person_id);
+		if (org_id >= 0)
+			snprintf(oid, sizeof oid, "%" PRId64, org_id);
+		const char *detail = arena_printf(
+		    &r->arena, "{\"display_name\":%s,\"disabled\":%s%s%s%s%s}",
+		    display ? "\"changed\"" : "null",
+		    has_disabled > 0 ? (disabled ? "true" : "false") : "null",
+		    person_id >= 0 ? ",\"person_id\":" : "", person_id >= 0 ? (person_id ? pid : "null") : "",
+		    org_id >= 0 ? ",\"organisation_id\":" : "", org_id >= 0 ? (org_id ? oid : "null") : "");
 		rc = detail ? audit(r, t.u.id, disabling ? "user.disable" : "user.update", detail)
 			    : APP_E_NOMEM;
 	}
 	if ((rc = finish_tx(r, rc)) != APP_OK)
 		goto out;
+	if (person_id >= 0)
+		t.u.person_id = person_id;
+	if (org_id >= 0)
+		t.u.organisation_id = org_id;
 	if (display)
 		t.u.display_name = arena_strdup(&r->arena, display);
 	if (has_disabled > 0)
@@ -496,7 +612,7 @@ int api_users_update(struct req *r)
 	struct jw *w = http_json(r, 200);
 	jw_obj(w);
 	jw_key(w, "data");
-	write_user(w, &t.u, t.g, t.teams, t.n);
+	write_user(w, &t.u, &t.ln, t.g, t.teams, t.n);
 	jw_end(w);
 out:
 	json_decref(body);

@@ -13,7 +13,10 @@
 #include "cmd/cmd.h"
 #include "lib/crypto.h"
 #include "lib/timeutil.h"
+#include "http/http.h"
 #include "store/audit.h"
+#include "store/organisations.h"
+#include "store/people.h"
 #include "store/users.h"
 
 struct user_args {
@@ -21,6 +24,9 @@ struct user_args {
 	const char *role;
 	const char *unit;
 	const char *display_name;
+	const char *person;	  /* --person ID: the People register's person this account is */
+	const char *organisation; /* --organisation ID: the organisation a coordinator speaks for */
+	int64_t person_id, organisation_id;
 	bool password_stdin;
 };
 
@@ -35,6 +41,10 @@ static int on_opt(const char *name, const char *value, void *ctx)
 		a->unit = value;
 	else if (strcmp(name, "display-name") == 0)
 		a->display_name = value;
+	else if (strcmp(name, "person") == 0)
+		a->person = value;
+	else if (strcmp(name, "organisation") == 0)
+		a->organisation = value;
 	else if (strcmp(name, "password-stdin") == 0)
 		a->password_stdin = true;
 	return 0;
@@ -45,7 +55,7 @@ static void usage_all(FILE *f)
 	fprintf(f,
 		"usage: tiengmo user add|list|passwd|disable|totp-reset [flags]\n\n"
 		"  add       create an account: --username U --role ROLE [--unit CODE] [--display-name N] "
-		"--password-stdin\n"
+		"[--person ID] [--organisation ID] --password-stdin\n"
 		"  list      list every account with its roles\n"
 		"  passwd    set a password: --username U --password-stdin (ends the user's sessions)\n"
 		"  disable   disable an account: --username U (ends the user's sessions)\n"
@@ -108,6 +118,25 @@ static int user_add(struct store *db, struct arena *ar, const struct user_args *
 		cmd_error("no unit has the code '%s'", a->unit);
 		return 1;
 	}
+	if (a->person_id) {
+		struct person_row p;
+		found = people_get(db, ar, a->person_id, &p);
+		if (found != STORE_ROW) {
+			cmd_error(found < 0 ? "cannot read people: %s" : "no person has the id %s",
+				  found < 0 ? store_errmsg(db) : a->person);
+			return 1;
+		}
+	}
+	if (a->organisation_id) {
+		struct org_row o;
+		found = orgs_get(db, ar, a->organisation_id, &o);
+		if (found != STORE_ROW) {
+			cmd_error(found < 0 ? "cannot read organisations: %s"
+					    : "no organisation has the id %s",
+				  found < 0 ? store_errmsg(db) : a->organisation);
+			return 1;
+		}
+	}
 	if (read_password(pw, sizeof pw) != 0)
 		return 1;
 	if (crypto_password_hash(pw, hash, sizeof hash) != 0) {
@@ -125,13 +154,24 @@ static int user_add(struct store *db, struct arena *ar, const struct user_args *
 		cmd_error("username '%s' is taken", a->username);
 		goto out;
 	}
+	if (src == STORE_OK && (a->person_id || a->organisation_id)) {
+		int lrc = users_set_links(db, uid, a->person_id, a->organisation_id, now);
+		if (lrc == STORE_E_UNIQUE) {
+			store_rollback(db);
+			cmd_error("person %s is already linked to another account", a->person);
+			goto out;
+		}
+		if (lrc != STORE_OK)
+			src = lrc;
+	}
+	char unit[24] = "null", links[96] = "";
 	if (unit_id)
-		snprintf(detail, sizeof detail,
-			 "{\"username\":\"%s\",\"role\":\"%s\",\"unit_id\":%" PRId64 "}", a->username,
-			 perm_role_names[role], unit_id);
-	else
-		snprintf(detail, sizeof detail, "{\"username\":\"%s\",\"role\":\"%s\",\"unit_id\":null}",
-			 a->username, perm_role_names[role]);
+		snprintf(unit, sizeof unit, "%" PRId64, unit_id);
+	if (a->person_id || a->organisation_id)
+		snprintf(links, sizeof links, ",\"person_id\":%" PRId64 ",\"organisation_id\":%" PRId64,
+			 a->person_id, a->organisation_id);
+	snprintf(detail, sizeof detail, "{\"username\":\"%s\",\"role\":\"%s\",\"unit_id\":%s%s}", a->username,
+		 perm_role_names[role], unit, links);
 	if (src != STORE_OK || grants_insert(db, uid, (enum role)role, unit_id, 0, now, &gid) != STORE_OK ||
 	    audit_cli(db, uid, "user.create", detail) != STORE_OK || store_commit(db) != STORE_OK) {
 		cmd_error("cannot create user '%s': %s", a->username, store_errmsg(db));
@@ -272,6 +312,8 @@ static const struct cmd_opt add_opts[] = {
     {"unit", required_argument,
      "the code of the unit the role is on (an admin without it holds the whole installation)"},
     {"display-name", required_argument, "the name shown in the app"},
+    {"person", required_argument, "the id of the person (People register) this account is: a team member"},
+    {"organisation", required_argument, "the id of the organisation a coordinator speaks for"},
     {"password-stdin", no_argument, "read the password from the first line of standard input (required)"},
     {NULL, 0, NULL},
 };
@@ -291,9 +333,11 @@ static const struct subcommand {
 	const struct cmd_opt *opts;
 } subcommands[] = {
     {"add",
-     "usage: tiengmo user add --username U --role ROLE [--unit CODE] [--display-name N] --password-stdin\n\n"
+     "usage: tiengmo user add --username U --role ROLE [--unit CODE] [--display-name N] [--person ID]\n"
+     "                        [--organisation ID] --password-stdin\n\n"
      "Creates an account with one role. Every role but admin needs --unit; an admin without --unit\n"
-     "administers the whole installation.",
+     "administers the whole installation. --person links the account to a person of the People\n"
+     "register (one account per person); --organisation to the organisation a coordinator speaks for.",
      add_opts},
     {"list",
      "usage: tiengmo user list\n\nLists every account, its state and its roles (role@unit code, * for the "
@@ -312,7 +356,7 @@ static const struct subcommand {
 };
 
 /* Checks the flags a subcommand needs; returns 0, or 2 after printing the usage error. */
-static int check_usage(const char *sub, const struct user_args *a)
+static int check_usage(const char *sub, struct user_args *a)
 {
 	const char *why;
 	if (strcmp(sub, "list") == 0)
@@ -333,6 +377,14 @@ static int check_usage(const char *sub, const struct user_args *a)
 		return 0;
 	if (a->display_name && strlen(a->display_name) > 200) {
 		cmd_error("--display-name is too long (at most 200 bytes)");
+		return 2;
+	}
+	if (a->person && http_parse_id(a->person, &a->person_id) != 0) {
+		cmd_error("--person '%s' is not an id", a->person);
+		return 2;
+	}
+	if (a->organisation && http_parse_id(a->organisation, &a->organisation_id) != 0) {
+		cmd_error("--organisation '%s' is not an id", a->organisation);
 		return 2;
 	}
 	if (!a->role) {

@@ -43,7 +43,7 @@ const char *users_password_problem(const char *s)
 
 #define USER_COLS                                                                                            \
 	"id, username, display_name, password_hash, disabled, totp_secret, totp_enabled, created_at, "       \
-	"updated_at"
+	"updated_at, person_id, organisation_id"
 
 static void read_user(struct store_stmt *st, struct arena *a, struct user_row *u)
 {
@@ -56,6 +56,8 @@ static void read_user(struct store_stmt *st, struct arena *a, struct user_row *u
 	u->totp_enabled = store_col_i64(st, 6) != 0;
 	u->created_at = store_col_i64(st, 7);
 	u->updated_at = store_col_i64(st, 8);
+	u->person_id = store_col_is_null(st, 9) ? 0 : store_col_i64(st, 9);
+	u->organisation_id = store_col_is_null(st, 10) ? 0 : store_col_i64(st, 10);
 }
 
 int users_get(struct store *db, struct arena *a, int64_t id, struct user_row *u)
@@ -484,6 +486,34 @@ int users_update(struct store *db, int64_t id, const char *display_name, int dis
 		store_bind_null(st, 2);
 	store_bind_i64(st, 3, disabled < 0 ? -1 : (disabled ? 1 : 0));
 	store_bind_i64(st, 4, now);
+	return store_run(st);
+}
+
+static void bind_link(struct store_stmt *st, int idx, int64_t v)
+{
+	if (v > 0)
+		store_bind_i64(st, idx, v);
+	else
+		store_bind_null(st, idx);
+}
+
+int users_set_links(struct store *db, int64_t id, int64_t person_id, int64_t organisation_id, int64_t now)
+{
+	struct store_stmt *st;
+	int rc = store_prepare(
+	    db,
+	    "UPDATE users SET person_id = CASE WHEN CAST($3 AS INTEGER) = 1 THEN CAST($2 AS BIGINT) ELSE "
+	    "person_id END, organisation_id = CASE WHEN CAST($5 AS INTEGER) = 1 THEN CAST($4 AS BIGINT) ELSE "
+	    "organisation_id END, updated_at = $6 WHERE id = $1",
+	    &st);
+	if (rc)
+		return rc;
+	store_bind_i64(st, 1, id);
+	bind_link(st, 2, person_id);
+	store_bind_i64(st, 3, person_id >= 0 ? 1 : 0);
+	bind_link(st, 4, organisation_id);
+	store_bind_i64(st, 5, organisation_id >= 0 ? 1 : 0);
+	store_bind_i64(st, 6, now);
 	return store_run(st);
 }
 

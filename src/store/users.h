@@ -21,6 +21,8 @@ struct user_row {
 	bool totp_enabled;
 	int64_t created_at;
 	int64_t updated_at;
+	int64_t person_id;	 /* the People register's person this account is; 0 when none */
+	int64_t organisation_id; /* the organisation a coordinator speaks for; 0 when none */
 };
 
 /* The account rules of the API contract: a username is 3–64 of [a-z0-9._-]; a password has 8–256
@@ -72,6 +74,10 @@ int users_ids_in_scope(struct store *db, const char *root_path, int64_t after_id
 		       int *n);
 /* Changes the display name (NULL: keep) and the disabled flag (-1: keep, 0, 1). STORE_OK or an error. */
 int users_update(struct store *db, int64_t id, const char *display_name, int disabled, int64_t now);
+/* Sets the links of an account (0005_accounts' columns): person_id and organisation_id each -1 to keep,
+ * 0 to unlink, or the id to link. STORE_OK, STORE_E_UNIQUE when the person is already another account's,
+ * STORE_E_FK when the person or organisation does not exist, or another error. */
+int users_set_links(struct store *db, int64_t id, int64_t person_id, int64_t organisation_id, int64_t now);
 /* Replaces the password hash. STORE_OK or an error. */
 int users_set_password(struct store *db, int64_t id, const char *password_hash, int64_t now);
 /* Sets the sealed TOTP secret (NULL clears it) and whether TOTP is required at login. */

@@ -398,3 +398,97 @@ describe('grants on a team', () => {
     assert.equal(res.status, 403);
   });
 });
+
+describe('linking an account to a person and an organisation', () => {
+  let personA; let personA2; let personB; let orgA; let orgB; let linkedId;
+  before(async () => {
+    const person = async (unit, full_name) => {
+      const res = await root.post('/api/v1/people', { unit_id: unit.id, full_name, gender: 'female', birth_date: '1985-05-06' });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      return res.body.data;
+    };
+    personA = await person(A1, 'Trần Thị Lan');
+    personA2 = await person(A1, 'Lê Thị Hoa');
+    personB = await person(B, 'Phạm Văn Bình');
+    const org = async (unit, name) => {
+      const res = await root.post('/api/v1/organisations', { unit_id: unit.id, kind: 'womens_union', name });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      return res.body.data;
+    };
+    orgA = await org(A, 'Hội Liên hiệp Phụ nữ phường Vĩnh Điện');
+    orgB = await org(B, 'Hội Liên hiệp Phụ nữ phường Điện An');
+    const res = await create(adminA, { username: 'coord-a', role: 'coordinator', unit_id: A.id });
+    assert.equal(res.status, 201);
+    linkedId = res.body.data.id;
+    assert.equal(res.body.data.person_id, null);
+    assert.equal(res.body.data.organisation_id, null);
+  });
+
+  test('a commune admin links a user to a person and an organisation of the commune; the user sees them in /me', async () => {
+    const res = await adminA.patch(`/api/v1/users/${linkedId}`, { person_id: personA.id, organisation_id: orgA.id });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.data.person_id, personA.id);
+    assert.equal(res.body.data.person_name, 'Trần Thị Lan');
+    assert.equal(res.body.data.organisation_id, orgA.id);
+    assert.equal(res.body.data.organisation_name, 'Hội Liên hiệp Phụ nữ phường Vĩnh Điện');
+    const got = (await adminA.get(`/api/v1/users/${linkedId}`)).body.data;
+    assert.equal(got.person_id, personA.id);
+    assert.equal(got.organisation_id, orgA.id);
+    const me = await (await srv.login('coord-a', 'a-good-password')).get('/api/v1/me');
+    assert.equal(me.body.data.user.organisation_id, orgA.id);
+    assert.equal(me.body.data.user.person_name, 'Trần Thị Lan');
+    const audit = auditOf(srv, linkedId);
+    assert.ok(audit.some((e) => e.action === 'user.update' && e.actor === 'admin-a'));
+  });
+
+  test('a person or organisation of another commune does not exist for the caller (422) and nothing changes', async () => {
+    let res = await adminA.patch(`/api/v1/users/${linkedId}`, { person_id: personB.id });
+    assert.equal(res.status, 422);
+    assert.equal(res.body.error.fields.person_id, 'no such person');
+    res = await adminA.patch(`/api/v1/users/${linkedId}`, { organisation_id: orgB.id });
+    assert.equal(res.status, 422);
+    assert.equal(res.body.error.fields.organisation_id, 'no such organisation');
+    res = await adminA.patch(`/api/v1/users/${linkedId}`, { person_id: 999999, organisation_id: 'x' });
+    assert.equal(res.status, 422);
+    const got = (await adminA.get(`/api/v1/users/${linkedId}`)).body.data;
+    assert.equal(got.person_id, personA.id);
+    assert.equal(got.organisation_id, orgA.id);
+  });
+
+  test('a person links to one account only: a second account gets 409', async () => {
+    const other = await create(adminA, { username: 'member-a', role: 'member', unit_id: A1.id });
+    const res = await adminA.patch(`/api/v1/users/${other.body.data.id}`, { person_id: personA.id });
+    assert.equal(res.status, 409);
+    assert.equal((await adminA.get(`/api/v1/users/${other.body.data.id}`)).body.data.person_id, null);
+  });
+
+  test('null unlinks; the person is then free for another account', async () => {
+    const res = await adminA.patch(`/api/v1/users/${linkedId}`, { person_id: null });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.data.person_id, null);
+    assert.equal(res.body.data.person_name, null);
+    assert.equal(res.body.data.organisation_id, orgA.id, 'the organisation stays');
+    const other = (await adminA.get('/api/v1/users?limit=200')).body.data.find((u) => u.username === 'member-a');
+    assert.equal((await adminA.patch(`/api/v1/users/${other.id}`, { person_id: personA.id })).status, 200);
+  });
+
+  test('the command line links a new account: user add --person ID --organisation ID', async () => {
+    const r = srv.cli(['user', 'add', '--username', 'cli-member', '--role', 'member', '--unit', '20194-01',
+      '--person', String(personA2.id), '--organisation', String(orgA.id), '--password-stdin'], { input: 'cli-member-pass\n' });
+    assert.equal(r.status, 0, r.stderr);
+    const u = (await adminA.get('/api/v1/users?limit=200')).body.data.find((x) => x.username === 'cli-member');
+    assert.equal(u.person_id, personA2.id);
+    assert.equal(u.organisation_id, orgA.id);
+    const taken = srv.cli(['user', 'add', '--username', 'cli-member2', '--role', 'member', '--unit', '20194-01',
+      '--person', String(personA2.id), '--password-stdin'], { input: 'cli-member-pass\n' });
+    assert.equal(taken.status, 1);
+    assert.match(taken.stderr, /already linked/);
+    const missing = srv.cli(['user', 'add', '--username', 'cli-member3', '--role', 'member', '--unit', '20194-01',
+      '--organisation', '987654', '--password-stdin'], { input: 'cli-member-pass\n' });
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /no organisation/);
+    const bad = srv.cli(['user', 'add', '--username', 'cli-member4', '--role', 'member', '--unit', '20194-01',
+      '--person', 'abc', '--password-stdin'], { input: 'cli-member-pass\n' });
+    assert.equal(bad.status, 2);
+  });
+});
