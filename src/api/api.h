@@ -104,6 +104,17 @@ int api_cases_link_tip(struct req *r);
 /* audit.c */
 int api_audit_list(struct req *r);
 
+/* mediation.c: mediation cases and their sessions, the team's yearly book, the statistics */
+int api_mediation_list(struct req *r);
+int api_mediation_create(struct req *r);
+int api_mediation_get(struct req *r);
+int api_mediation_update(struct req *r);
+int api_mediation_delete(struct req *r);
+int api_mediation_sessions(struct req *r);
+int api_mediation_session_add(struct req *r);
+int api_mediation_book(struct req *r);
+int api_mediation_stats(struct req *r);
+
 /* apikeys.c: Open311 API keys for installation admins (list, issue, revoke) */
 int api_apikeys_list(struct req *r);
 int api_apikeys_create(struct req *r);

@@ -73,6 +73,18 @@ const struct route http_routes[] = {
 
     {"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ, 0, 0},
 
+    /* mediation (api/mediation.c): cases of a mediation team, their sessions, the yearly book, the
+     * statistics; scope is the team (perm_on_team), checked in the handlers */
+    {"GET", "/api/v1/mediation/cases", api_mediation_list, PERM_MEDIATION_READ, 0, 0},
+    {"POST", "/api/v1/mediation/cases", api_mediation_create, PERM_MEDIATION_WRITE, 64 * KB, 0},
+    {"GET", "/api/v1/mediation/cases/{id}", api_mediation_get, PERM_MEDIATION_READ, 0, 0},
+    {"PATCH", "/api/v1/mediation/cases/{id}", api_mediation_update, PERM_MEDIATION_WRITE, 64 * KB, 0},
+    {"DELETE", "/api/v1/mediation/cases/{id}", api_mediation_delete, PERM_MEDIATION_WRITE, 0, 0},
+    {"GET", "/api/v1/mediation/cases/{id}/sessions", api_mediation_sessions, PERM_MEDIATION_READ, 0, 0},
+    {"POST", "/api/v1/mediation/cases/{id}/sessions", api_mediation_session_add, PERM_MEDIATION_WRITE, 16 * KB, 0},
+    {"GET", "/api/v1/mediation/book", api_mediation_book, PERM_MEDIATION_READ, 0, 0},
+    {"GET", "/api/v1/stats/mediation", api_mediation_stats, PERM_MEDIATION_READ, 0, 0},
+
     /* tips: public routes read no cookie and store nothing about the client; a tip with files is at
      * most 5 files of 10 MB plus its JSON */
     {"GET", "/api/v1/public/tip-categories", api_public_tip_categories, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
