@@ -115,6 +115,9 @@ int api_mediation_session_add(struct req *r);
 int api_mediation_book(struct req *r);
 int api_mediation_stats(struct req *r);
 
+/* http/stream.c: GET /api/v1/stream, the live event stream (text/event-stream) */
+int api_stream(struct req *r);
+
 /* apikeys.c: Open311 API keys for installation admins (list, issue, revoke) */
 int api_apikeys_list(struct req *r);
 int api_apikeys_create(struct req *r);

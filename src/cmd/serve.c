@@ -1,18 +1,57 @@
 /*
- * serve.c (command): `tiengmo serve` opens and migrates the database, then serves HTTP until
- * SIGTERM/SIGINT.
+ * serve.c (command): `tiengmo serve` opens and migrates the database, opens the event bus and starts
+ * the live event hub (http/stream.h), then serves HTTP until SIGTERM/SIGINT, and stops them in turn.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cmd/cmd.h"
 #include "http/http.h"
+#include "http/stream.h"
 #include "lib/log.h"
+#include "store/bus.h"
+
+static const struct cmd_opt serve_opts[] = {
+    {"stream-heartbeat", required_argument,
+     "seconds between heartbeats on event streams, default 15 (TIENGMO_STREAM_HEARTBEAT)"},
+    {NULL, 0, NULL},
+};
+
+/* Reads a heartbeat in seconds (decimals allowed, 0.05 to 300) into *ms; -1 when malformed. */
+static int parse_heartbeat(const char *v, int *ms)
+{
+	char *end;
+	errno = 0;
+	double s = strtod(v, &end);
+	if (errno || end == v || *end || !(s >= 0.05 && s <= 300))
+		return -1;
+	*ms = (int)(s * 1000);
+	return 0;
+}
+
+static int on_opt(const char *name, const char *value, void *ctx)
+{
+	if (strcmp(name, "stream-heartbeat") == 0 && parse_heartbeat(value, ctx) != 0) {
+		cmd_error("--stream-heartbeat: '%s' is not a number of seconds between 0.05 and 300", value);
+		return -1;
+	}
+	return 0;
+}
 
 int cmd_serve(int argc, char **argv)
 {
 	int first;
+	int heartbeat_ms = 0;
+	const char *env = getenv("TIENGMO_STREAM_HEARTBEAT");
+	if (env && *env && parse_heartbeat(env, &heartbeat_ms) != 0) {
+		cmd_error("TIENGMO_STREAM_HEARTBEAT: '%s' is not a number of seconds between 0.05 and 300",
+			  env);
+		return 2;
+	}
 	int rc = cmd_parse(argc, argv, "usage: tiengmo serve [flags]\n\nServes the web app and the API.",
-			   NULL, NULL, NULL, &first);
+			   serve_opts, on_opt, &heartbeat_ms, &first);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	if (first < argc) {
@@ -24,11 +63,25 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	store_close(db);
 	store_set_default_url(cmd_config.db_url);
+	struct bus *bus = NULL;
+	char err[256];
+	if (bus_open(cmd_config.db_url, &bus, err, sizeof err) != 0) {
+		cmd_error("cannot open the event bus: %s", err);
+		return 1;
+	}
+	if (stream_hub_start(bus, heartbeat_ms) != 0) {
+		cmd_error("cannot start the live event hub");
+		bus_close(bus);
+		return 1;
+	}
 	struct http_options opt = {
 	    .listen = cmd_config.listen,
 	    .threads = cmd_config.threads,
 	    .secure_cookies = cmd_config.secure_cookies,
 	    .trusted_proxies = cmd_config.trusted_proxies,
 	};
-	return http_serve(&opt) == 0 ? 0 : 1;
+	rc = http_serve(&opt);
+	stream_hub_stop();
+	bus_close(bus);
+	return rc == 0 ? 0 : 1;
 }

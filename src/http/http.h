@@ -75,6 +75,7 @@ struct req {
 	struct jw jw;
 	uint64_t start_ns;
 	struct MHD_Response *prebuilt; /* set by http_constant: a shared response sent as it is */
+	bool prebuilt_owned;	       /* set by http_own_response: the server drops it once queued */
 };
 
 typedef int (*http_handler)(struct req *r);
@@ -116,6 +117,10 @@ struct http_constant {
 };
 void http_constant(struct req *r, struct http_constant *c, int status, const char *content_type,
 		   const char *body);
+/* Sends resp, a response the handler built itself (the event stream's content-reader response), with
+ * status, content_type and the headers every response carries. Takes resp: the server queues it and
+ * drops the handler's reference. */
+void http_own_response(struct req *r, int status, const char *content_type, struct MHD_Response *resp);
 /* Adds a response header (both strings must outlive the request: literals or arena). */
 void http_header(struct req *r, const char *name, const char *value);
 /* Records an error message (and returns err, for `return http_fail(...)`). */

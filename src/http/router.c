@@ -105,6 +105,9 @@ const struct route http_routes[] = {
     {"PATCH", "/api/v1/cases/{id}", api_cases_update, PERM_CASES_WRITE, 16 * KB, 0},
     {"POST", "/api/v1/cases/{id}/tips", api_cases_link_tip, PERM_CASES_WRITE, 1 * KB, 0},
 
+    /* live events (http/stream.c): one Server-Sent Event stream per tab, filtered by the user's grants */
+    {"GET", "/api/v1/stream", api_stream, PERM_LOGGED_IN, 0, 0},
+
     /* Open311 API keys: installation admins only (checked in api/apikeys.c) */
     {"GET", "/api/v1/api-keys", api_apikeys_list, PERM_USERS_WRITE, 0, 0},
     {"POST", "/api/v1/api-keys", api_apikeys_create, PERM_USERS_WRITE, 4 * KB, 0},

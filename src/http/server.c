@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "http/http.h"
+#include "http/stream.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
 
@@ -177,10 +178,23 @@ void http_constant(struct req *r, struct http_constant *c, int status, const cha
 	r->prebuilt = resp;
 }
 
+void http_own_response(struct req *r, int status, const char *content_type, struct MHD_Response *resp)
+{
+	add_headers(resp, content_type, r);
+	r->status = status;
+	r->content_type = content_type;
+	r->prebuilt = resp;
+	r->prebuilt_owned = true;
+}
+
 static enum MHD_Result send_response(struct req *r)
 {
-	if (r->prebuilt) /* shared and never destroyed: queuing takes its own reference */
-		return MHD_queue_response(r->conn, (unsigned)r->status, r->prebuilt);
+	if (r->prebuilt) { /* queuing takes its own reference; a shared one is never destroyed */
+		enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, r->prebuilt);
+		if (r->prebuilt_owned)
+			MHD_destroy_response(r->prebuilt);
+		return ret;
+	}
 	size_t len = 0;
 	char *body = buf_detach(&r->out, &len);
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
@@ -376,7 +390,9 @@ int http_serve(const struct http_options *opt)
 	int threads = opt->threads > 0 ? opt->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
 		threads = 1;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_TURBO;
+	/* suspend/resume: an event stream with nothing to send waits suspended (http/stream.c) */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_TURBO |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	struct MHD_Daemon *d = MHD_start_daemon(
@@ -402,6 +418,7 @@ int http_serve(const struct http_options *opt)
 	MHD_socket ls = MHD_quiesce_daemon(d);
 	if (ls != MHD_INVALID_SOCKET)
 		close(ls);
+	stream_hub_end_streams(); /* open event streams end, so they do not hold up the wait below */
 	/* let in-flight requests finish, for up to 10 seconds */
 	for (int i = 0; i < 1000 && atomic_load(&g_inflight) > 0; i++) {
 		struct timespec ts = {0, 10 * 1000 * 1000};

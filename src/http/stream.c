@@ -1,16 +1,89 @@
 /*
  * stream.c: the live event hub of stream.h — recording events, announcing them over the bus, and
- * (below) fanning them out to the SSE streams of GET /api/v1/stream.
+ * fanning them out to the Server-Sent Event streams of GET /api/v1/stream. Not the place for what an
+ * event means (the areas that record them) nor for who may see it (domain/stream_reach.c).
+ *
+ * One hub thread does all the work that touches the database or more than one stream: it takes the ids
+ * announced over the bus, loads each event once, formats its SSE frame once, and appends it to the
+ * bounded queue of every live stream allowed to see it; it replays the missed events of streams that
+ * open with a Last-Event-ID (in batches, as their queues drain); it writes heartbeats, checks that each
+ * stream's session still lives, and prunes the events table.
+ *
+ * A stream is a libmicrohttpd response with a content-reader callback. The callback copies queued bytes
+ * out; when the queue is empty it suspends the connection, and the hub resumes it when it appends.
+ * Nothing here ever waits on a client: a stream whose queue would overflow is ended (its reader is too
+ * slow), and a socket that takes nothing for the connection timeout (three heartbeats) is closed by
+ * libmicrohttpd. docs/internals/stream.md has the picture and the ordering argument (no gap, no
+ * duplicate between replay and live).
  */
 #include "http/stream.h"
 
+#include <errno.h>
 #include <jansson.h>
+#include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "api/api.h"
+#include "domain/stream_reach.h"
+#include "http/http.h"
+#include "lib/log.h"
+#include "lib/timeutil.h"
+#include "http/auth.h"
+#include "store/bus.h"
 #include "store/events.h"
+#include "store/teams.h"
+#include "store/users.h"
 
 #define LISTENERS_MAX 16
+#define STREAM_QUEUE_MAX (64 * 1024)		  /* bytes waiting for one client; past it, it is dropped */
+#define STREAM_REPLAY_HIGH (STREAM_QUEUE_MAX / 2) /* replay stops filling a queue here */
+#define STREAM_GRANTS_MAX 64
+#define INBOX_MAX 8192 /* announced ids waiting for the hub */
+#define PRUNE_EVERY_S 3600
+#define KEEP_S (7 * 24 * 3600)
+#define BUS_TOPIC "stream"
+
+enum stream_state { ST_PENDING, ST_REPLAYING, ST_LIVE };
+
+struct stream {
+	pthread_mutex_t mu; /* guards the queue, suspended and closed */
+	struct MHD_Connection *conn;
+	char *q; /* queued bytes, malloc'd, at most STREAM_QUEUE_MAX */
+	size_t qlen, qcap;
+	bool suspended;	   /* the reader suspended the connection; the next append resumes it */
+	bool closed;	   /* end the response once the queue is sent (or at once when dropped) */
+	_Atomic bool gone; /* the response is freed; the hub unlinks it from its list */
+	/* the hub thread's own fields (read under the hub lock by the fan-out) */
+	enum stream_state state;
+	int64_t cursor; /* replay: the last id read; live: events up to it came by replay */
+	char token_hash[65];
+	int64_t created_after;
+	int ngrants;
+	struct reach_grant grants[STREAM_GRANTS_MAX];
+	char *paths; /* the grants' paths, one allocation */
+	_Atomic int refs;
+	struct stream *prev, *next;
+};
+
+static struct {
+	pthread_mutex_t mu; /* the list, the inbox, the flags */
+	pthread_cond_t cond;
+	bool running, stopping, wake;
+	_Atomic bool replay_room; /* a replaying stream's reader made room */
+	pthread_t thread;
+	struct bus *bus;
+	int bus_sub;
+	int heartbeat_ms;
+	struct stream *head;
+	int64_t inbox[INBOX_MAX];
+	int inbox_n;
+	bool inbox_lost;
+} hub = {.mu = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .bus_sub = -1};
 
 static pthread_mutex_t g_listen_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct {
@@ -18,6 +91,8 @@ static struct {
 	void *ctx;
 } g_listeners[LISTENERS_MAX];
 static int g_nlisteners;
+
+/* ---- recording ---- */
 
 static bool name_ok(const char *s)
 {
@@ -57,9 +132,39 @@ int stream_record(struct store *db, const struct stream_event *e, int64_t now, i
 	return events_append(db, &row, id);
 }
 
+/* ---- announcing: the bus hands ids to the hub's inbox ---- */
+
 void stream_announce(int64_t id)
 {
-	(void)id; /* the hub arrives next */
+	pthread_mutex_lock(&hub.mu);
+	struct bus *b = hub.running ? hub.bus : NULL;
+	pthread_mutex_unlock(&hub.mu);
+	if (!b || id <= 0)
+		return;
+	char payload[48];
+	snprintf(payload, sizeof payload, "{\"id\":%lld}", (long long)id);
+	bus_publish(b, BUS_TOPIC, payload); /* logs its own failure; replay covers a lost announce */
+}
+
+static void on_bus(const char *topic, const char *payload, void *ctx)
+{
+	(void)topic;
+	(void)ctx;
+	const char *p = strstr(payload, "\"id\":");
+	if (!p)
+		return;
+	char *end;
+	errno = 0;
+	long long id = strtoll(p + 5, &end, 10);
+	if (errno || id <= 0)
+		return;
+	pthread_mutex_lock(&hub.mu);
+	if (hub.inbox_n < INBOX_MAX)
+		hub.inbox[hub.inbox_n++] = id;
+	else
+		hub.inbox_lost = true;
+	pthread_cond_signal(&hub.cond);
+	pthread_mutex_unlock(&hub.mu);
 }
 
 int stream_listen(stream_listener_fn fn, void *ctx)
@@ -73,4 +178,558 @@ int stream_listen(stream_listener_fn fn, void *ctx)
 	}
 	pthread_mutex_unlock(&g_listen_mu);
 	return id;
+}
+
+/* ---- one stream ---- */
+
+static void stream_unref(struct stream *s)
+{
+	if (atomic_fetch_sub(&s->refs, 1) != 1)
+		return;
+	pthread_mutex_destroy(&s->mu);
+	free(s->q);
+	free(s->paths);
+	free(s);
+}
+
+/* Appends n bytes to s's queue and wakes its connection. Called with s->mu held. Returns false when
+ * they do not fit: the stream is then dropped (its queue freed, the response ended). */
+static bool queue_locked(struct stream *s, const char *data, size_t n)
+{
+	if (s->closed)
+		return false;
+	if (s->qlen + n > STREAM_QUEUE_MAX) {
+		free(s->q);
+		s->q = NULL;
+		s->qlen = s->qcap = 0;
+		s->closed = true;
+		log_kv(LOG_INFO, "stream dropped", "reason", "reader too slow", NULL);
+	} else {
+		if (s->qlen + n > s->qcap) {
+			size_t cap = s->qcap ? s->qcap : 1024;
+			while (cap < s->qlen + n)
+				cap *= 2;
+			if (cap > STREAM_QUEUE_MAX)
+				cap = STREAM_QUEUE_MAX;
+			char *q = realloc(s->q, cap);
+			if (!q) {
+				s->closed = true;
+				goto wake;
+			}
+			s->q = q;
+			s->qcap = cap;
+		}
+		memcpy(s->q + s->qlen, data, n);
+		s->qlen += n;
+	}
+wake:
+	if (s->suspended) {
+		s->suspended = false;
+		MHD_resume_connection(s->conn);
+	}
+	return !s->closed;
+}
+
+static void stream_end(struct stream *s)
+{
+	pthread_mutex_lock(&s->mu);
+	if (!s->closed) {
+		s->closed = true;
+		if (s->suspended) {
+			s->suspended = false;
+			MHD_resume_connection(s->conn);
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* libmicrohttpd asks for the next bytes of the response (on its own thread). */
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	(void)pos;
+	struct stream *s = cls;
+	ssize_t n;
+	bool poke = false;
+	pthread_mutex_lock(&s->mu);
+	if (s->qlen) {
+		size_t k = s->qlen < max ? s->qlen : max;
+		memcpy(out, s->q, k);
+		memmove(s->q, s->q + k, s->qlen - k);
+		s->qlen -= k;
+		if (s->qlen == 0 && s->qcap > 4096) { /* an idle stream keeps no memory */
+			free(s->q);
+			s->q = NULL;
+			s->qcap = 0;
+		}
+		poke = s->state == ST_REPLAYING && s->qlen < STREAM_REPLAY_HIGH / 2;
+		n = (ssize_t)k;
+	} else if (s->closed) {
+		n = MHD_CONTENT_READER_END_OF_STREAM;
+	} else {
+		s->suspended = true;
+		MHD_suspend_connection(s->conn);
+		n = 0;
+	}
+	pthread_mutex_unlock(&s->mu);
+	if (poke) /* a replay waits for room; the hub looks often while one runs */
+		atomic_store(&hub.replay_room, true);
+	return n;
+}
+
+/* The response is gone (the connection closed). libmicrohttpd may hold its own locks here, so this
+ * takes none of the hub's: the hub unlinks the stream on its next pass. */
+static void stream_free(void *cls)
+{
+	struct stream *s = cls;
+	atomic_store(&s->gone, true);
+	metrics_streams_add(-1);
+	stream_unref(s);
+}
+
+/* Unlinks s from the hub's list and drops the list's reference. Called with hub.mu held. */
+static struct stream *unlink_locked(struct stream *s)
+{
+	struct stream *next = s->next;
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		hub.head = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	stream_unref(s);
+	return next;
+}
+
+/* ---- the hub thread ---- */
+
+/* Writes the SSE frame of e into b: id, event, data (on one line: a JSON object's newlines are only
+ * whitespace between tokens). */
+static void frame(struct buf *b, const struct event_row *e)
+{
+	buf_reset(b);
+	buf_printf(b, "id: %lld\nevent: %s\ndata: ", (long long)e->id, e->name);
+	size_t from = b->len;
+	buf_adds(b, e->data);
+	for (size_t i = from; i < b->len; i++)
+		if (b->data[i] == '\n' || b->data[i] == '\r')
+			b->data[i] = ' ';
+	buf_adds(b, "\n\n");
+}
+
+static bool sees(const struct stream *s, const struct event_row *e)
+{
+	return stream_reach_allows(s->grants, s->ngrants, (enum perm)e->perm, e->reach, e->unit_path);
+}
+
+struct replay_ctx {
+	struct stream *s;
+	struct buf *b;
+	bool full;
+};
+
+static int replay_one(const struct event_row *e, void *ctx)
+{
+	struct replay_ctx *c = ctx;
+	struct stream *s = c->s;
+	c->s->cursor = e->id;
+	if (!sees(s, e))
+		return 0;
+	frame(c->b, e);
+	if (c->b->err)
+		return 0;
+	pthread_mutex_lock(&s->mu);
+	bool ok = queue_locked(s, c->b->data, c->b->len);
+	c->full = !ok || s->qlen >= STREAM_REPLAY_HIGH;
+	pthread_mutex_unlock(&s->mu);
+	return c->full;
+}
+
+/* Brings the streams that opened or are catching up closer to live; see the file comment. */
+static void do_replays(struct store *db, struct buf *b)
+{
+	enum { MAX = 64 };
+	struct stream *work[MAX];
+	int n = 0;
+	pthread_mutex_lock(&hub.mu);
+	for (struct stream *s = hub.head, *next; s && n < MAX; s = next) {
+		next = s->next;
+		if (atomic_load(&s->gone)) {
+			next = unlink_locked(s);
+			continue;
+		}
+		if (s->state == ST_LIVE)
+			continue;
+		if (s->state == ST_REPLAYING) {
+			pthread_mutex_lock(&s->mu);
+			bool room = s->qlen < STREAM_REPLAY_HIGH / 2 && !s->closed;
+			pthread_mutex_unlock(&s->mu);
+			if (!room)
+				continue;
+		}
+		atomic_fetch_add(&s->refs, 1);
+		work[n++] = s;
+	}
+	pthread_mutex_unlock(&hub.mu);
+	for (int i = 0; i < n; i++) {
+		struct stream *s = work[i];
+		if (s->state == ST_PENDING && s->cursor < 0) { /* no Last-Event-ID: from now on */
+			int64_t last = 0;
+			if (events_last_id(db, &last) != STORE_OK)
+				log_kv(LOG_WARN, "stream: cannot read the last event id", NULL);
+			s->cursor = last;
+			s->state = ST_LIVE;
+		} else {
+			struct replay_ctx c = {.s = s, .b = b};
+			int got = 0;
+			s->state = ST_REPLAYING;
+			int rc = events_after(db, s->cursor, EVENTS_BATCH_MAX, replay_one, &c, &got);
+			if (rc != STORE_OK) {
+				log_kv(LOG_WARN, "stream: cannot replay events", NULL);
+				stream_end(s);
+			} else if (!c.full && got < EVENTS_BATCH_MAX) {
+				s->state = ST_LIVE; /* caught up: later events come live */
+			}
+		}
+		stream_unref(s);
+	}
+	if (n == MAX) { /* more wait: come back at once */
+		pthread_mutex_lock(&hub.mu);
+		hub.wake = true;
+		pthread_mutex_unlock(&hub.mu);
+	}
+}
+
+/* Is any stream still catching up? (hub.mu held) */
+static bool replaying_locked(void)
+{
+	for (struct stream *s = hub.head; s; s = s->next)
+		if (s->state != ST_LIVE && !atomic_load(&s->gone))
+			return true;
+	return false;
+}
+
+struct fan_ctx {
+	struct buf *b;
+};
+
+static int fan_out(const struct event_row *e, void *ctx)
+{
+	struct fan_ctx *c = ctx;
+	frame(c->b, e);
+	if (c->b->err)
+		return 0;
+	pthread_mutex_lock(&hub.mu);
+	for (struct stream *s = hub.head; s; s = s->next) {
+		if (s->state != ST_LIVE || e->id <= s->cursor || atomic_load(&s->gone) || !sees(s, e))
+			continue;
+		pthread_mutex_lock(&s->mu);
+		queue_locked(s, c->b->data, c->b->len);
+		pthread_mutex_unlock(&s->mu);
+	}
+	pthread_mutex_unlock(&hub.mu);
+	struct stream_event se = {.id = e->id,
+				  .at = e->at,
+				  .name = e->name,
+				  .perm = (enum perm)e->perm,
+				  .reach = (enum stream_reach)e->reach,
+				  .unit_path = e->unit_path,
+				  .commune_id = e->commune_id,
+				  .data = e->data};
+	pthread_mutex_lock(&g_listen_mu);
+	int nl = g_nlisteners;
+	pthread_mutex_unlock(&g_listen_mu);
+	for (int i = 0; i < nl; i++)
+		g_listeners[i].fn(&se, g_listeners[i].ctx);
+	return 0;
+}
+
+/* A heartbeat comment to every live stream with nothing queued; ends the streams whose session has
+ * ended (logged out, expired, user disabled). */
+static void heartbeat(struct store *db)
+{
+	static const char beat[] = ":\n\n";
+	int64_t now = time_now();
+	pthread_mutex_lock(&hub.mu);
+	int total = 0;
+	for (struct stream *s = hub.head; s; s = s->next)
+		total++;
+	struct stream **all = total ? malloc(sizeof *all * (size_t)total) : NULL;
+	int n = 0;
+	for (struct stream *s = hub.head, *next; s && all && n < total; s = next) {
+		next = s->next;
+		if (atomic_load(&s->gone)) {
+			next = unlink_locked(s);
+			continue;
+		}
+		atomic_fetch_add(&s->refs, 1);
+		all[n++] = s;
+		pthread_mutex_lock(&s->mu);
+		if (s->qlen == 0)
+			queue_locked(s, beat, sizeof beat - 1);
+		pthread_mutex_unlock(&s->mu);
+	}
+	pthread_mutex_unlock(&hub.mu);
+	struct arena a;
+	arena_init(&a, 1u << 20);
+	for (int i = 0; i < n; i++) {
+		struct stream *s = all[i];
+		int64_t uid = 0, exp = 0, seen = 0;
+		const char *csrf = NULL;
+		int rc =
+		    sessions_find(db, &a, s->token_hash, now, s->created_after, &uid, &csrf, &exp, &seen);
+		if (rc == STORE_DONE)
+			stream_end(s);
+		arena_release(&a); /* a few bytes per session; released and reused */
+		arena_init(&a, 1u << 20);
+		stream_unref(s);
+	}
+	arena_release(&a);
+	free(all);
+}
+
+static void *hub_main(void *arg)
+{
+	(void)arg;
+	struct buf b;
+	buf_init(&b, STREAM_DATA_MAX + 256);
+	struct store *db = store_thread();
+	uint64_t hb_ns = (uint64_t)hub.heartbeat_ms * 1000000u;
+	uint64_t next_hb = time_mono_ns() + hb_ns;
+	int64_t next_prune = 0;
+	int64_t ids[256];
+	for (;;) {
+		int nids = 0;
+		bool lost = false;
+		pthread_mutex_lock(&hub.mu);
+		while (!hub.stopping && hub.inbox_n == 0 && !hub.wake) {
+			uint64_t now = time_mono_ns();
+			if (now >= next_hb || atomic_exchange(&hub.replay_room, false))
+				break;
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			uint64_t wait = next_hb - now;
+			if (replaying_locked() && wait > 20000000u)
+				wait = 20000000u; /* a replay in progress: look for room every 20 ms */
+			ts.tv_sec += (time_t)(wait / 1000000000u);
+			ts.tv_nsec += (long)(wait % 1000000000u);
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&hub.cond, &hub.mu, &ts);
+		}
+		if (hub.stopping) {
+			pthread_mutex_unlock(&hub.mu);
+			break;
+		}
+		hub.wake = false;
+		nids = hub.inbox_n < (int)(sizeof ids / sizeof ids[0]) ? hub.inbox_n
+								       : (int)(sizeof ids / sizeof ids[0]);
+		memcpy(ids, hub.inbox, sizeof ids[0] * (size_t)nids);
+		memmove(hub.inbox, hub.inbox + nids, sizeof ids[0] * (size_t)(hub.inbox_n - nids));
+		hub.inbox_n -= nids;
+		lost = hub.inbox_lost;
+		hub.inbox_lost = false;
+		pthread_mutex_unlock(&hub.mu);
+		if (!db)
+			db = store_thread();
+		if (!db)
+			continue;
+		if (lost)
+			log_kv(LOG_WARN,
+			       "stream: announced events were lost; clients replay them on reconnect", NULL);
+		do_replays(db, &b);
+		struct fan_ctx fc = {.b = &b};
+		for (int i = 0; i < nids; i++)
+			if (events_get(db, ids[i], fan_out, &fc) < 0)
+				log_kv(LOG_WARN, "stream: cannot load an announced event", NULL);
+		uint64_t mono = time_mono_ns();
+		if (mono >= next_hb) {
+			heartbeat(db);
+			next_hb = mono + hb_ns;
+		}
+		int64_t now = time_now();
+		if (now >= next_prune) {
+			if (events_prune(db, now - KEEP_S) != STORE_OK)
+				log_kv(LOG_WARN, "stream: cannot prune old events", NULL);
+			next_prune = now + PRUNE_EVERY_S;
+		}
+	}
+	buf_release(&b);
+	store_thread_release();
+	return NULL;
+}
+
+int stream_hub_start(struct bus *bus, int heartbeat_ms)
+{
+	int rc = -1;
+	pthread_mutex_lock(&hub.mu);
+	if (hub.running)
+		goto out;
+	hub.bus = bus;
+	hub.heartbeat_ms = heartbeat_ms > 0 ? heartbeat_ms : STREAM_HEARTBEAT_MS;
+	hub.stopping = false;
+	hub.bus_sub = bus_subscribe(bus, BUS_TOPIC, on_bus, NULL);
+	if (hub.bus_sub < 0)
+		goto out;
+	if (pthread_create(&hub.thread, NULL, hub_main, NULL) != 0) {
+		bus_unsubscribe(bus, hub.bus_sub);
+		hub.bus_sub = -1;
+		goto out;
+	}
+	hub.running = true;
+	rc = 0;
+out:
+	pthread_mutex_unlock(&hub.mu);
+	return rc;
+}
+
+void stream_hub_end_streams(void)
+{
+	pthread_mutex_lock(&hub.mu);
+	hub.stopping = true; /* refuse new streams from now on */
+	for (struct stream *s = hub.head; s; s = s->next)
+		stream_end(s);
+	pthread_cond_signal(&hub.cond);
+	pthread_mutex_unlock(&hub.mu);
+}
+
+void stream_hub_stop(void)
+{
+	pthread_mutex_lock(&hub.mu);
+	bool running = hub.running;
+	hub.stopping = true;
+	pthread_cond_signal(&hub.cond);
+	pthread_mutex_unlock(&hub.mu);
+	if (!running)
+		return;
+	bus_unsubscribe(hub.bus, hub.bus_sub);
+	pthread_join(hub.thread, NULL);
+	pthread_mutex_lock(&hub.mu);
+	for (struct stream *s = hub.head; s;)
+		s = unlink_locked(s);
+	hub.running = false;
+	hub.bus = NULL;
+	hub.bus_sub = -1;
+	pthread_mutex_unlock(&hub.mu);
+}
+
+/* ---- GET /api/v1/stream ---- */
+
+/* Parses a Last-Event-ID: "" or absent → -1 (from now on), digits → the id, anything else → -2. */
+static int64_t parse_last_id(const char *s)
+{
+	if (!s || !*s)
+		return -1;
+	int64_t v = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10)
+			return -2;
+		v = v * 10 + (*p - '0');
+	}
+	return v;
+}
+
+/* Copies the user's grants into s, a team grant with its team's unit path. */
+static int copy_grants(struct req *r, struct stream *s)
+{
+	size_t total = 0;
+	const char *path[STREAM_GRANTS_MAX];
+	int n = r->user.ngrants < STREAM_GRANTS_MAX ? r->user.ngrants : STREAM_GRANTS_MAX;
+	for (int i = 0; i < n; i++) {
+		const struct grant *g = &r->user.grants[i];
+		path[i] = g->unit_path;
+		if (g->team_id) {
+			path[i] = NULL;
+			int rc = teams_unit_path(r->db, &r->arena, g->team_id, &path[i]);
+			if (rc != STORE_ROW && rc != STORE_DONE)
+				return http_fail_store(r, rc);
+		}
+		total += path[i] ? strlen(path[i]) + 1 : 0;
+	}
+	s->paths = malloc(total ? total : 1);
+	if (!s->paths)
+		return APP_E_NOMEM;
+	char *p = s->paths;
+	for (int i = 0; i < n; i++) {
+		const struct grant *g = &r->user.grants[i];
+		s->grants[i].role = g->role;
+		s->grants[i].team = g->team_id != 0;
+		s->grants[i].path = NULL;
+		if (path[i]) {
+			size_t len = strlen(path[i]) + 1;
+			memcpy(p, path[i], len);
+			s->grants[i].path = p;
+			p += len;
+		} else if (g->team_id) {
+			s->grants[i].role = ROLE_VIEWER; /* a team that is gone covers nothing */
+			s->grants[i].team = true;
+		}
+	}
+	s->ngrants = n;
+	return APP_OK;
+}
+
+int api_stream(struct req *r)
+{
+	int rc = APP_E_INTERNAL;
+	struct stream *s = NULL;
+	const char *hdr = http_req_header(r, "Last-Event-ID");
+	if (!hdr || !*hdr)
+		hdr = http_query(r, "last_event_id");
+	int64_t last = parse_last_id(hdr);
+	if (last == -2)
+		return http_fail(r, APP_E_PARAM, "'Last-Event-ID' must be an event id (digits)");
+	pthread_mutex_lock(&hub.mu);
+	bool up = hub.running && !hub.stopping;
+	pthread_mutex_unlock(&hub.mu);
+	if (!up)
+		return http_fail(r, APP_E_UNAVAIL, "live events are not available on this server");
+
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return APP_E_NOMEM;
+	pthread_mutex_init(&s->mu, NULL);
+	atomic_init(&s->refs, 2); /* the response's and the hub list's */
+	s->conn = r->conn;
+	s->cursor = last;
+	s->state = ST_PENDING;
+	memcpy(s->token_hash, r->session.token_hash, sizeof s->token_hash);
+	s->created_after = time_now() - SESSION_MAX_SECONDS;
+	rc = copy_grants(r, s);
+	if (rc != APP_OK)
+		goto out;
+	/* the first bytes: how long a browser waits before reconnecting */
+	static const char hello[] = "retry: 3000\n\n";
+	pthread_mutex_lock(&s->mu);
+	queue_locked(s, hello, sizeof hello - 1);
+	pthread_mutex_unlock(&s->mu);
+
+	struct MHD_Response *resp =
+	    MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, s, stream_free);
+	if (!resp) {
+		rc = APP_E_NOMEM;
+		goto out;
+	}
+	metrics_streams_add(1);
+	/* from here the response owns s: stream_free runs when it goes */
+	unsigned timeout = (unsigned)(hub.heartbeat_ms * 3 / 1000);
+	MHD_set_connection_option(r->conn, MHD_CONNECTION_OPTION_TIMEOUT, timeout < 3 ? 3u : timeout);
+	http_header(r, "X-Accel-Buffering", "no");
+	http_own_response(r, 200, "text/event-stream; charset=utf-8", resp);
+	pthread_mutex_lock(&hub.mu);
+	s->next = hub.head;
+	if (hub.head)
+		hub.head->prev = s;
+	hub.head = s;
+	hub.wake = true;
+	pthread_cond_signal(&hub.cond);
+	pthread_mutex_unlock(&hub.mu);
+	return APP_OK;
+out:
+	if (s) {
+		stream_unref(s);
+		stream_unref(s);
+	}
+	return rc;
 }

@@ -64,4 +64,17 @@ void stream_announce(int64_t id);
 typedef void (*stream_listener_fn)(const struct stream_event *e, void *ctx);
 int stream_listen(stream_listener_fn fn, void *ctx);
 
+/* The hub (http/stream.c), run by `tiengmo serve`. */
+#define STREAM_HEARTBEAT_MS 15000 /* a comment line this often keeps proxies open and finds dead peers */
+struct bus;
+/* Starts the hub thread on bus (owned by the caller, open until stream_hub_stop returns), subscribed
+ * to the announcements of every instance; heartbeat_ms 0 means STREAM_HEARTBEAT_MS. Returns 0, or -1
+ * when it runs already or cannot start. */
+int stream_hub_start(struct bus *bus, int heartbeat_ms);
+/* Ends every open stream (each sends what it has queued, then its response ends) and refuses new
+ * ones: the server calls it when it stops accepting, so that streams do not hold the shutdown. */
+void stream_hub_end_streams(void);
+/* Stops the hub thread and leaves the bus; no listener runs after it returns. */
+void stream_hub_stop(void);
+
 #endif
