@@ -19,6 +19,8 @@ import { TipInboxPage } from './components/TipInboxPage.jsx';
 import { OfficerTipPage } from './components/OfficerTipPage.jsx';
 import { CasesPage } from './components/CasesPage.jsx';
 import { CasePage } from './components/CasePage.jsx';
+// API keys (tips / Open311)
+import { ApiKeysPage } from './components/ApiKeysPage.jsx';
 import { can } from './forces.js';
 import { canTips } from './tips.js';
 
@@ -42,4 +44,6 @@ export const routes = [
   { path: '/cases/:id', component: CasePage, navParent: '/cases' },
   { path: '/users', component: UsersPage, nav: 'nav.users', navIf: (u) => can(u, 'users_admin') },
   { path: '/users/:id', component: UserPage, navParent: '/users' },
+  // API keys (tips / Open311): installation admins, linked from the accounts page
+  { path: '/settings/api-keys', component: ApiKeysPage, navParent: '/users' },
 ];

@@ -12,6 +12,7 @@ import { FormError } from './FormError.jsx';
 import { useFetch } from './useFetch.js';
 import { usePageTitle } from './usePageTitle.js';
 import { byName, useUnits } from './useUnits.js';
+import { isInstallationAdmin } from './ApiKeysPage.jsx';
 
 // Where a grant lies: a team (with its block or group), a unit, or the whole installation.
 export function grantPlace(g) {
@@ -95,7 +96,7 @@ function AddUserForm({ units, onCreated }) {
   );
 }
 
-export function UsersPage() {
+export function UsersPage({ user }) {
   usePageTitle(t('users.title'));
   const list = useFetch('/api/v1/users', { all: true });
   const { units } = useUnits();
@@ -103,6 +104,7 @@ export function UsersPage() {
   return (
     <section class="page">
       <h1>{t('users.title')}</h1>
+      {isInstallationAdmin(user) && <p><Link href="/settings/api-keys">{t('apikeys.link')}</Link></p>}
       <FormError text={list.error ? errorText(list.error) : ''} />
       {!users && !list.error && <p role="status">{t('app.loading')}</p>}
       {users && (
