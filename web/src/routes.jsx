@@ -23,9 +23,22 @@ import { CasePage } from './components/CasePage.jsx';
 import { ApiKeysPage } from './components/ApiKeysPage.jsx';
 import { can } from './forces.js';
 import { canTips } from './tips.js';
+// alarms, enrolment, warnings (the digital mõ)
+import { AlarmsPage } from './components/AlarmsPage.jsx';
+import { AlarmPage } from './components/AlarmPage.jsx';
+import { EnrolmentsPage } from './components/EnrolmentsPage.jsx';
+import { WarningsPage } from './components/WarningsPage.jsx';
+import { AlertSettingsPage } from './components/AlertSettingsPage.jsx';
+import { canAlarms, canEnrol, canWarn } from './alarms.js';
 
 export const routes = [
   { path: '/', component: HomePage, nav: 'nav.home' },
+  // alarms, enrolment, warnings (the digital mõ)
+  { path: '/alarms', component: AlarmsPage, nav: 'alarm.nav', navIf: canAlarms },
+  { path: '/alarms/:id', component: AlarmPage, navParent: '/alarms' },
+  { path: '/enrolments', component: EnrolmentsPage, nav: 'enrol.nav', navIf: canEnrol },
+  { path: '/warnings', component: WarningsPage, nav: 'warning.nav', navIf: canWarn },
+  { path: '/settings/alerts', component: AlertSettingsPage, navParent: '/warnings' },
   { path: '/commune', component: CommunePage, nav: 'nav.commune' },
   { path: '/teams', component: TeamsPage, nav: 'nav.teams' },
   { path: '/teams/:id', component: TeamPage, navParent: '/teams' },

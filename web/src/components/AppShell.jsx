@@ -1,11 +1,13 @@
 // The frame of every page after login: a skip link, the header with the navigation from routes.jsx,
-// the language switch, the user's name and the logout button, then the page in <main>.
+// the language switch, the user's name and the logout button, the live alarm banner (AlarmBanner.jsx:
+// for users who answer alarms), then the page in <main>.
 import { useEffect, useRef } from 'preact/hooks';
 import { t } from '../i18n.js';
 import { Link, navigate } from '../router.jsx';
 import { logOut } from '../session.js';
 import { routes } from '../routes.jsx';
 import { LanguageSwitch } from './LanguageSwitch.jsx';
+import { AlarmBanner } from './AlarmBanner.jsx';
 
 export function AppShell({ user, active, children }) {
   const main = useRef(null);
@@ -44,6 +46,7 @@ export function AppShell({ user, active, children }) {
           </ul>
         </nav>
       </header>
+      <AlarmBanner user={user} />
       <main id="main" ref={main} tabindex="-1">{children}</main>
     </div>
   );
