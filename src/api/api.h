@@ -82,6 +82,11 @@ int api_tips_update(struct req *r);
 int api_tips_message(struct req *r);
 int api_tips_reveal(struct req *r);
 int api_tips_file(struct req *r);
+/* Records the live event `name` (tip.created, tip.updated, tip.message) for tip `id` inside the
+ * caller's open transaction: PERM_TIPS_READ, reach record, on the tip's unit; its data is the tip's id,
+ * status, category, unit_id and created_at, never its text or identity. STORE_OK and *event_id (for
+ * stream_announce after the commit), or a STORE_E_* code. */
+int api_tips_record_event(struct req *r, const char *name, int64_t id, int64_t now, int64_t *event_id);
 /* Scope helpers (scope.c, shared by the list handlers). api_scope_roots: perm_roots of the caller in an
  * arena array with room for one more entry (the roots of the unit subtrees that carry perm, none inside
  * another) and *all for an installation-wide grant. api_scope_path: the

@@ -32,6 +32,7 @@
 
 #include "api/api.h"
 #include "export/open311.h"
+#include "http/stream.h"
 #include "lib/crypto.h"
 #include "lib/timeutil.h"
 #include "store/apikeys.h"
@@ -605,7 +606,7 @@ int api_open311_create(struct req *r)
 	}
 
 	/* domain call: the tip with a receipt hash nobody holds, and the audit, in one transaction */
-	int64_t id = 0;
+	int64_t id = 0, event_id = 0;
 	for (int attempt = 0; attempt < 3; attempt++) {
 		unsigned char secret[32];
 		char rhash[CRYPTO_HASH_HEX];
@@ -641,9 +642,13 @@ int api_open311_create(struct req *r)
 		if (rc == STORE_OK)
 			rc = throttle_add(r->db, tkey, now, now - THROTTLE_FORGET);
 		if (rc == STORE_OK)
+			rc = api_tips_record_event(r, "tip.created", id, now, &event_id);
+		if (rc == STORE_OK)
 			rc = store_commit(r->db);
 		else
 			store_rollback(r->db);
+		if (rc == STORE_OK)
+			stream_announce(event_id);
 		if (rc != STORE_E_UNIQUE)
 			break;
 	}

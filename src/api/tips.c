@@ -21,6 +21,7 @@
 
 #include "api/api.h"
 #include "domain/tip_status.h"
+#include "http/stream.h"
 #include "lib/crypto.h"
 #include "lib/media.h"
 #include "lib/timeutil.h"
@@ -47,6 +48,36 @@
 static const char *id_text(struct req *r, int64_t id)
 {
 	return arena_printf(&r->arena, "%" PRId64, id);
+}
+
+int api_tips_record_event(struct req *r, const char *name, int64_t id, int64_t now, int64_t *event_id)
+{
+	struct tip_row t;
+	int rc = tips_get(r->db, &r->arena, id, &t);
+	if (rc != STORE_ROW)
+		return rc == STORE_DONE ? STORE_E_DB : rc;
+	struct buf b;
+	struct jw w;
+	buf_init(&b, 1024);
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kint(&w, "id", t.id);
+	jw_kstr(&w, "status", t.status);
+	jw_kstr(&w, "category", t.category);
+	jw_kint(&w, "unit_id", t.unit_id);
+	jw_ktime(&w, "created_at", t.created_at);
+	jw_end(&w);
+	rc = b.err ? STORE_E_NOMEM
+		   : stream_record(r->db,
+				   &(struct stream_event){.name = name,
+							  .perm = PERM_TIPS_READ,
+							  .reach = STREAM_REACH_RECORD,
+							  .unit_path = t.unit_path,
+							  .commune_id = t.commune_id,
+							  .data = buf_str(&b)},
+				   now, event_id);
+	buf_release(&b);
+	return rc;
 }
 
 int api_parse_period(struct req *r, const char *name, bool end, int64_t *out)
@@ -522,7 +553,7 @@ int api_public_tips_create(struct req *r)
 	struct upload up[TIP_FILES_MAX];
 	int nparts = 0, nup = 0, rc;
 	struct tip_input in = {.anonymous = true, .source = "web"};
-	int64_t unit_id = 0, id = 0;
+	int64_t unit_id = 0, id = 0, event_id = 0;
 	char *identity = NULL, *sealed = NULL;
 	char digits[RECEIPT_DIGITS + 1], shown[RECEIPT_DIGITS + 4], hash[CRYPTO_HASH_HEX];
 	memset(up, 0, sizeof up);
@@ -650,9 +681,13 @@ int api_public_tips_create(struct req *r)
 		if (rc == STORE_OK)
 			rc = throttle_add(r->db, skey, now, now - THROTTLE_WINDOW);
 		if (rc == STORE_OK)
+			rc = api_tips_record_event(r, "tip.created", id, now, &event_id);
+		if (rc == STORE_OK)
 			rc = store_commit(r->db);
 		else
 			store_rollback(r->db);
+		if (rc == STORE_OK)
+			stream_announce(event_id);
 		if (rc != STORE_OK) {
 			for (int i = 0; i < nup; i++)
 				if (up[i].created) {
@@ -794,7 +829,7 @@ int api_public_tips_message(struct req *r)
 	json_t *body = NULL;
 	struct tip_row t;
 	const char *text = NULL;
-	int64_t mid = 0, now = time_now();
+	int64_t mid = 0, now = time_now(), event_id = 0;
 	int rc = http_json_body(r, &body);
 	if (rc)
 		return rc;
@@ -823,9 +858,13 @@ int api_public_tips_message(struct req *r)
 	if (rc == STORE_OK)
 		rc = throttle_add(r->db, mkey, now, now - THROTTLE_WINDOW);
 	if (rc == STORE_OK)
+		rc = api_tips_record_event(r, "tip.message", t.id, now, &event_id);
+	if (rc == STORE_OK)
 		rc = store_commit(r->db);
 	else
 		store_rollback(r->db);
+	if (rc == STORE_OK)
+		stream_announce(event_id);
 	if (rc) {
 		rc = http_fail_store(r, rc);
 		goto out;
@@ -1094,7 +1133,7 @@ int api_tips_update(struct req *r)
 	json_t *body = NULL;
 	struct tip_row t;
 	const char *status_s = NULL;
-	int64_t assigned = 0, dup = 0, case_id = 0;
+	int64_t assigned = 0, dup = 0, case_id = 0, event_id = 0;
 	char why[200];
 	int rc = load_visible(r, &t);
 	if (rc)
@@ -1214,9 +1253,13 @@ int api_tips_update(struct req *r)
 		rc = detail ? audit_tip(r, false, "tip.update", t.id, detail) : STORE_E_NOMEM;
 	}
 	if (rc == STORE_OK)
+		rc = api_tips_record_event(r, "tip.updated", t.id, now, &event_id);
+	if (rc == STORE_OK)
 		rc = store_commit(r->db);
 	else
 		store_rollback(r->db);
+	if (rc == STORE_OK)
+		stream_announce(event_id);
 	if (rc == STORE_E_FK) {
 		rc = http_fail(r, APP_E_CONFLICT,
 			       "a record named here was removed meanwhile; reload and try again");
