@@ -238,7 +238,7 @@ static int read_date(struct req *r, json_t *o, const char *key, int flags, const
 	const char *s;
 	int got = jf_str(o, key, flags, 10, &s, &r->fields);
 	if (got == 1 && !team_date_valid(s)) {
-		field_err(&r->fields, key, "must be a date (YYYY-MM-DD)");
+		field_err(&r->fields, key, "must be a date YYYY-MM-DD");
 		return -1;
 	}
 	if (got == 1)

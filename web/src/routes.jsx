@@ -19,6 +19,11 @@ import { TipInboxPage } from './components/TipInboxPage.jsx';
 import { OfficerTipPage } from './components/OfficerTipPage.jsx';
 import { CasesPage } from './components/CasesPage.jsx';
 import { CasePage } from './components/CasePage.jsx';
+// mediation (hòa giải ở cơ sở): cases, the book
+import { MediationCasesPage, MediationNewPage } from './components/MediationCasesPage.jsx';
+import { MediationCasePage } from './components/MediationCasePage.jsx';
+import { MediationBookPage } from './components/MediationBookPage.jsx';
+import { canMediation } from './mediation.js';
 // API keys (tips / Open311)
 import { ApiKeysPage } from './components/ApiKeysPage.jsx';
 import { can } from './forces.js';
@@ -55,6 +60,11 @@ export const routes = [
   { path: '/tips/:id', component: OfficerTipPage, navParent: '/tips' },
   { path: '/cases', component: CasesPage, nav: 'nav.cases', navIf: canTips },
   { path: '/cases/:id', component: CasePage, navParent: '/cases' },
+  // mediation (hòa giải ở cơ sở): literal paths before /mediation/:id
+  { path: '/mediation', component: MediationCasesPage, nav: 'mediation.nav', navIf: canMediation },
+  { path: '/mediation/new', component: MediationNewPage, navParent: '/mediation' },
+  { path: '/mediation/book', component: MediationBookPage, navParent: '/mediation' },
+  { path: '/mediation/:id', component: MediationCasePage, navParent: '/mediation' },
   { path: '/users', component: UsersPage, nav: 'nav.users', navIf: (u) => can(u, 'users_admin') },
   { path: '/users/:id', component: UserPage, navParent: '/users' },
   // API keys (tips / Open311): installation admins, linked from the accounts page
