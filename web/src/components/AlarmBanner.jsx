@@ -2,10 +2,10 @@
 // open alarm in their scope (newest first, three at most, the rest behind a link) with its kind, place,
 // time and status, and the answers it allows. A new unanswered alarm sounds its kind's gong pattern;
 // the banner carries the mute switch and, when the browser holds sound back until the page is
-// touched, a "Bật âm thanh" button.
+// touched, a "Bật âm thanh" button. It stays out of the way on /alarms, which lists the same alarms.
 import { useEffect, useState } from 'preact/hooks';
 import { t, formatDateTime } from '../i18n.js';
-import { Link } from '../router.jsx';
+import { Link, useLocation } from '../router.jsx';
 import { canAlarms, kindName, statusLine } from '../alarms.js';
 import { startAlarms, stopAlarms, useLiveAlarms } from '../alarmLive.js';
 import { gongState, subscribeGong, setGongMuted, unlockGong } from '../gong.js';
@@ -39,7 +39,9 @@ export function AlarmBanner({ user }) {
     return () => stopAlarms();
   }, [allowed, user && user.id]);
   const live = useLiveAlarms();
-  if (!allowed || !live.alarms.length) return null;
+  const { path } = useLocation();
+  // the alarms page lists the same open alarms, live, with the same answers
+  if (!allowed || !live.alarms.length || path === '/alarms') return null;
   const shown = live.alarms.slice(0, SHOWN);
   const more = live.alarms.length - shown.length;
   return (

@@ -50,7 +50,10 @@ export function AlarmPage({ params }) {
             ? <a href={map} target="_blank" rel="noopener noreferrer">{t('alarm.map_link', { lat: a.lat, lng: a.lng })}</a>
             : t('alarm.no_point')}</dd>
         </div>
-        {a.phone && <div><dt>{t('alarm.f.phone')}</dt><dd><a href={`tel:${a.phone}`}>{a.phone}</a></dd></div>}
+        {a.household && <div><dt>{t('alarm.f.household')}</dt><dd>{a.household.label}</dd></div>}
+        {a.household && a.household.phone && (
+          <div><dt>{t('alarm.f.phone')}</dt><dd><a href={`tel:${a.household.phone}`}>{a.household.phone}</a></dd></div>
+        )}
         {a.note && <div class="wide"><dt>{t('alarm.f.note')}</dt><dd class="alarm-note">{a.note}</dd></div>}
       </dl>
       <div class="grid-2">

@@ -152,7 +152,7 @@ export function EnrolmentsPage() {
               {e.revoked_at && <span class="badge badge-off">{t('enrol.revoked')}</span>}
               <p class="record-meta">
                 <span>{e.unit_name}</span>
-                {e.phone && <span>{e.phone}</span>}
+                {e.phone_masked && <span>{t('enrol.phone_short', { phone: e.phone_masked })}</span>}
                 <span>{t('enrol.created_at', { at: formatDateTime(e.created_at) })}</span>
                 {e.revoked_at && <span>{t('enrol.revoked_at', { at: formatDateTime(e.revoked_at) })}</span>}
               </p>

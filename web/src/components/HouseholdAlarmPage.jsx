@@ -15,7 +15,6 @@ import { PublicShell } from './PublicShell.jsx';
 import { usePageTitle } from './usePageTitle.js';
 
 const TOKEN_KEY = 'tiengmo.alarmToken';
-const KIND_ICON = { fire: '🔥', robbery: '🗡', theft: '🔓', fight: '👊', medical: '✚', flood_storm: '🌊', other: '❗' };
 
 function pollMs() {
   let v = 0;
@@ -164,7 +163,7 @@ export function HouseholdAlarmPage() {
       <PublicShell>
         <h1 tabIndex={-1} ref={doneRef} class={open ? 'home-done' : ''}>{open ? t('alarm.home.sent_title') : t('alarm.home.closed_title')}</h1>
         <p class={`home-kind kind-bg-${alarm.kind}`}>
-          <span aria-hidden="true">{KIND_ICON[alarm.kind] || '❗'}</span> {kindName(alarm.kind, kinds)}
+          {kindName(alarm.kind, kinds)}
         </p>
         {merged && open && <p class="alert alert-info" role="status">{t('alarm.home.merged', { n: alarm.presses || 2 })}</p>}
         <p class={`home-state status-${alarm.status}`} role="status" aria-live="polite">{stateText(alarm)}</p>
@@ -204,7 +203,6 @@ export function HouseholdAlarmPage() {
       <div class="home-kinds">
         {ALARM_KINDS.map((k) => (
           <button key={k} type="button" class={`home-kind-btn kind-bg-${k}`} disabled={!!busy} onClick={() => press(k)}>
-            <span class="home-icon" aria-hidden="true">{KIND_ICON[k]}</span>
             <span>{busy === k ? t('alarm.home.sending') : kindName(k, kinds)}</span>
           </button>
         ))}
