@@ -18,7 +18,6 @@
  */
 #include "http/stream.h"
 
-#include <errno.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -43,7 +42,7 @@
 #define STREAM_QUEUE_MAX (64 * 1024)		  /* bytes waiting for one client; past it, it is dropped */
 #define STREAM_REPLAY_HIGH (STREAM_QUEUE_MAX / 2) /* replay stops filling a queue here */
 #define STREAM_GRANTS_MAX 64
-#define INBOX_MAX 8192 /* announced ids waiting for the hub */
+#define POLL_MS 1000 /* also read new events this often: other processes on SQLite, lost NOTIFYs */
 #define PRUNE_EVERY_S 3600
 #define KEEP_S (7 * 24 * 3600)
 #define BUS_TOPIC "stream"
@@ -80,9 +79,7 @@ static struct {
 	int bus_sub;
 	int heartbeat_ms;
 	struct stream *head;
-	int64_t inbox[INBOX_MAX];
-	int inbox_n;
-	bool inbox_lost;
+	bool announced; /* an announcement came: read the events after the hub's cursor */
 } hub = {.mu = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .bus_sub = -1};
 
 static pthread_mutex_t g_listen_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -150,19 +147,9 @@ static void on_bus(const char *topic, const char *payload, void *ctx)
 {
 	(void)topic;
 	(void)ctx;
-	const char *p = strstr(payload, "\"id\":");
-	if (!p)
-		return;
-	char *end;
-	errno = 0;
-	long long id = strtoll(p + 5, &end, 10);
-	if (errno || id <= 0)
-		return;
+	(void)payload; /* {"id":N}: the hub reads every event after its cursor, N among them */
 	pthread_mutex_lock(&hub.mu);
-	if (hub.inbox_n < INBOX_MAX)
-		hub.inbox[hub.inbox_n++] = id;
-	else
-		hub.inbox_lost = true;
+	hub.announced = true;
 	pthread_cond_signal(&hub.cond);
 	pthread_mutex_unlock(&hub.mu);
 }
@@ -410,11 +397,13 @@ static bool replaying_locked(void)
 
 struct fan_ctx {
 	struct buf *b;
+	int64_t cursor; /* the last event fanned out */
 };
 
 static int fan_out(const struct event_row *e, void *ctx)
 {
 	struct fan_ctx *c = ctx;
+	c->cursor = e->id;
 	frame(c->b, e);
 	if (c->b->err)
 		return 0;
@@ -487,6 +476,20 @@ static void heartbeat(struct store *db)
 	free(all);
 }
 
+/* Fans out every event recorded after fc->cursor, in id order, in bounded batches. */
+static void fan_out_new(struct store *db, struct fan_ctx *fc)
+{
+	for (int round = 0; round < 100; round++) {
+		int n = 0;
+		if (events_after(db, fc->cursor, EVENTS_BATCH_MAX, fan_out, fc, &n) != STORE_OK) {
+			log_kv(LOG_WARN, "stream: cannot read new events", NULL);
+			return;
+		}
+		if (n < EVENTS_BATCH_MAX)
+			return;
+	}
+}
+
 static void *hub_main(void *arg)
 {
 	(void)arg;
@@ -494,20 +497,19 @@ static void *hub_main(void *arg)
 	buf_init(&b, STREAM_DATA_MAX + 256);
 	struct store *db = store_thread();
 	uint64_t hb_ns = (uint64_t)hub.heartbeat_ms * 1000000u;
-	uint64_t next_hb = time_mono_ns() + hb_ns;
+	uint64_t poll_ns = (uint64_t)POLL_MS * 1000000u;
+	uint64_t next_hb = time_mono_ns() + hb_ns, next_poll = time_mono_ns() + poll_ns;
 	int64_t next_prune = 0;
-	int64_t ids[256];
+	struct fan_ctx fc = {.b = &b, .cursor = -1};
 	for (;;) {
-		int nids = 0;
-		bool lost = false;
 		pthread_mutex_lock(&hub.mu);
-		while (!hub.stopping && hub.inbox_n == 0 && !hub.wake) {
+		while (!hub.stopping && !hub.announced && !hub.wake) {
 			uint64_t now = time_mono_ns();
-			if (now >= next_hb || atomic_exchange(&hub.replay_room, false))
+			if (now >= next_hb || now >= next_poll || atomic_exchange(&hub.replay_room, false))
 				break;
 			struct timespec ts;
 			clock_gettime(CLOCK_REALTIME, &ts);
-			uint64_t wait = next_hb - now;
+			uint64_t wait = (next_hb < next_poll ? next_hb : next_poll) - now;
 			if (replaying_locked() && wait > 20000000u)
 				wait = 20000000u; /* a replay in progress: look for room every 20 ms */
 			ts.tv_sec += (time_t)(wait / 1000000000u);
@@ -522,28 +524,26 @@ static void *hub_main(void *arg)
 			pthread_mutex_unlock(&hub.mu);
 			break;
 		}
+		bool announced = hub.announced;
 		hub.wake = false;
-		nids = hub.inbox_n < (int)(sizeof ids / sizeof ids[0]) ? hub.inbox_n
-								       : (int)(sizeof ids / sizeof ids[0]);
-		memcpy(ids, hub.inbox, sizeof ids[0] * (size_t)nids);
-		memmove(hub.inbox, hub.inbox + nids, sizeof ids[0] * (size_t)(hub.inbox_n - nids));
-		hub.inbox_n -= nids;
-		lost = hub.inbox_lost;
-		hub.inbox_lost = false;
+		hub.announced = false;
 		pthread_mutex_unlock(&hub.mu);
 		if (!db)
 			db = store_thread();
 		if (!db)
 			continue;
-		if (lost)
-			log_kv(LOG_WARN,
-			       "stream: announced events were lost; clients replay them on reconnect", NULL);
+		if (fc.cursor < 0 && events_last_id(db, &fc.cursor) != STORE_OK) {
+			fc.cursor = -1; /* try again on the next round */
+			continue;
+		}
+		/* replays first: a stream turns live at the last id its replay read, and the fan-out below
+		 * sends it only what comes after */
 		do_replays(db, &b);
-		struct fan_ctx fc = {.b = &b};
-		for (int i = 0; i < nids; i++)
-			if (events_get(db, ids[i], fan_out, &fc) < 0)
-				log_kv(LOG_WARN, "stream: cannot load an announced event", NULL);
 		uint64_t mono = time_mono_ns();
+		if (announced || mono >= next_poll) {
+			fan_out_new(db, &fc);
+			next_poll = mono + poll_ns;
+		}
 		if (mono >= next_hb) {
 			heartbeat(db);
 			next_hb = mono + hb_ns;

@@ -1,17 +1,20 @@
 // Several tiengmo instances on one database behave as one system, as behind a load balancer: a
 // session made on one instance is valid on the other, a logout on one ends it on both, a user
 // added through one is seen by the other, and a disable or a revoked grant holds on the other at once. Runs on whichever engine the suite runs on (two processes
-// sharing one SQLite file, or one PostgreSQL database).
+// sharing one SQLite file, or one PostgreSQL database). An event recorded through one instance reaches
+// a live stream opened on the other (PostgreSQL: LISTEN/NOTIFY; SQLite: the hub's poll of the table).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, makeClient } from './lib/server.js';
+import { openStream } from './lib/sse.js';
 
 let a;
 let b;
 
 before(async () => {
-  a = await startServer();
-  b = await startServer({ dataDir: a.dataDir }); // the same database and key file
+  const env = { TIENGMO_STREAM_HEARTBEAT: '0.5' };
+  a = await startServer({ env });
+  b = await startServer({ env, dataDir: a.dataDir }); // the same database and key file
   a.addUser('root', 'root-pass-1', 'admin');
 });
 after(async () => {
@@ -91,4 +94,38 @@ test('a grant revoked through one instance opens nothing more on the other', asy
   const units = await onB.get('/api/v1/units');
   assert.equal(units.status, 200);
   assert.deepEqual(units.body.data.map((u) => u.code), ['INST-P']); // only the viewer's own unit now
+});
+
+test('an event recorded through one instance reaches a stream opened on the other', async () => {
+  const root = await a.login('root', 'root-pass-1');
+  const p = await root.post('/api/v1/units', { kind: 'province', code: 'EV-P', name: 'Tỉnh Sự Kiện' });
+  assert.equal(p.status, 201, JSON.stringify(p.body));
+  const c = await root.post('/api/v1/units', { kind: 'commune', code: 'EV-C', name: 'Phường Sự Kiện', parent_id: p.body.data.id });
+  assert.equal(c.status, 201, JSON.stringify(c.body));
+  const onB = sameSessionOn(b, root);
+  const stream = await openStream(b.url, onB.cookie);
+  try {
+    assert.equal(stream.status, 200);
+    await stream.heartbeats(1); // open and registered with B's hub
+    // a tip submitted through instance A: its event reaches the stream held by instance B
+    const tip = await makeClient(a.url).post('/api/v1/public/tips', {
+      category: 'noise', unit_id: c.body.data.id, description: 'Loa kẹo kéo mở to sau 23 giờ',
+    });
+    assert.equal(tip.status, 201, JSON.stringify(tip.body));
+    const e = await stream.nextMatching((ev) => ev.event === 'tip.created' && ev.data.id === tip.body.data.id);
+    assert.equal(e.data.unit_id, c.body.data.id);
+    // and a change made through B reaches a stream held by A
+    const onA = await openStream(a.url, root.cookie);
+    try {
+      await onA.heartbeats(1);
+      const up = await onB.patch(`/api/v1/tips/${tip.body.data.id}`, { status: 'verifying' });
+      assert.equal(up.status, 200, JSON.stringify(up.body));
+      const u = await onA.nextMatching((ev) => ev.event === 'tip.updated');
+      assert.equal(u.data.status, 'verifying');
+    } finally {
+      onA.close();
+    }
+  } finally {
+    stream.close();
+  }
 });
