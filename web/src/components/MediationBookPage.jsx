@@ -57,7 +57,7 @@ function Book({ book }) {
       <p class="med-book-year">{t('mediation.book.year', { year })}</p>
       <h3>{t('mediation.book.part1')}</h3>
       {cases.length === 0 ? <p>{t('mediation.book.empty')}</p> : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label={t('mediation.book.part1')}>
           <table>
             <thead>
               <tr>
