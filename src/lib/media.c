@@ -48,8 +48,8 @@ int media_detect(const void *data, size_t len, char *seen, size_t seenlen)
 	for (int i = 0; media_mime[i]; i++)
 		if (strcmp(mime, media_mime[i]) == 0)
 			rc = i;
-	if (rc == -1 && strcmp(mime, "video/x-m4v") == 0)
-		rc = MEDIA_MP4; /* an MP4 whose brand is M4V */
+	if (rc == -1 && (strcmp(mime, "video/x-m4v") == 0 || strcmp(mime, "video/quicktime") == 0))
+		rc = MEDIA_MP4; /* an MP4 whose brand is M4V, or a QuickTime .mov: remuxed into MP4 */
 out:
 	pthread_mutex_unlock(&magic_lock);
 	return rc;
@@ -220,11 +220,11 @@ int media_strip(enum media_kind kind, const unsigned char *data, size_t len, uns
 		break;
 	case MEDIA_MP4:
 	case MEDIA_WEBM:
+		free(buf);
+		return media_strip_video(kind, data, len, out, outlen);
 	case MEDIA_PDF:
-		memcpy(buf, data, len);
-		*outlen = len;
-		rc = 0;
-		break;
+		free(buf);
+		return media_strip_pdf(data, len, out, outlen);
 	default:
 		rc = -1;
 	}

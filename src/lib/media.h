@@ -10,9 +10,13 @@
  *     goes with APP1, so a phone photo may show turned.
  *   - PNG: the tEXt, zTXt, iTXt, eXIf and tIME chunks, and anything after IEND.
  *   - WebP: the EXIF and "XMP " chunks, with the VP8X flags and the RIFF size set to match.
- *   - MP4, WebM and PDF: copied as they are — their metadata is NOT removed yet.
+ *   - MP4 (and QuickTime .mov, stored as MP4) and WebM: remuxed by libavformat into a new container
+ *     with the audio and video streams only and no metadata (media_video.c): the GPS atom ©xyz, the
+ *     udta/meta boxes, Matroska tags, other tracks and chapters go. The streams are not re-encoded.
+ *   - PDF: the Info dictionary and every XMP /Metadata stream removed by libqpdf (media_pdf.c).
  * A file whose structure does not hold together (truncated, lengths past the end) is refused as damaged
- * rather than stored half-cleaned. Nothing here touches HTTP, SQL or the disk.
+ * rather than stored half-cleaned, and so is a video or PDF that cannot be rewritten (-3). Nothing here
+ * touches HTTP, SQL or the disk.
  */
 #ifndef TIENGMO_MEDIA_H
 #define TIENGMO_MEDIA_H
@@ -32,8 +36,14 @@ int media_detect(const void *data, size_t len, char *seen, size_t seenlen);
 
 /* Copies data of the given kind without its metadata (see above) into *out (malloc'd, the caller
  * free()s it) and its length into *outlen. Returns 0; -1 when the file is damaged (nothing in *out);
- * -2 out of memory. */
+ * -2 out of memory; -3 when a video or PDF cannot be rewritten without its metadata (e.g. a codec
+ * MP4 cannot carry, a PDF that needs a password). */
 int media_strip(enum media_kind kind, const unsigned char *data, size_t len, unsigned char **out,
 		size_t *outlen);
+
+/* The video and PDF cleaners behind media_strip (same returns; *out malloc'd). Thread-safe. */
+int media_strip_video(enum media_kind kind, const unsigned char *data, size_t len, unsigned char **out,
+		      size_t *outlen);
+int media_strip_pdf(const unsigned char *data, size_t len, unsigned char **out, size_t *outlen);
 
 #endif
