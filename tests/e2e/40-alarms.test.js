@@ -320,3 +320,42 @@ test('an officer issues a public warning; it shows under the citizen pages until
   assert.equal(await citizen.getByRole('region', { name: 'Cảnh báo của công an phường' }).count(), 0);
   await Promise.all([page, citizen].map((p) => p.context().close()));
 });
+
+test('an installation admin opens a restricted CAP feed for a partner and adds a webhook, each secret shown once', async () => {
+  const page = await alarmPage(DESKTOP);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: srv.url });
+  await logIn(page, 'root');
+  await page.getByRole('link', { name: 'Cảnh báo', exact: true }).click();
+  await page.getByRole('link', { name: 'Kết nối cảnh báo: nguồn tin CAP và webhook' }).click();
+  await page.getByRole('heading', { name: 'Kết nối cảnh báo', level: 1 }).waitFor();
+  await page.getByRole('link', { name: 'Khóa API' }).waitFor();
+
+  await page.getByLabel('Tên (hệ thống nhận)').fill('Tổng đài 113 tỉnh');
+  await page.getByLabel('Phường, xã').first().selectOption({ label: 'Phường Vĩnh Điện' });
+  await page.getByRole('button', { name: 'Tạo mã nguồn tin' }).click();
+  const feed = (await page.locator('.once-value').textContent()).trim();
+  assert.match(feed, /\/cap\/restricted\/[A-Za-z0-9_-]{20,}\.atom$/);
+  const atom = await fetch(feed);
+  assert.equal(atom.status, 200, 'the feed address opens the restricted feed');
+  assert.match(atom.headers.get('content-type'), /atom\+xml/);
+  await b.check(page, 'alert-settings-feed-desktop');
+  await page.getByRole('button', { name: 'Xong (ẩn khỏi màn hình)' }).click();
+  assert.ok(!(await page.content()).includes(feed.split('/').pop()), 'the token is shown once');
+  await page.locator('.record-list li', { hasText: 'Tổng đài 113 tỉnh' }).getByText('Phường Vĩnh Điện').waitFor();
+
+  await page.getByLabel('Địa chỉ nhận (https://…)').fill('https://sms.example.org/tiengmo');
+  await page.getByRole('button', { name: 'Thêm webhook' }).click();
+  const secret = (await page.locator('.once-value').textContent()).trim();
+  assert.ok(secret.length >= 20, 'a signing secret');
+  await page.getByRole('button', { name: 'Xong (ẩn khỏi màn hình)' }).click();
+  const hook = page.locator('.record-list li', { hasText: 'https://sms.example.org/tiengmo' });
+  await hook.getByText('alarm.*').waitFor();
+  assert.ok(!(await page.content()).includes(secret), 'the secret is shown once');
+  await hook.getByText('Các lần gửi gần đây').click();
+  await hook.getByText('Chưa gửi lần nào.').waitFor();
+  await b.check(page, 'alert-settings-desktop');
+  await hook.getByRole('button', { name: 'Xóa webhook https://sms.example.org/tiengmo' }).click();
+  await hook.getByRole('button', { name: 'Xóa', exact: true }).click();
+  await hook.waitFor({ state: 'detached' });
+  await page.context().close();
+});

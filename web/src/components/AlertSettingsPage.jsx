@@ -14,6 +14,11 @@ import { usePageTitle } from './usePageTitle.js';
 import { byName, useUnits } from './useUnits.js';
 import '../alarms.js';
 
+function nameOf(units, id) {
+  const u = units.find((x) => x.id === id);
+  return u ? u.name : '';
+}
+
 function Once({ title, label, value, onDone }) {
   const [copied, setCopied] = useState(false);
   const copy = async () => {
@@ -64,8 +69,8 @@ function FeedTokens({ communes }) {
     try {
       const r = await api.post('/api/v1/feed-tokens', { name: name.trim(), commune_id: Number(cid) });
       const d = r.data;
-      setShown(d.url ? (/^https?:/.test(d.url) ? d.url : window.location.origin + d.url)
-        : `${window.location.origin}/cap/restricted/${d.token}.atom`);
+      const feed = d.feed_url || `/cap/restricted/${d.token}.atom`;
+      setShown(/^https?:/.test(feed) ? feed : window.location.origin + feed);
       setName('');
       list.reload();
     } catch (err) { setError(err); }
@@ -100,7 +105,7 @@ function FeedTokens({ communes }) {
             <span class="record-title">{f.name}</span>
             {f.revoked_at && <span class="badge badge-off">{t('enrol.revoked')}</span>}
             <p class="record-meta">
-              {f.commune_name && <span>{f.commune_name}</span>}
+              {nameOf(communes, f.commune_id) && <span>{nameOf(communes, f.commune_id)}</span>}
               <span>{t('enrol.created_at', { at: formatDateTime(f.created_at) })}</span>
             </p>
             {!f.revoked_at && (
@@ -192,7 +197,7 @@ function Webhooks({ communes }) {
             <span class="record-title code">{w.url}</span>
             <p class="record-meta">
               <span>{(w.events || []).join(', ')}</span>
-              <span>{w.commune_name || t('alarm.cfg.every_commune')}</span>
+              <span>{w.commune_id ? nameOf(communes, w.commune_id) : t('alarm.cfg.every_commune')}</span>
               <span>{t('enrol.created_at', { at: formatDateTime(w.created_at) })}</span>
             </p>
             <details>

@@ -22,6 +22,7 @@ function vnTimeFromNow(hours) {
 }
 
 function inForce(w) {
+  if (w.status) return w.status === 'active';
   if (w.cancelled_at) return false;
   return !w.expires_at || Date.parse(w.expires_at) > Date.now();
 }
@@ -135,6 +136,7 @@ export function WarningsPage({ user }) {
                 {w.expires_at && <span>{t('warning.until', { at: formatDateTime(w.expires_at) })}</span>}
               </p>
               <p class="tip-snippet">{w.body}</p>
+              {w.cap_url && <p class="record-meta"><a href={w.cap_url}>{t('warning.cap_link')}</a></p>}
               {inForce(w) && <div class="member-actions"><CancelButton w={w} onDone={list.reload} /></div>}
             </li>
           ))}
