@@ -138,4 +138,35 @@ int api_open311_request(struct req *r);
 int api_open311_token(struct req *r);
 int api_open311_unknown(struct req *r);
 
+/* outreach.c, models.c: movement — outreach sessions (series, files), topics, models with their sites,
+ * activities and evaluations, exemplars with commendations, and their statistics */
+int api_outreach_sessions_list(struct req *r);
+int api_outreach_sessions_create(struct req *r);
+int api_outreach_sessions_series(struct req *r);
+int api_outreach_sessions_get(struct req *r);
+int api_outreach_sessions_update(struct req *r);
+int api_outreach_sessions_delete(struct req *r);
+int api_outreach_files_add(struct req *r);
+int api_outreach_file_get(struct req *r);
+int api_outreach_topics_list(struct req *r);
+int api_outreach_topics_create(struct req *r);
+int api_stats_outreach(struct req *r);
+int api_models_list(struct req *r);
+int api_models_create(struct req *r);
+int api_models_get(struct req *r);
+int api_models_update(struct req *r);
+int api_models_delete(struct req *r);
+int api_models_sites_add(struct req *r);
+int api_models_activities_add(struct req *r);
+int api_models_evaluations_add(struct req *r);
+int api_stats_models(struct req *r);
+int api_exemplars_list(struct req *r);
+int api_exemplars_create(struct req *r);
+int api_exemplars_get(struct req *r);
+int api_exemplars_update(struct req *r);
+int api_exemplars_delete(struct req *r);
+int api_exemplars_commendations_add(struct req *r);
+/* The disjoint subtree roots a statistic of perm covers: the ?unit_id= asked for (404 when the caller
+ * does not hold perm there) or every root of the caller ("/" for an installation-wide grant). */
+int api_movement_stats_roots(struct req *r, enum perm perm, const char ***roots, int *nroots);
 #endif

@@ -125,6 +125,36 @@ const struct route http_routes[] = {
     /* any other /open311/v2/NAME (no format, unknown resource): an Open311 404, not the web app */
     {"GET", "/open311/v2/{name}", api_open311_unknown, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
 
+    /* movement: outreach sessions, topics, models, exemplars and their statistics (api/outreach.c,
+     * api/models.c); writes need outreach.write, and the handlers narrow a coordinator to their own
+     * organisation's records (domain/movement.h) */
+    {"GET", "/api/v1/outreach/sessions", api_outreach_sessions_list, PERM_MOVEMENT_READ, 0, 0},
+    {"POST", "/api/v1/outreach/sessions", api_outreach_sessions_create, PERM_OUTREACH_WRITE, 32 * KB, 0},
+    {"POST", "/api/v1/outreach/sessions/series", api_outreach_sessions_series, PERM_OUTREACH_WRITE, 32 * KB, 0},
+    {"GET", "/api/v1/outreach/sessions/{id}", api_outreach_sessions_get, PERM_MOVEMENT_READ, 0, 0},
+    {"PATCH", "/api/v1/outreach/sessions/{id}", api_outreach_sessions_update, PERM_OUTREACH_WRITE, 32 * KB, 0},
+    {"DELETE", "/api/v1/outreach/sessions/{id}", api_outreach_sessions_delete, PERM_OUTREACH_WRITE, 0, 0},
+    {"POST", "/api/v1/outreach/sessions/{id}/files", api_outreach_files_add, PERM_OUTREACH_WRITE, 10 * MB, 0},
+    {"GET", "/api/v1/outreach/sessions/{id}/files/{file}", api_outreach_file_get, PERM_MOVEMENT_READ, 0, 0},
+    {"GET", "/api/v1/outreach/topics", api_outreach_topics_list, PERM_MOVEMENT_READ, 0, 0},
+    {"POST", "/api/v1/outreach/topics", api_outreach_topics_create, PERM_OUTREACH_WRITE, 4 * KB, 0},
+    {"GET", "/api/v1/stats/outreach", api_stats_outreach, PERM_MOVEMENT_READ, 0, 0},
+    {"GET", "/api/v1/models", api_models_list, PERM_MOVEMENT_READ, 0, 0},
+    {"POST", "/api/v1/models", api_models_create, PERM_OUTREACH_WRITE, 16 * KB, 0},
+    {"GET", "/api/v1/models/{id}", api_models_get, PERM_MOVEMENT_READ, 0, 0},
+    {"PATCH", "/api/v1/models/{id}", api_models_update, PERM_OUTREACH_WRITE, 16 * KB, 0},
+    {"DELETE", "/api/v1/models/{id}", api_models_delete, PERM_OUTREACH_WRITE, 0, 0},
+    {"POST", "/api/v1/models/{id}/sites", api_models_sites_add, PERM_OUTREACH_WRITE, 4 * KB, 0},
+    {"POST", "/api/v1/models/{id}/activities", api_models_activities_add, PERM_OUTREACH_WRITE, 8 * KB, 0},
+    {"POST", "/api/v1/models/{id}/evaluations", api_models_evaluations_add, PERM_OUTREACH_WRITE, 8 * KB, 0},
+    {"GET", "/api/v1/stats/models", api_stats_models, PERM_MOVEMENT_READ, 0, 0},
+    {"GET", "/api/v1/exemplars", api_exemplars_list, PERM_MOVEMENT_READ, 0, 0},
+    {"POST", "/api/v1/exemplars", api_exemplars_create, PERM_OUTREACH_WRITE, 16 * KB, 0},
+    {"GET", "/api/v1/exemplars/{id}", api_exemplars_get, PERM_MOVEMENT_READ, 0, 0},
+    {"PATCH", "/api/v1/exemplars/{id}", api_exemplars_update, PERM_OUTREACH_WRITE, 16 * KB, 0},
+    {"DELETE", "/api/v1/exemplars/{id}", api_exemplars_delete, PERM_OUTREACH_WRITE, 0, 0},
+    {"POST", "/api/v1/exemplars/{id}/commendations", api_exemplars_commendations_add, PERM_OUTREACH_WRITE, 4 * KB, 0},
+
     /* The web app (assets.c): tried only when no route above has the path; never /api/. */
     {"GET", "*", assets_serve, PERM_PUBLIC, 0, ROUTE_FALLBACK},
 };

@@ -1,0 +1,2 @@
+/* demo_movement.c: being written (movement area). */
+#include "lib/prelude.h"
