@@ -25,6 +25,8 @@ function DutyCard() {
     api.get('/api/v1/me/duty').then((r) => setDuty(r.data)).catch((e) => setError(errorText(e)));
   }, []);
   const put = async (body, okText) => {
+    const before = duty;
+    setDuty({ ...duty, on_duty: body.on_duty }); /* the switch moves at once; back if refused */
     setBusy(true);
     setError('');
     setMsg('');
@@ -33,6 +35,7 @@ function DutyCard() {
       setDuty(r.data);
       setMsg(okText);
     } catch (e) {
+      setDuty(before);
       setError(errorText(e));
     } finally {
       setBusy(false);
