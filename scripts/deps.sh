@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 build_pkgs="gcc make meson ninja-build pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
   libpq-dev libsodium-dev liboath-dev libicu-dev libcsv-dev libmagic-dev sqlite3 libxml2-dev
-  libcurl4-openssl-dev libavformat-dev libavcodec-dev libavutil-dev libqpdf-dev"
+  libcurl4-openssl-dev libqrencode-dev libavformat-dev libavcodec-dev libavutil-dev libqpdf-dev"
 test_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev postgresql chromium libxml2-utils
   ffmpeg qpdf"
 bench_pkgs="$build_pkgs wrk curl postgresql"

@@ -138,6 +138,30 @@ int api_open311_request(struct req *r);
 int api_open311_token(struct req *r);
 int api_open311_unknown(struct req *r);
 
+/* alarms.c, enrolments.c: the digital mõ — household enrolments (secret link, QR card), raising by a
+ * household (Bearer token) or a member, the responders' list, detail and steps, duty, alarm kinds */
+int api_enrolments_create(struct req *r);
+int api_enrolments_list(struct req *r);
+int api_enrolments_revoke(struct req *r);
+int api_public_alarms_create(struct req *r);
+int api_public_alarms_mine(struct req *r);
+int api_public_alarm_kinds(struct req *r);
+int api_alarms_create(struct req *r);
+int api_alarms_list(struct req *r);
+int api_alarms_get(struct req *r);
+int api_alarms_ack(struct req *r);
+int api_alarms_respond(struct req *r);
+int api_alarms_resolve(struct req *r);
+int api_duty_get(struct req *r);
+int api_duty_put(struct req *r);
+int api_alarm_kinds(struct req *r);
+int api_alarm_kinds_update(struct req *r);
+struct alarm_row;
+/* Records the stream event `name` ("alarm.raised", …) for alarm a (its Alarm JSON, perm alarms.read,
+ * area reach on its audience) inside the caller's open transaction, at now. STORE_OK and *event_id
+ * (announce it after the commit), or a store error. Shared with the escalation worker. */
+int api_alarm_event(struct store *db, const struct alarm_row *a, const char *name, int64_t now, int64_t *event_id);
+
 /* outreach.c, models.c: movement — outreach sessions (series, files), topics, models with their sites,
  * activities and evaluations, exemplars with commendations, and their statistics */
 int api_outreach_sessions_list(struct req *r);

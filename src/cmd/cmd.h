@@ -19,6 +19,7 @@ struct config {
 	bool secure_cookies;	   /* --secure-cookies / TIENGMO_SECURE_COOKIES=1 */
 	char trusted_proxies[512]; /* --trusted-proxy / TIENGMO_TRUSTED_PROXY: "ADDR[,ADDR…]" */
 	int threads;		   /* --threads / TIENGMO_THREADS, default: one per core */
+	long alarm_escalate_after; /* --alarm-escalate-after / TIENGMO_ALARM_ESCALATE_AFTER, seconds, default 60 */
 };
 
 /* A subcommand: argv[0] is its own name. Returns the process exit status. */

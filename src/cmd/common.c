@@ -37,6 +37,8 @@ static const struct cmd_opt common_opts[] = {
     {"trusted-proxy", required_argument,
      "ADDR[,ADDR…] of reverse proxies whose X-Forwarded-For names the client (TIENGMO_TRUSTED_PROXY)"},
     {"threads", required_argument, "worker threads, default one per core (TIENGMO_THREADS)"},
+    {"alarm-escalate-after", required_argument,
+     "seconds before an unacknowledged alarm reaches the whole commune, default 60 (TIENGMO_ALARM_ESCALATE_AFTER)"},
     {"help", no_argument, "show this help"},
     {NULL, 0, NULL},
 };
@@ -73,6 +75,14 @@ static int set_common(const char *name, const char *v)
 			return -1;
 		}
 		c->threads = (int)n;
+	} else if (strcmp(name, "alarm-escalate-after") == 0) {
+		char *end;
+		long n = strtol(v, &end, 10);
+		if (*end || n < 1 || n > 86400) {
+			cmd_error("--alarm-escalate-after must be a number of seconds from 1 to 86400, not '%s'", v);
+			return -1;
+		}
+		c->alarm_escalate_after = n;
 	} else
 		return 1;
 	return 0;
@@ -95,6 +105,7 @@ int cmd_parse(int argc, char **argv, const char *usage, const struct cmd_opt *ex
 	memset(c, 0, sizeof *c);
 	snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
 	snprintf(c->data_dir, sizeof c->data_dir, "data");
+	c->alarm_escalate_after = 60;
 	static const char *const env_names[][2] = {
 	    {"db", "TIENGMO_DB"},
 	    {"listen", "TIENGMO_LISTEN"},
@@ -103,6 +114,7 @@ int cmd_parse(int argc, char **argv, const char *usage, const struct cmd_opt *ex
 	    {"log-format", "TIENGMO_LOG_FORMAT"},
 	    {"threads", "TIENGMO_THREADS"},
 	    {"trusted-proxy", "TIENGMO_TRUSTED_PROXY"},
+	    {"alarm-escalate-after", "TIENGMO_ALARM_ESCALATE_AFTER"},
 	};
 	for (size_t i = 0; i < sizeof env_names / sizeof env_names[0]; i++)
 		if ((e = getenv(env_names[i][1])) && *e && set_common(env_names[i][0], e) < 0)

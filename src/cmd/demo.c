@@ -37,6 +37,7 @@
 #include "store/teams.h"
 #include "store/units.h"
 #include "store/users.h"
+#include "cmd/demo_mediation.h"
 
 #define DEMO_PASSWORD_BYTES 12 /* 16 characters of URL-safe base64 */
 
@@ -423,6 +424,9 @@ static int load_teams(struct demo *d)
 	return rc;
 }
 
+/* Mediation: 2020 for the 5 mediation teams (cmd/demo_mediation.c). */
+static int load_mediation(struct demo *d) { return demo_mediation(d->db, d->a, d->now); }
+
 /* The loaders, in order. Later issues add theirs here: organisations, teams and their members, people,
  * outreach sessions, models and exemplars, tips, cases, patrols, mediation … (DESIGN §2). */
 static const struct demo_step {
@@ -433,6 +437,7 @@ static const struct demo_step {
     {"users", load_users},
     {"organisations", load_organisations},
     {"teams", load_teams},
+    {"mediation cases", load_mediation},
 };
 
 /* Does the database already hold users or units? 1 yes, 0 no, -1 on failure. */

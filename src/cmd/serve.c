@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "http/escalator.h"
 #include "http/http.h"
 #include "http/stream.h"
 #include "lib/log.h"
@@ -74,6 +75,11 @@ int cmd_serve(int argc, char **argv)
 		bus_close(bus);
 		return 1;
 	}
+	if (escalator_start(cmd_config.alarm_escalate_after) != 0) {
+		stream_hub_stop();
+		bus_close(bus);
+		return 1;
+	}
 	struct http_options opt = {
 	    .listen = cmd_config.listen,
 	    .threads = cmd_config.threads,
@@ -81,6 +87,7 @@ int cmd_serve(int argc, char **argv)
 	    .trusted_proxies = cmd_config.trusted_proxies,
 	};
 	rc = http_serve(&opt);
+	escalator_stop();
 	stream_hub_stop();
 	bus_close(bus);
 	return rc == 0 ? 0 : 1;

@@ -108,6 +108,26 @@ const struct route http_routes[] = {
     /* live events (http/stream.c): one Server-Sent Event stream per tab, filtered by the user's grants */
     {"GET", "/api/v1/stream", api_stream, PERM_LOGGED_IN, 0, 0},
 
+    /* alarms, the digital mõ (api/alarms.c, api/enrolments.c): households raise with their link's Bearer
+     * token (public routes read no cookie); members answer within their area (checked in the handler);
+     * gong patterns are set by installation admins (checked in the handler) */
+    {"POST", "/api/v1/enrolments", api_enrolments_create, PERM_ENROL, 4 * KB, 0},
+    {"GET", "/api/v1/enrolments", api_enrolments_list, PERM_ENROL, 0, 0},
+    {"DELETE", "/api/v1/enrolments/{id}", api_enrolments_revoke, PERM_ENROL, 0, 0},
+    {"POST", "/api/v1/public/alarms", api_public_alarms_create, PERM_PUBLIC, 4 * KB, ROUTE_NO_CSRF},
+    {"GET", "/api/v1/public/alarms/mine", api_public_alarms_mine, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
+    {"GET", "/api/v1/public/alarm-kinds", api_public_alarm_kinds, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
+    {"POST", "/api/v1/alarms", api_alarms_create, PERM_ALARMS_RAISE, 4 * KB, 0},
+    {"GET", "/api/v1/alarms", api_alarms_list, PERM_ALARMS_READ, 0, 0},
+    {"GET", "/api/v1/alarms/{id}", api_alarms_get, PERM_ALARMS_READ, 0, 0},
+    {"POST", "/api/v1/alarms/{id}/ack", api_alarms_ack, PERM_ALARMS_RESPOND, 2 * KB, 0},
+    {"POST", "/api/v1/alarms/{id}/respond", api_alarms_respond, PERM_ALARMS_RESPOND, 2 * KB, 0},
+    {"POST", "/api/v1/alarms/{id}/resolve", api_alarms_resolve, PERM_ALARMS_RESPOND, 2 * KB, 0},
+    {"GET", "/api/v1/me/duty", api_duty_get, PERM_ALARMS_RESPOND, 0, 0},
+    {"PUT", "/api/v1/me/duty", api_duty_put, PERM_ALARMS_RESPOND, 1 * KB, 0},
+    {"GET", "/api/v1/alarm-kinds", api_alarm_kinds, PERM_LOGGED_IN, 0, 0},
+    {"PATCH", "/api/v1/alarm-kinds/{code}", api_alarm_kinds_update, PERM_USERS_WRITE, 1 * KB, 0},
+
     /* Open311 API keys: installation admins only (checked in api/apikeys.c) */
     {"GET", "/api/v1/api-keys", api_apikeys_list, PERM_USERS_WRITE, 0, 0},
     {"POST", "/api/v1/api-keys", api_apikeys_create, PERM_USERS_WRITE, 4 * KB, 0},
