@@ -97,8 +97,9 @@ test('a household raises a fire alarm; a member of the block answers it live; th
   await member.getByText('Đã chia sẻ vị trí.').waitFor();
   await member.getByText(/Đang trực, vị trí cập nhật lúc/).waitFor();
   await b.check(member, 'alarms-member-duty-phone');
-  // then elsewhere in the app: the banner follows the member on every page
+  // then elsewhere in the app: the banner follows the member on every page, over the event stream
   await member.getByRole('link', { name: 'Trang chủ' }).click();
+  await member.locator('html[data-stream="open"]').waitFor({ state: 'attached' });
 
   // a member of another block is on duty too, and must never see this alarm
   const other = await alarmPage(DESKTOP);
@@ -277,8 +278,15 @@ test('an officer enrols a household: the QR card is shown once and prints alone;
 
   // a phone with no card at all
   const bare = await b.page(PHONE);
-  await bare.goto(`${srv.url}/bao-dong`);
+  const sizes = [];
+  bare.on('requestfinished', (r) => {
+    if (!new URL(r.url()).pathname.startsWith('/api/')) sizes.push(r.sizes().then((x) => x.responseBodySize + x.responseHeadersSize));
+  });
+  await bare.goto(`${srv.url}/bao-dong`, { waitUntil: 'networkidle' });
   await bare.getByText('Điện thoại này chưa có thẻ báo động của nhà bạn.').waitFor();
+  const firstLoad = (await Promise.all(sizes)).reduce((a, n) => a + n, 0);
+  console.log(`first load of /bao-dong: ${firstLoad} bytes on the wire (gzip, headers included)`);
+  assert.ok(firstLoad > 10000 && firstLoad < 100 * 1024, `first load ${firstLoad} bytes (budget 100 KB)`);
   await bare.getByText(/để được cấp thẻ \(mã QR\)/).waitFor();
   assert.equal(await bare.getByRole('button', { name: 'Cháy' }).count(), 0);
   await b.check(bare, 'alarm-household-no-card-phone');
