@@ -138,6 +138,42 @@ int api_open311_request(struct req *r);
 int api_open311_token(struct req *r);
 int api_open311_unknown(struct req *r);
 
+/* rosters.c, patrols.c: movement — duty shifts and week rosters, swaps, a member's duties, iCalendar
+ * feed tokens and feeds; patrols with joint forces and check-ins; violation records; their statistics */
+int api_shifts_list(struct req *r);
+int api_shifts_create(struct req *r);
+int api_roster_get(struct req *r);
+int api_roster_put(struct req *r);
+int api_swaps_list(struct req *r);
+int api_swaps_create(struct req *r);
+int api_swaps_approve(struct req *r);
+int api_swaps_refuse(struct req *r);
+int api_me_duties(struct req *r);
+int api_team_ical_list(struct req *r);
+int api_team_ical_issue(struct req *r);
+int api_team_ical_revoke(struct req *r);
+int api_me_ical_list(struct req *r);
+int api_me_ical_issue(struct req *r);
+int api_me_ical_revoke(struct req *r);
+int api_ical_team_feed(struct req *r);
+int api_ical_member_feed(struct req *r);
+int api_patrols_list(struct req *r);
+int api_patrols_create(struct req *r);
+int api_patrols_get(struct req *r);
+int api_patrols_update(struct req *r);
+int api_patrols_start(struct req *r);
+int api_patrols_end(struct req *r);
+int api_patrols_checkin(struct req *r);
+int api_violation_kinds(struct req *r);
+int api_violations_list(struct req *r);
+int api_violations_create(struct req *r);
+int api_violations_get(struct req *r);
+int api_violations_update(struct req *r);
+int api_violations_reveal(struct req *r);
+int api_violations_photo_add(struct req *r);
+int api_violations_photo_get(struct req *r);
+int api_stats_patrols(struct req *r);
+
 /* alarms.c, enrolments.c: the digital mõ — household enrolments (secret link, QR card), raising by a
  * household (Bearer token) or a member, the responders' list, detail and steps, duty, alarm kinds */
 int api_enrolments_create(struct req *r);

@@ -199,21 +199,24 @@ int api_audit_list(struct req *r)
 	if (!entity ||
 	    (strcmp(entity, "unit") != 0 && strcmp(entity, "user") != 0 && strcmp(entity, "person") != 0 &&
 	     strcmp(entity, "organisation") != 0 && strcmp(entity, "team") != 0 &&
-	     strcmp(entity, "team_member") != 0 && strcmp(entity, "tip") != 0 && strcmp(entity, "case") != 0))
+	     strcmp(entity, "team_member") != 0 && strcmp(entity, "tip") != 0 && strcmp(entity, "case") != 0 &&
+	     strcmp(entity, "patrol") != 0 && strcmp(entity, "violation") != 0 && strcmp(entity, "swap") != 0))
 		field_err(&r->fields, "entity",
-			  "must be 'unit', 'user', 'person', 'organisation', 'team', 'team_member', 'tip' or "
-			  "'case'");
+			  "must be 'unit', 'user', 'person', 'organisation', 'team', 'team_member', 'tip', "
+			  "'case', 'patrol', 'violation' or 'swap'");
 	if (!id_text || http_parse_id(id_text, &id) != 0)
 		field_err(&r->fields, "entity_id", "must be the record's id, a positive whole number");
 	if (r->fields.n)
 		return http_fail(
 		    r, APP_E_PARAM,
 		    "say whose history: "
-		    "?entity=unit|user|person|organisation|team|team_member|tip|case&entity_id=ID");
+		    "?entity=unit|user|person|organisation|team|team_member|tip|case|patrol|violation|swap&entity_id=ID");
 	bool is_unit = strcmp(entity, "unit") == 0;
 	bool on_unit = strcmp(entity, "person") == 0 || strcmp(entity, "organisation") == 0 ||
 		       strcmp(entity, "team") == 0 || strcmp(entity, "team_member") == 0 ||
-		       strcmp(entity, "tip") == 0 || strcmp(entity, "case") == 0;
+		       strcmp(entity, "tip") == 0 || strcmp(entity, "case") == 0 ||
+		       /* movement records: found by the unit_id of their newest entry */
+		       strcmp(entity, "patrol") == 0 || strcmp(entity, "violation") == 0 || strcmp(entity, "swap") == 0;
 	id_text = arena_printf(&r->arena, "%" PRId64, id); /* as entries store it: "7", never "007" */
 	if (!id_text)
 		return APP_E_NOMEM;

@@ -639,6 +639,13 @@ int api_violation_kinds(struct req *r)
 	return APP_OK;
 }
 
+/* May the caller do perm on record v: on its unit, or on the team of its patrol? */
+static bool violation_may(const struct req *r, enum perm perm, const struct violation_row *v)
+{
+	return perm_on_unit(&r->user, perm, v->unit_path) ||
+	       (v->team_id && perm_on_team(&r->user, perm, v->team_id, v->team_unit_path));
+}
+
 static void write_violation_fields(struct jw *w, const struct violation_row *v)
 {
 	jw_kint(w, "id", v->id);
@@ -681,7 +688,7 @@ static int answer_violation(struct req *r, int status, const struct violation_ro
 	jw_key(w, "data");
 	jw_obj(w);
 	write_violation_fields(w, v);
-	jw_kbool(w, "can_edit", perm_on_unit(&r->user, PERM_PATROLS_WRITE, v->unit_path));
+	jw_kbool(w, "can_edit", violation_may(r, PERM_PATROLS_WRITE, v));
 	jw_key(w, "photos");
 	jw_arr(w);
 	for (int i = 0; i < n; i++) {
@@ -708,7 +715,7 @@ static int load_violation(struct req *r, struct violation_row *v)
 	int rc = violations_get(r->db, &r->arena, id, v);
 	if (rc < 0)
 		return http_fail_store(r, rc);
-	if (rc == STORE_DONE || !perm_on_unit(&r->user, PERM_PATROLS_READ, v->unit_path))
+	if (rc == STORE_DONE || !violation_may(r, PERM_PATROLS_READ, v))
 		return http_fail(r, APP_E_NOTFOUND, "no such violation record");
 	return APP_OK;
 }
@@ -738,9 +745,18 @@ int api_violations_list(struct req *r)
 	api_parse_period(r, "to", true, &q.to);
 	if (r->fields.n)
 		return http_fail(r, APP_E_PARAM, "malformed query");
-	rc = api_scope_path(r, PERM_PATROLS_READ, http_query(r, "unit_id"), &q.unit_path);
-	if (rc)
-		return rc;
+	if (q.patrol_id) { /* a patrol's records: seen by its team's readers, checked row by row */
+		struct patrol_row p;
+		rc = patrols_get(r->db, &r->arena, q.patrol_id, &p);
+		if (rc < 0)
+			return http_fail_store(r, rc);
+		if (rc == STORE_DONE || !perm_on_team(&r->user, PERM_PATROLS_READ, p.team_id, p.unit_path))
+			return http_fail(r, APP_E_NOTFOUND, "no such patrol");
+	} else {
+		rc = api_scope_path(r, PERM_PATROLS_READ, http_query(r, "unit_id"), &q.unit_path);
+		if (rc)
+			return rc;
+	}
 	struct violation_row *page = arena_alloc(&r->arena, sizeof *page * (size_t)(limit + 1));
 	int n = 0;
 	if (!page)
@@ -754,7 +770,7 @@ int api_violations_list(struct req *r)
 		if (rc < 0)
 			return http_fail_store(r, rc);
 		for (int i = 0; i < nb && n <= limit; i++)
-			if (perm_on_unit(&r->user, PERM_PATROLS_READ, batch[i].unit_path))
+			if (violation_may(r, PERM_PATROLS_READ, &batch[i]))
 				page[n++] = batch[i];
 		if (nb < q.limit || n > limit)
 			break;
@@ -935,7 +951,7 @@ int api_violations_create(struct req *r)
 	struct violation_row v = {0};
 	struct unit_row u;
 	const char *sealed = NULL;
-	int64_t id = 0, now = time_now();
+	int64_t id = 0, now = time_now(), patrol_unit = 0;
 	int rc = http_json_body(r, &body);
 	if (rc)
 		return rc;
@@ -967,10 +983,16 @@ int api_violations_create(struct req *r)
 		}
 		if (!v.unit_id)
 			v.unit_id = p.unit_id;
+		patrol_unit = p.unit_id;
 		if (!v.occurred_at)
 			v.occurred_at = p.started_at ? p.started_at : p.planned_start;
 	}
-	rc = violation_unit(r, v.unit_id, &u);
+	if (v.unit_id == patrol_unit) { /* the patrol's own unit: the team's writer may record there */
+		rc = units_get(r->db, &r->arena, v.unit_id, &u);
+		rc = rc == STORE_ROW ? APP_OK : http_fail_store(r, rc == STORE_DONE ? STORE_E_DB : rc);
+	} else {
+		rc = violation_unit(r, v.unit_id, &u);
+	}
 	if (rc)
 		goto out;
 	v.commune_id = u.commune_id;
@@ -1033,7 +1055,7 @@ int api_violations_update(struct req *r)
 		rc = http_fail_fields(r, &r->fields);
 		goto out;
 	}
-	if (!perm_on_unit(&r->user, PERM_PATROLS_WRITE, v.unit_path)) {
+	if (!violation_may(r, PERM_PATROLS_WRITE, &v)) {
 		rc = http_fail(r, APP_E_FORBIDDEN, "your role may not change violation records here");
 		goto out;
 	}
@@ -1190,7 +1212,7 @@ int api_violations_photo_add(struct req *r)
 	int rc = load_violation(r, &v);
 	if (rc)
 		return rc;
-	if (!perm_on_unit(&r->user, PERM_PATROLS_WRITE, v.unit_path))
+	if (!violation_may(r, PERM_PATROLS_WRITE, &v))
 		return http_fail(r, APP_E_FORBIDDEN, "your role may not change violation records here");
 	if (!r->body.len)
 		return http_fail(r, APP_E_PARAM, "send the photo as the request body");

@@ -474,9 +474,10 @@ int violations_set_identity(struct store *db, int64_t id, const char *identity_s
 	"v.id, v.patrol_id, v.unit_id, u.path, v.commune_id, v.place, v.occurred_at, v.kind, "               \
 	"v.legal_basis, "                                                                                    \
 	"v.action, v.record_no, v.fine_vnd, v.person_id, pp.full_name, v.identity_sealed IS NOT NULL, "      \
-	"v.summary, v.created_by, v.created_at, v.updated_at"
+	"v.summary, v.created_by, v.created_at, v.updated_at, pa.team_id, tu.path"
 #define VIOLATION_FROM                                                                                       \
-	" FROM violations v JOIN units u ON u.id = v.unit_id LEFT JOIN people pp ON pp.id = v.person_id "
+	" FROM violations v JOIN units u ON u.id = v.unit_id LEFT JOIN people pp ON pp.id = v.person_id "    \
+	"LEFT JOIN patrols pa ON pa.id = v.patrol_id LEFT JOIN units tu ON tu.id = pa.unit_id "
 
 static bool read_violation(struct store_stmt *st, struct arena *a, struct violation_row *v)
 {
@@ -500,6 +501,8 @@ static bool read_violation(struct store_stmt *st, struct arena *a, struct violat
 	v->created_by = col_i64_or0(st, 16);
 	v->created_at = store_col_i64(st, 17);
 	v->updated_at = store_col_i64(st, 18);
+	v->team_id = col_i64_or0(st, 19);
+	v->team_unit_path = dup_col(a, st, 20, &ok);
 	return ok && v->unit_path && v->kind && v->legal_basis && v->action;
 }
 

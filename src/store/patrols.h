@@ -106,6 +106,8 @@ struct violation_row {
 	const char *summary;
 	int64_t created_by;
 	int64_t created_at, updated_at;
+	int64_t team_id;	    /* the patrol's team, 0 for a standalone record */
+	const char *team_unit_path; /* that team's unit path (perm_on_team), NULL for a standalone record */
 };
 
 struct violation_kind {
