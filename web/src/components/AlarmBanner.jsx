@@ -47,7 +47,7 @@ export function AlarmBanner({ user }) {
   return (
     <section class="alarm-banner" aria-labelledby="alarm-banner-title">
       <div class="alarm-banner-head">
-        <h2 id="alarm-banner-title" role="status">{t('alarm.banner_title', { n: live.alarms.length })}</h2>
+        <h2 id="alarm-banner-title"><span role="status">{t('alarm.banner_title', { n: live.alarms.length })}</span></h2>
         <GongControls />
       </div>
       <ul class="alarm-banner-list">
