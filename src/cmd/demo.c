@@ -38,6 +38,7 @@
 #include "store/units.h"
 #include "store/users.h"
 #include "cmd/demo_mediation.h"
+#include "cmd/demo_movement.h"
 
 #define DEMO_PASSWORD_BYTES 12 /* 16 characters of URL-safe base64 */
 
@@ -426,6 +427,8 @@ static int load_teams(struct demo *d)
 
 /* Mediation: 2020 for the 5 mediation teams (cmd/demo_mediation.c). */
 static int load_mediation(struct demo *d) { return demo_mediation(d->db, d->a, d->now); }
+/* Movement: 2020 outreach, models, exemplars and the logins' links (cmd/demo_movement.c). */
+static int load_movement(struct demo *d) { return demo_movement(d->db, d->a, d->now); }
 
 /* The loaders, in order. Later issues add theirs here: organisations, teams and their members, people,
  * outreach sessions, models and exemplars, tips, cases, patrols, mediation … (DESIGN §2). */
@@ -438,6 +441,7 @@ static const struct demo_step {
     {"organisations", load_organisations},
     {"teams", load_teams},
     {"mediation cases", load_mediation},
+    {"outreach, models and exemplars", load_movement},
 };
 
 /* Does the database already hold users or units? 1 yes, 0 no, -1 on failure. */

@@ -212,3 +212,37 @@ test('demo ward\'s forces: the organisations, 21 security teams and 5 mediation 
   assert.deepEqual(roster2.map((m) => [m.full_name, m.birth_year, m.role]),
     roster.map((m) => [m.full_name, m.birth_year, m.role]));
 });
+
+test('demo ward\'s movement in 2020: over 120 sessions for about 4,600 people, the school campaign, the clubs and models, exemplars, linked logins', async () => {
+  const srv = await fresh();
+  const r = srv.cli(['demo']);
+  assert.equal(r.status, 0, r.stderr);
+  const logins = parseLogins(r.stdout);
+  const viewer = await srv.login('viewer', logins.viewer.password);
+  const st = (await viewer.get('/api/v1/stats/outreach?from=2020-01-01&to=2020-12-31')).body.data;
+  assert.ok(st.sessions > 120, `${st.sessions} sessions`);
+  assert.equal(st.participants, 4600);
+  assert.equal(st.by_month.length, 12);
+  const school = st.by_organiser.find((o) => o.name === 'Trường Trung học cơ sở Quang Trung');
+  assert.ok(school.sessions > 20, `${school.sessions} sessions at the school`);
+  assert.ok(st.by_topic.find((t) => t.topic === 'epidemics').sessions > 0);
+
+  const ms = (await viewer.get('/api/v1/stats/models?from=2020-01-01&to=2020-12-31')).body.data;
+  assert.ok(ms.models >= 7);
+  const models = (await viewer.get('/api/v1/models?limit=200')).body.data;
+  const farmers = models.find((m) => m.name.includes('Nông dân với pháp luật'));
+  assert.equal(farmers.sponsor_name, 'Hội Nông dân phường Vĩnh Điện');
+  assert.ok(farmers.totals.activities > 50);
+  assert.ok(Math.abs(farmers.totals.people_reached - 200) <= 10);
+  for (const name of ['Tiếng mõ dân phòng', 'Đèn ngoài ngõ, mõ trong nhà', 'Cổng trường an toàn giao thông', 'Cựu chiến binh', 'mua bán phụ nữ', 'ma túy trong gia đình']) {
+    assert.ok(models.some((m) => m.name.includes(name)), name);
+  }
+  const ex = (await viewer.get('/api/v1/exemplars')).body.data;
+  assert.ok(ex.length >= 3 && ex.every((e) => e.commendations.length >= 1));
+
+  const coord = (await (await srv.login('coordinator', logins.coordinator.password)).get('/api/v1/me')).body.data.user;
+  assert.equal(coord.organisation_name, 'Ủy ban Mặt trận Tổ quốc Việt Nam phường Vĩnh Điện');
+  const leader = (await (await srv.login('team_leader', logins.team_leader.password)).get('/api/v1/me')).body.data.user;
+  const member = (await (await srv.login('member', logins.member.password)).get('/api/v1/me')).body.data.user;
+  assert.ok(leader.person_id && member.person_id && leader.person_id !== member.person_id);
+});
