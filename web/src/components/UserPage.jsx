@@ -1,6 +1,7 @@
 // One account (/users/:id, administrators): its roles with "Thu hồi" (revoke) and a form to add one on
 // a unit or, for a team leader, member or viewer, on one team; a new password (their sessions end),
-// disabling or enabling the account, and "Lịch sử".
+// disabling or enabling the account, who the account is (a person of the People register, the
+// organisation a coordinator speaks for), and "Lịch sử".
 import { useState } from 'preact/hooks';
 import { t, formatDateTime } from '../i18n.js';
 import { api } from '../api.js';
@@ -10,6 +11,7 @@ import { Field } from './Field.jsx';
 import { FormError } from './FormError.jsx';
 import { HistoryList } from './HistoryList.jsx';
 import { LoadState } from './LoadState.jsx';
+import { PersonPicker } from './PersonPicker.jsx';
 import { RecordTabs } from './RecordTabs.jsx';
 import { RoleOnUnit, grantText } from './UsersPage.jsx';
 import { useFetch } from './useFetch.js';
@@ -101,6 +103,51 @@ function Grants({ account, units, onChanged }) {
   );
 }
 
+// Who the account is: the person (team members and leaders) and the organisation (coordinators).
+function AccountLinks({ account, onChanged }) {
+  const [person, setPerson] = useState(null);
+  const [orgId, setOrgId] = useState('');
+  const [error, setError] = useState(null);
+  const orgs = useFetch('/api/v1/organisations', { all: true });
+  const save = async (body) => {
+    setError(null);
+    try { await api.patch(`/api/v1/users/${account.id}`, body); setPerson(null); setOrgId(''); onChanged(); } catch (err) { setError(err); }
+  };
+  const fields = fieldErrors(error);
+  const list = orgs.body ? [...orgs.body.data].sort((a, b) => a.name.localeCompare(b.name, 'vi')) : [];
+  return (
+    <div class="card">
+      <h2>{t('user.links')}</h2>
+      <p class="hint">{t('user.links_explain')}</p>
+      <FormError text={error ? (error.code === 'conflict' ? t('user.person_taken') : fields.person_id || fields.organisation_id || errorText(error)) : ''} />
+      <dl class="facts">
+        <div><dt>{t('user.person')}</dt><dd>{account.person_id ? (account.person_name || '#' + account.person_id) : t('user.none')}</dd></div>
+        <div><dt>{t('user.organisation')}</dt><dd>{account.organisation_id ? (account.organisation_name || '#' + account.organisation_id) : t('user.none')}</dd></div>
+      </dl>
+      <div class="subform">
+        <h3>{t('user.person_link')}</h3>
+        <PersonPicker id="link-person" selected={person} onSelect={setPerson} />
+        <div class="actions">
+          {person && <button type="button" class="btn btn-primary" onClick={() => save({ person_id: person.id })}>{t('user.person_save')}</button>}
+          {account.person_id && <button type="button" class="btn" onClick={() => save({ person_id: null })}>{t('user.person_unlink')}</button>}
+        </div>
+      </div>
+      <div class="subform">
+        <h3>{t('user.organisation_link')}</h3>
+        <Field as="select" label={t('user.organisation')} value={orgId} error={fields.organisation_id}
+          onChange={(e) => setOrgId(e.currentTarget.value)}>
+          <option value="">{t('user.choose')}</option>
+          {list.map((o) => <option key={o.id} value={String(o.id)}>{o.name}</option>)}
+        </Field>
+        <div class="actions">
+          <button type="button" class="btn btn-primary" disabled={!orgId} onClick={() => save({ organisation_id: Number(orgId) })}>{t('user.organisation_save')}</button>
+          {account.organisation_id && <button type="button" class="btn" onClick={() => save({ organisation_id: null })}>{t('user.organisation_unlink')}</button>}
+        </div>
+      </div>
+    </div>
+  );
+}
+
 function ResetPassword({ account }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState(null);
@@ -174,6 +221,7 @@ export function UserPage({ params, query, user }) {
       {tab === 'history' ? <HistoryList sources={[{ entity: 'user', id: a.id }]} /> : (
         <>
           {units && <Grants account={a} units={units} onChanged={acc.reload} />}
+          <AccountLinks account={a} onChanged={acc.reload} />
           <ResetPassword account={a} />
           {a.id !== user.id && <DisableAccount account={a} onChanged={acc.reload} />}
         </>
