@@ -694,6 +694,10 @@ int api_stream(struct req *r)
 	s->conn = r->conn;
 	s->cursor = last;
 	s->state = ST_PENDING;
+	/* no Last-Event-ID: from the last event committed now. The hub replays from there, so an event
+	 * recorded while this stream joins its list is neither lost nor sent twice. */
+	if (last < 0 && events_last_id(r->db, &s->cursor) != STORE_OK)
+		s->cursor = -1; /* the hub reads it instead */
 	memcpy(s->token_hash, r->session.token_hash, sizeof s->token_hash);
 	s->created_after = time_now() - SESSION_MAX_SECONDS;
 	rc = copy_grants(r, s);

@@ -27,13 +27,3 @@ export const CASE_STATUSES = ['open', 'investigating', 'transferred', 'closed'];
 export function canTips(user) {
   return !!user && (user.grants || []).some((g) => g.role === 'officer' || g.role === 'admin');
 }
-
-// The inbox asks for new tips every 15 s while the page is visible. Tests shorten it with
-// ?poll_ms=NNN in the inbox's address or localStorage "tiengmo.tipsPollMs" (at least 200 ms).
-export function pollInterval(query) {
-  let v = Number(query && query.get('poll_ms'));
-  if (!v) {
-    try { v = Number(localStorage.getItem('tiengmo.tipsPollMs')); } catch (e) { v = 0; }
-  }
-  return v >= 200 ? v : 15000;
-}

@@ -2,11 +2,13 @@
 // "Xem danh tính" with a reason, audited by the server), the photos, the timeline, assignment to an
 // officer, status buttons for the transitions the state machine allows (tips.js), the duplicate-of
 // picker, messages with the citizen, the link to a case (pick one or open a new one) and "Lịch sử".
-import { useState } from 'preact/hooks';
+// It reloads when the event stream (stream.js) says its tip changed or the citizen wrote.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { t, hasText, formatDateTime } from '../i18n.js';
 import { api } from '../api.js';
 import { Link } from '../router.jsx';
 import { can } from '../forces.js';
+import { subscribe } from '../stream.js';
 import { canTips, nextStatuses } from '../tips.js';
 import { CaseForm } from './CaseForm.jsx';
 import { Field } from './Field.jsx';
@@ -234,6 +236,12 @@ function eventText(e) {
 
 export function OfficerTipPage({ params, query, user }) {
   const tipF = useFetch(`/api/v1/tips/${encodeURIComponent(params.id)}`);
+  /* live: another officer's change or the citizen's message shows without a reload */
+  const reloadRef = useRef(null);
+  reloadRef.current = tipF.reload;
+  useEffect(() => subscribe(['tip.updated', 'tip.message'], (name, data) => {
+    if (data && String(data.id) === String(params.id)) reloadRef.current();
+  }), [params.id]);
   const cats = useTipCategories();
   usePageTitle(tipF.body ? tipTitle(tipF.body.data) : t('inbox.title'));
   if (!tipF.body) return <LoadState fetch={tipF} title={t('inbox.title')} notFound={t('tipdesk.not_found')} />;

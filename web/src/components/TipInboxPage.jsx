@@ -1,15 +1,16 @@
 // "Tin báo" (/tips): the officer's inbox, newest first, with filters kept in the address (status,
-// category, block, date range and a text search that ignores tones — the API's q). While the page is
-// visible it asks GET /api/v1/tips again every 15 s (pollInterval in tips.js) and at once when the tab
-// shows again; tips that were not there before go on top, marked, and "N tin báo mới" is announced.
-// The event stream will replace this.
+// category, block, date range and a text search that ignores tones — the API's q). It follows the
+// tab's event stream (stream.js): on tip.created, tip.updated or tip.message it asks GET /api/v1/tips
+// again (once for a burst of events), as it does when the stream (re)connects and when the tab shows
+// again; tips that were not there before go on top, marked, and "N tin báo mới" is announced.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t, formatDateTime } from '../i18n.js';
 import { api } from '../api.js';
 import { Link, navigate } from '../router.jsx';
 import { errorText } from '../errors.js';
 import { parseDate, qs } from '../forces.js';
-import { TIP_STATUSES, pollInterval } from '../tips.js';
+import { subscribe, onOpen } from '../stream.js';
+import { TIP_STATUSES } from '../tips.js';
 import { DateField, isoToText } from './DateField.jsx';
 import { Field } from './Field.jsx';
 import { FormError } from './FormError.jsx';
@@ -27,7 +28,6 @@ export function TipInboxPage({ query }) {
   usePageTitle(t('inbox.title'));
   const filters = {};
   KEYS.forEach((k) => { filters[k] = query.get(k) || ''; });
-  const poll = query.get('poll_ms') || '';
   const cats = useTipCategories();
   const { units } = useUnits();
   const [form, setForm] = useState({ ...filters, from: isoToText(filters.from), to: isoToText(filters.to) });
@@ -51,7 +51,7 @@ export function TipInboxPage({ query }) {
       setCursor(res.next_cursor);
       setError(null);
     }).catch((e) => { if (live) setError(e); });
-    const every = pollInterval(query);
+    let soon = null;
     const tick = () => {
       if (document.visibilityState !== 'visible') return;
       api.get(path).then((res) => {
@@ -64,9 +64,18 @@ export function TipInboxPage({ query }) {
         setError(null);
       }).catch((e) => { if (live) setError(e); });
     };
-    const timer = setInterval(tick, every);
+    /* a burst of events (a triage of many tips) asks once */
+    const later = () => { if (!soon) soon = setTimeout(() => { soon = null; tick(); }, 250); };
+    const off = subscribe(['tip.created', 'tip.updated', 'tip.message'], later);
+    const offOpen = onOpen(later); /* (re)connected: whatever a gap hid */
     document.addEventListener('visibilitychange', tick); /* back to the tab: ask at once */
-    return () => { live = false; clearInterval(timer); document.removeEventListener('visibilitychange', tick); };
+    return () => {
+      live = false;
+      off();
+      offOpen();
+      if (soon) clearTimeout(soon);
+      document.removeEventListener('visibilitychange', tick);
+    };
   }, [path]);
 
   const more = () => api.get(path + '&cursor=' + encodeURIComponent(cursor)).then((res) => {
@@ -85,7 +94,7 @@ export function TipInboxPage({ query }) {
     if (to === null) errs.to = t('inbox.date_invalid');
     setFormErr(errs);
     if (Object.keys(errs).length) return;
-    navigate('/tips' + qs({ ...form, from, to, q: form.q.trim(), poll_ms: poll }), { replace: true });
+    navigate('/tips' + qs({ ...form, from, to, q: form.q.trim() }), { replace: true });
   };
   const blocks = units ? units.filter((u) => u.kind !== 'province').sort(byName) : [];
 
