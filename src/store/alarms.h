@@ -22,8 +22,8 @@
 #include "lib/arena.h"
 #include "store/store.h"
 
-#define ALARM_NOTE_MAX 500     /* bytes */
-#define ALARM_ADDRESS_MAX 500  /* bytes */
+#define ALARM_NOTE_MAX 500    /* bytes */
+#define ALARM_ADDRESS_MAX 500 /* bytes */
 #define ENROLMENT_LABEL_MAX 200
 #define GONG_PATTERN_MAX 32
 
@@ -63,7 +63,8 @@ int enrolments_insert(struct store *db, const struct enrolment_row *e, const cha
 /* One enrolment by id, or the active (not revoked) one with this token hash. STORE_ROW and *e,
  * STORE_DONE, or an error. */
 int enrolments_get(struct store *db, struct arena *a, int64_t id, struct enrolment_row *e);
-int enrolments_get_by_token(struct store *db, struct arena *a, const char *token_hash, struct enrolment_row *e);
+int enrolments_get_by_token(struct store *db, struct arena *a, const char *token_hash,
+			    struct enrolment_row *e);
 /* A page of enrolments of the subtree unit_path (NULL: every unit), ascending id after after_id.
  * STORE_OK or an error. */
 int enrolments_list(struct store *db, struct arena *a, const char *unit_path, int64_t after_id, int limit,
@@ -132,7 +133,7 @@ int alarms_transition(struct store *db, int64_t id, const char *const *from, con
  * it is still raised, unacknowledged and not escalated (so that one instance of many does it).
  * STORE_OK when this call escalated it, STORE_DONE when not, or an error. */
 int alarms_escalate(struct store *db, int64_t id, int64_t now);
-/* Ids of alarms raised at or before `due_before`, still raised and not escalated, at most max, oldest
+/* Ids of alarms raised before `due_before`, still raised and not escalated, at most max, oldest
  * first. STORE_OK or an error. */
 int alarms_due(struct store *db, int64_t due_before, int max, int64_t *ids, int *n);
 
@@ -141,11 +142,11 @@ int alarms_due(struct store *db, int64_t due_before, int max, int64_t *ids, int 
 struct alarm_step {
 	int64_t id;
 	int64_t at;
-	const char *kind; /* raised, pressed, acknowledged, responding, escalated, resolved, false_alarm */
-	int64_t user_id;  /* 0 for the household or the system */
-	const char *actor;   /* the user's display name (else username); NULL for the household/system */
-	int eta_minutes;     /* -1 when none */
-	const char *note;    /* NULL when none */
+	const char *kind;  /* raised, pressed, acknowledged, responding, escalated, resolved, false_alarm */
+	int64_t user_id;   /* 0 for the household or the system */
+	const char *actor; /* the user's display name (else username); NULL for the household/system */
+	int eta_minutes;   /* -1 when none */
+	const char *note;  /* NULL when none */
 };
 /* Appends a step. STORE_OK or an error. */
 int alarms_step_add(struct store *db, int64_t alarm_id, int64_t commune_id, const char *kind, int64_t user_id,
@@ -175,8 +176,9 @@ struct duty_candidate {
 	const char *name; /* display name, else username */
 	double lat, lng;
 	int64_t updated_at;
-	const char *role;      /* the grant's role */
-	const char *unit_path; /* the grant's unit path (a team grant's is its team's unit); NULL: everywhere */
+	const char *role; /* the grant's role */
+	const char
+	    *unit_path; /* the grant's unit path (a team grant's is its team's unit); NULL: everywhere */
 };
 /* The on-duty users with a location set at or after `since` and not disabled, with their grants whose unit
  * lies within `near_path` or holds it (installation-wide grants included), at most max rows. STORE_OK
