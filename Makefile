@@ -11,6 +11,7 @@ FUZZ_BUILD ?= build-fuzz
 MIGRATIONS := $(wildcard src/store/migrations/*/*.sql)
 
 .PHONY: all deps deps-test run test test-unit test-api test-e2e test-pg sanitize fuzz bench clean format
+.PHONY: bench-search
 
 all: deps $(BUILD)/tiengmo
 
@@ -102,6 +103,11 @@ fuzz: fuzz-replay
 bench: all
 	@scripts/deps.sh bench
 	@TIENGMO_BIN=$(BUILD)/tiengmo bench/http.sh
+
+# search over 1,000,000 tips on both engines (bench/search.sh; COUNT=… for fewer)
+bench-search: all
+	@scripts/deps.sh bench
+	@TIENGMO_BUILD=$(BUILD) bench/search.sh
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')

@@ -1,0 +1,159 @@
+#!/bin/sh
+# bench/search.sh: the search benchmark of DESIGN §6 — tone- and đ-insensitive search over 1,000,000
+# tips, p50 < 20 ms — on SQLite and on PostgreSQL, through the HTTP API as an officer.
+#
+# For each engine: a fresh database with a commune and 18 blocks (tiengmo import units) and an
+# officer, then COUNT tips written by bench/gensearch.c through the product's own store (so the
+# folded text and the index of migration 0009 are made as the server makes them), ANALYZE, a server,
+# and bench/search-latency.mjs: each query of its list (with and without tones, common and rare, no
+# match, two letters) as the inbox's first page (50 rows, newest first), one request at a time, RUNS
+# times after a warm-up; p50, p99 and max per query. The figures go into bench/RESULTS.md between the
+# "search" markers below the notes marker (bench/http.sh keeps everything below that marker).
+#
+# PostgreSQL is a throwaway cluster from scripts/pg-test.sh (stopped at the end); BENCH_PG=0 skips it.
+# Usage: bench/search.sh   (make bench-search)
+# Environment: TIENGMO_BUILD (build), COUNT tips (1000000), RUNS per query (50), BENCH_SERVER_THREADS
+# (2), BENCH_PORT (18180), BENCH_RESULTS (bench/RESULTS.md).
+set -eu
+cd "$(dirname "$0")/.."
+top=$(pwd)
+build=${TIENGMO_BUILD:-build}
+case "$build" in /*) ;; *) build="$top/$build" ;; esac
+bin="$build/tiengmo"
+count=${COUNT:-1000000}
+runs=${RUNS:-50}
+sthreads=${BENCH_SERVER_THREADS:-2}
+results=${BENCH_RESULTS:-bench/RESULTS.md}
+pg=${BENCH_PG:-1}
+
+die() {
+	echo "bench/search.sh: $*" >&2
+	exit 1
+}
+ninja -C "$build" tiengmo bench-gensearch >/dev/null || die "cannot build tiengmo and bench-gensearch in $build"
+gen="$build/bench-gensearch"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/tiengmo-search.XXXXXX")
+pids=""
+export TIENGMO_PG_STATE="$work/pg.state"
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
+	[ -f "$TIENGMO_PG_STATE" ] && scripts/pg-test.sh stop
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+	p=$1
+	while [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$p/" 2>/dev/null)" != 000 ]; do
+		p=$((p + 1))
+	done
+	echo "$p"
+}
+
+{
+	echo "code,name,kind,parent_code"
+	echo "BT,Tỉnh Bến Thử,province,"
+	echo "BT-VD,Phường Vĩnh Điện Thử,commune,BT"
+	b=1
+	while [ $b -le 18 ]; do
+		echo "BT-VD-K$b,Khối phố $b,block,BT-VD"
+		b=$((b + 1))
+	done
+} >"$work/units.csv"
+password="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+export TIENGMO_DATA_DIR="$work/data"
+mkdir -p "$TIENGMO_DATA_DIR"
+
+# bench ENGINE DBURL: fills the database, serves it, times the queries into $work/ENGINE.json.
+bench() {
+	eng=$1
+	export TIENGMO_DB="$2"
+	echo "== $eng: a commune, 18 blocks, an officer and $count tips"
+	"$bin" migrate >/dev/null
+	"$bin" import units "$work/units.csv" >/dev/null || die "$eng: tiengmo import units failed"
+	echo "$password" | "$bin" user add --username officer --role officer --unit BT-VD --password-stdin >/dev/null ||
+		die "$eng: tiengmo user add failed"
+	t0=$(date +%s)
+	"$gen" "$TIENGMO_DB" "$count" >/dev/null || die "$eng: bench-gensearch failed"
+	echo "   written in $(($(date +%s) - t0)) s"
+	if [ "$eng" = SQLite ]; then
+		sqlite3 "${TIENGMO_DB#sqlite:}" 'ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);'
+		size=$(du -k "${TIENGMO_DB#sqlite:}" | awk '{ printf "%.0f MB", $1 / 1024 }')
+	else
+		psql -X -q -d "$TIENGMO_DB" -c 'VACUUM ANALYZE tips'
+		size=$(psql -X -At -d "$TIENGMO_DB" -c "SELECT pg_size_pretty(pg_total_relation_size('tips'))")
+	fi
+	echo "$size" >"$work/$eng.size"
+	port=$(free_port "${BENCH_PORT:-18180}")
+	"$bin" serve --listen "127.0.0.1:$port" --threads "$sthreads" >/dev/null 2>&1 &
+	spid=$!
+	pids="$pids $spid"
+	i=0
+	until curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || die "$eng: tiengmo did not start"
+		sleep 0.1
+	done
+	node bench/search-latency.mjs "http://127.0.0.1:$port" officer "$password" "$runs" >"$work/$eng.json" ||
+		die "$eng: the timing run failed"
+	sed 's/^/   /' "$work/$eng.json"
+	kill "$spid"
+	wait "$spid" 2>/dev/null || true
+}
+
+bench SQLite "sqlite:$work/search.db"
+if [ "$pg" = 1 ]; then
+	url=$(TIENGMO_PG_DURABLE=1 scripts/pg-test.sh start) || die "cannot start PostgreSQL"
+	psql -X -q -d "$url" -c 'CREATE DATABASE search_bench'
+	bench PostgreSQL "$(echo "$url" | sed 's|/postgres?|/search_bench?|')"
+fi
+
+# --- the figures into bench/RESULTS.md ---------------------------------------------------------
+table() {
+	node -e '
+const fs = require("fs");
+const [dir, engines] = [process.argv[1], process.argv.slice(2)];
+const rows = {};
+for (const e of engines) for (const line of fs.readFileSync(`${dir}/${e}.json`, "utf8").trim().split("\n")) {
+  const r = JSON.parse(line);
+  (rows[r.q] ||= { what: r.what, by: {} }).by[e] = r;
+}
+const f = (x) => x.toFixed(1);
+console.log(`| query | what | ${engines.map((e) => `${e} p50 / p99 ms (rows)`).join(" | ")} |`);
+console.log(`|---|---|${engines.map(() => "---").join("|")}|`);
+for (const [q, r] of Object.entries(rows))
+  console.log(`| \`${q}\` | ${r.what} | ${engines.map((e) => r.by[e] ? `${f(r.by[e].p50)} / ${f(r.by[e].p99)} (${r.by[e].hits})` : "—").join(" | ")} |`);
+for (const e of engines) {
+  const all = fs.readFileSync(`${dir}/${e}.json`, "utf8").trim().split("\n").map(JSON.parse);
+  const worst = all.filter((r) => r.q.length >= 3).reduce((m, r) => Math.max(m, r.p50), 0);
+  console.log(`\n${e}: worst p50 of the indexed queries ${f(worst)} ms — budget p50 < 20 ms: ${worst < 20 ? "met" : "MISSED"}.`);
+}' "$work" "$@"
+}
+
+engines="SQLite"
+[ "$pg" = 1 ] && engines="SQLite PostgreSQL"
+section="$work/section.md"
+{
+	echo "<!-- search: from this line to the end marker, written by bench/search.sh -->"
+	echo "## Search over $count tips (bench/search.sh, $(date -u +%Y-%m-%d))"
+	echo
+	echo "GET /api/v1/tips?q=…&order=newest&limit=50 as an officer, one request at a time, $runs runs per"
+	echo "query after 3 unmeasured; server with $sthreads threads on this machine; latency seen by the client."
+	for e in $engines; do echo "Size of the tips (table and indexes) on $e: $(cat "$work/$e.size")."; done
+	echo
+	# shellcheck disable=SC2086
+	table $engines
+	echo "<!-- search: end -->"
+} >"$section"
+if grep -q '^<!-- search: from' "$results"; then
+	awk -v f="$section" '
+		/^<!-- search: from/ { while ((getline l < f) > 0) print l; skip = 1; next }
+		/^<!-- search: end -->/ { skip = 0; next }
+		!skip { print }' "$results" >"$work/results.md"
+	cat "$work/results.md" >"$results"
+else
+	{ echo; cat "$section"; } >>"$results"
+fi
+cat "$section"
