@@ -10,7 +10,7 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 MIGRATIONS := $(wildcard src/store/migrations/*/*.sql)
 
-.PHONY: all deps deps-test run test test-unit test-api test-e2e test-pg sanitize fuzz bench clean format
+.PHONY: all deps deps-test run test test-unit test-api test-e2e test-pg sanitize fuzz bench bench-sse clean format
 .PHONY: bench-search
 
 all: deps $(BUILD)/tiengmo
@@ -108,6 +108,11 @@ bench: all
 bench-search: all
 	@scripts/deps.sh bench
 	@TIENGMO_BUILD=$(BUILD) bench/search.sh
+
+# live event fan-out: 10,000 streams, one event each; then 2,000 streams with 10 % stalled (bench/sse/)
+bench-sse: all
+	@TIENGMO_BIN=$(BUILD)/tiengmo node bench/sse/fanout.mjs --streams 10000 --events 5
+	@TIENGMO_BIN=$(BUILD)/tiengmo node bench/sse/fanout.mjs --streams 2000 --stalled 0.1 --events 10
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
