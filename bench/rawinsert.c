@@ -12,7 +12,8 @@
  * session, no audit entry: this is what the engine alone can do.
  *
  * Not part of the product; bench/http.sh builds it with cc. Usage:
- *     rawinsert sqlite:PATH|postgres://… SECONDS THREADS
+ *     rawinsert sqlite:PATH|postgres://… SECONDS THREADS [PAD]
+ * PAD (bench/submit.sh) adds that many bytes to each row's name, to match a bigger row (a tip).
  */
 #include <inttypes.h>
 #include <libpq-fe.h>
@@ -39,6 +40,8 @@ struct worker {
 };
 
 static atomic_int stop;
+static int pad; /* extra bytes in each row's name (argv[4]) */
+#define PAD_MAX 4096
 
 static double now_ms(void)
 {
@@ -66,7 +69,11 @@ static void row_of(int worker, int64_t n, int64_t *id, char *code, size_t codele
 {
 	*id = (int64_t)(worker + 1) * 1000000000 + n;
 	snprintf(code, codelen, "R%d-%" PRId64, worker, n);
-	snprintf(name, namelen, "Tổ dân phố %" PRId64 " khối %d", n, worker + 1);
+	int k = snprintf(name, namelen, "Tổ dân phố %" PRId64 " khối %d", n, worker + 1);
+	for (int i = 0; i < pad && k >= 0 && (size_t)k + 1 < namelen; i++)
+		name[k++] = (char)('a' + i % 26);
+	if (k >= 0 && (size_t)k < namelen)
+		name[k] = '\0';
 	snprintf(path, pathlen, "/1/2/%d/%" PRId64 "/", worker + 3, *id);
 }
 
@@ -86,7 +93,7 @@ static void *run_sqlite(void *arg)
 	if (sqlite3_prepare_v2(h, insert_sql, -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	for (int64_t n = 0; !atomic_load(&stop); n++) {
-		char code[64], name[96], pth[96];
+		char code[64], name[96 + PAD_MAX], pth[96];
 		int64_t id;
 		row_of(w->no, n, &id, code, sizeof code, name, sizeof name, pth, sizeof pth);
 		double t0 = now_ms();
@@ -133,7 +140,7 @@ static void *run_pg(void *arg)
 	PQclear(r);
 	r = NULL;
 	for (int64_t n = 0; !atomic_load(&stop); n++) {
-		char sid[32], code[64], name[96], pth[96], ts[32];
+		char sid[32], code[64], name[96 + PAD_MAX], pth[96], ts[32];
 		int64_t id;
 		row_of(w->no, n, &id, code, sizeof code, name, sizeof name, pth, sizeof pth);
 		snprintf(sid, sizeof sid, "%" PRId64, id);
@@ -197,7 +204,12 @@ static int cmp_double(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	if (argc != 4 || (strncmp(argv[1], "sqlite:", 7) != 0 && !is_pg(argv[1]))) {
+	if (argc == 5) {
+		pad = (int)strtol(argv[4], NULL, 10);
+		if (pad < 0 || pad > PAD_MAX)
+			pad = 0;
+	}
+	if ((argc != 4 && argc != 5) || (strncmp(argv[1], "sqlite:", 7) != 0 && !is_pg(argv[1]))) {
 		fprintf(stderr, "usage: rawinsert sqlite:PATH|postgres://… SECONDS THREADS\n");
 		return 2;
 	}

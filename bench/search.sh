@@ -10,7 +10,8 @@
 # times after a warm-up; p50, p99 and max per query. The figures go into bench/RESULTS.md between the
 # "search" markers below the notes marker (bench/http.sh keeps everything below that marker).
 #
-# PostgreSQL is a throwaway cluster from scripts/pg-test.sh (stopped at the end); BENCH_PG=0 skips it.
+# PostgreSQL is a throwaway cluster from scripts/pg-test.sh (stopped at the end); BENCH_PG=0 skips it,
+# BENCH_SQLITE=0 skips SQLite (the section then holds the engines that ran).
 # Usage: bench/search.sh   (make bench-search)
 # Environment: TIENGMO_BUILD (build), COUNT tips (1000000), RUNS per query (50), BENCH_SERVER_THREADS
 # (2), BENCH_PORT (18180), BENCH_RESULTS (bench/RESULTS.md).
@@ -25,6 +26,7 @@ runs=${RUNS:-50}
 sthreads=${BENCH_SERVER_THREADS:-2}
 results=${BENCH_RESULTS:-bench/RESULTS.md}
 pg=${BENCH_PG:-1}
+sq=${BENCH_SQLITE:-1}
 
 die() {
 	echo "bench/search.sh: $*" >&2
@@ -103,7 +105,7 @@ bench() {
 	wait "$spid" 2>/dev/null || true
 }
 
-bench SQLite "sqlite:$work/search.db"
+[ "$sq" = 1 ] && bench SQLite "sqlite:$work/search.db"
 if [ "$pg" = 1 ]; then
 	url=$(TIENGMO_PG_DURABLE=1 scripts/pg-test.sh start) || die "cannot start PostgreSQL"
 	psql -X -q -d "$url" -c 'CREATE DATABASE search_bench'
@@ -132,8 +134,9 @@ for (const e of engines) {
 }' "$work" "$@"
 }
 
-engines="SQLite"
-[ "$pg" = 1 ] && engines="SQLite PostgreSQL"
+engines=""
+[ "$sq" = 1 ] && engines="SQLite"
+[ "$pg" = 1 ] && engines="$engines PostgreSQL"
 section="$work/section.md"
 {
 	echo "<!-- search: from this line to the end marker, written by bench/search.sh -->"
