@@ -1,8 +1,10 @@
 // The open alarms of the logged-in user's scope, kept live for the whole tab: one shared list that the
 // banner (AppShell) and the alarm pages read through useLiveAlarms(). It loads
 // GET /api/v1/alarms?status=open and the kinds (with their gong patterns) once, then follows the
-// event stream's alarm.* events; until the stream reaches this tab it asks again every few seconds
-// while the tab is visible (tests shorten it with localStorage "tiengmo.alarmsPollMs", at least 200 ms).
+// event stream's alarm.* events (stream.js: the tab's one EventSource), asking for the whole list again
+// each time the stream (re)opens. While the stream is not open it asks every few seconds while the tab
+// is visible (tests shorten it with localStorage "tiengmo.alarmsPollMs", at least 200 ms); while it is
+// open, only every 60 s, as a safety net.
 //
 // A new alarm still "raised" (nobody has answered) sounds its kind's gong pattern once; so does an
 // alarm that escalates to the commune.
@@ -10,6 +12,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { isOpen, kindPattern } from './alarms.js';
 import { playGong } from './gong.js';
+import { subscribe, onOpen, isOpen as streamOpen } from './stream.js';
 
 const EVENTS = ['alarm.raised', 'alarm.acknowledged', 'alarm.responding', 'alarm.escalated', 'alarm.resolved'];
 let state = { alarms: [], kinds: [], loaded: false, error: null, version: 0 };
@@ -67,7 +70,7 @@ function schedule() {
   timer = setTimeout(async () => {
     if (document.visibilityState !== 'hidden') await refresh();
     schedule();
-  }, pollMs());
+  }, streamOpen() ? Math.max(pollMs(), 60000) : pollMs());
 }
 
 // Starts following (once per tab); stopAlarms() ends it (at logout).
@@ -78,6 +81,9 @@ export async function startAlarms() {
     const k = await api.get('/api/v1/alarm-kinds');
     set({ kinds: k.data || [] });
   } catch (e) { /* the gong falls back to its default pattern */ }
+  if (!running) return; /* stopped (logged out) meanwhile */
+  unsubscribers.push(subscribe(EVENTS, (name, data) => { if (running && data) applyAlarm(data); }));
+  unsubscribers.push(onOpen(() => { if (running) refresh(); }));
   await refresh();
   schedule();
   const onVisible = () => { if (document.visibilityState === 'visible' && running) refresh(); };
