@@ -39,6 +39,7 @@
 #include "store/users.h"
 #include "cmd/demo_mediation.h"
 #include "cmd/demo_movement.h"
+#include "cmd/demo_patrols.h"
 
 #define DEMO_PASSWORD_BYTES 12 /* 16 characters of URL-safe base64 */
 
@@ -429,6 +430,8 @@ static int load_teams(struct demo *d)
 static int load_mediation(struct demo *d) { return demo_mediation(d->db, d->a, d->now); }
 /* Movement: 2020 outreach, models, exemplars and the logins' links (cmd/demo_movement.c). */
 static int load_movement(struct demo *d) { return demo_movement(d->db, d->a, d->now); }
+/* Patrols: 2020's joint Directive 16 patrols and violation records, this week's roster (cmd/demo_patrols.c). */
+static int load_patrols(struct demo *d) { return demo_patrols(d->db, d->a, d->now); }
 
 /* The loaders, in order. Later issues add theirs here: organisations, teams and their members, people,
  * outreach sessions, models and exemplars, tips, cases, patrols, mediation … (DESIGN §2). */
@@ -442,6 +445,7 @@ static const struct demo_step {
     {"teams", load_teams},
     {"mediation cases", load_mediation},
     {"outreach, models and exemplars", load_movement},
+    {"patrols, violations and rosters", load_patrols},
 };
 
 /* Does the database already hold users or units? 1 yes, 0 no, -1 on failure. */
