@@ -229,4 +229,25 @@ int api_exemplars_commendations_add(struct req *r);
 /* The disjoint subtree roots a statistic of perm covers: the ?unit_id= asked for (404 when the caller
  * does not hold perm there) or every root of the caller ("/" for an installation-wide grant). */
 int api_movement_stats_roots(struct req *r, enum perm perm, const char ***roots, int *nroots);
+/* warnings.c, cap.c, webhooks.c: public warnings (issue, list, change, cancel; the public list), CAP 1.2
+ * documents and Atom feeds under /cap/ (public, and restricted by a feed token), feed tokens and
+ * webhooks for installation admins */
+int api_warnings_list(struct req *r);
+int api_warnings_create(struct req *r);
+int api_warnings_get(struct req *r);
+int api_warnings_update(struct req *r);
+int api_warnings_cancel(struct req *r);
+int api_public_warnings(struct req *r);
+int api_cap_alert(struct req *r);
+int api_cap_feed(struct req *r);
+int api_cap_restricted_feed(struct req *r);
+int api_cap_restricted_alert(struct req *r);
+int api_feed_tokens_list(struct req *r);
+int api_feed_tokens_create(struct req *r);
+int api_feed_tokens_revoke(struct req *r);
+int api_webhooks_list(struct req *r);
+int api_webhooks_create(struct req *r);
+int api_webhooks_delete(struct req *r);
+int api_webhooks_deliveries(struct req *r);
+
 #endif

@@ -39,6 +39,8 @@ static const struct cmd_opt common_opts[] = {
     {"threads", required_argument, "worker threads, default one per core (TIENGMO_THREADS)"},
     {"alarm-escalate-after", required_argument,
      "seconds before an unacknowledged alarm reaches the whole commune, default 60 (TIENGMO_ALARM_ESCALATE_AFTER)"},
+    {"allow-http-webhooks", no_argument,
+     "accept http:// webhook URLs, not only https:// (TIENGMO_ALLOW_HTTP_WEBHOOKS=1)"},
     {"help", no_argument, "show this help"},
     {NULL, 0, NULL},
 };
@@ -75,6 +77,8 @@ static int set_common(const char *name, const char *v)
 			return -1;
 		}
 		c->threads = (int)n;
+	} else if (strcmp(name, "allow-http-webhooks") == 0) {
+		c->allow_http_webhooks = !v || strcmp(v, "0") != 0;
 	} else if (strcmp(name, "alarm-escalate-after") == 0) {
 		char *end;
 		long n = strtol(v, &end, 10);
@@ -121,6 +125,8 @@ int cmd_parse(int argc, char **argv, const char *usage, const struct cmd_opt *ex
 			return -1;
 	if ((e = getenv("TIENGMO_SECURE_COOKIES")) && *e)
 		c->secure_cookies = strcmp(e, "0") != 0;
+	if ((e = getenv("TIENGMO_ALLOW_HTTP_WEBHOOKS")) && *e)
+		c->allow_http_webhooks = strcmp(e, "0") != 0;
 
 	struct option longopts[64];
 	int n = 0;

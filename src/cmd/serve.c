@@ -3,6 +3,8 @@
  * the live event hub (http/stream.h), then serves HTTP until SIGTERM/SIGINT, and stops them in turn.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "http/escalator.h"
 #include "http/http.h"
 #include "http/stream.h"
+#include "http/webhooks.h"
 #include "lib/log.h"
 #include "store/bus.h"
 
@@ -64,6 +67,13 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	store_close(db);
 	store_set_default_url(cmd_config.db_url);
+	/* the threads started below (bus, hub, workers) never take SIGTERM or SIGINT: http_serve waits
+	 * for them with sigwait, and a thread with them unblocked would be killed by them instead */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	struct bus *bus = NULL;
 	char err[256];
 	if (bus_open(cmd_config.db_url, &bus, err, sizeof err) != 0) {
@@ -86,7 +96,11 @@ int cmd_serve(int argc, char **argv)
 	    .secure_cookies = cmd_config.secure_cookies,
 	    .trusted_proxies = cmd_config.trusted_proxies,
 	};
+	webhooks_allow_http = cmd_config.allow_http_webhooks;
+	if (webhooks_start() != 0)
+		cmd_error("webhooks are off: their worker cannot start");
 	rc = http_serve(&opt);
+	webhooks_stop();
 	escalator_stop();
 	stream_hub_stop();
 	bus_close(bus);

@@ -268,7 +268,7 @@ static const struct map alarm_kinds[] = {
     {"fight", "Security", "Đánh nhau, gây rối"},
     {"fire", "Fire", "Cháy"},
     {"medical", "Health", "Cấp cứu y tế"},
-    {"flood", "Met", "Lũ lụt, bão"},
+    {"flood_storm", "Met", "Lũ lụt, bão"},
     {NULL, "Safety", "Báo động"},
 };
 

@@ -82,7 +82,7 @@ const char *cap_warning_event(const char *kind);
 /* The CAP severity of tiengmo's severity (extreme, severe, moderate, minor). */
 const char *cap_severity(const char *severity);
 /* The CAP category and Vietnamese event name of an alarm kind (theft, robbery, fight, fire, medical,
- * flood, other). */
+ * flood_storm, other). */
 const char *cap_alarm_category(const char *kind);
 const char *cap_alarm_event(const char *kind);
 

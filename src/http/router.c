@@ -182,6 +182,28 @@ const struct route http_routes[] = {
     /* any other /open311/v2/NAME (no format, unknown resource): an Open311 404, not the web app */
     {"GET", "/open311/v2/{name}", api_open311_unknown, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
 
+    /* warnings, CAP 1.2, feed tokens, webhooks (api/warnings.c, api/cap.c, api/webhooks.c): officers
+     * issue warnings; /cap/ is public XML read with no cookie ({id} is "warning-N.xml" or "alarm-N.xml",
+     * an alarm needs a feed token; {token} of a feed ends in ".atom"); tokens and webhooks are for
+     * installation admins (checked in the handlers) */
+    {"GET", "/api/v1/warnings", api_warnings_list, PERM_UNITS_READ, 0, 0},
+    {"POST", "/api/v1/warnings", api_warnings_create, PERM_WARNINGS_WRITE, 32 * KB, 0},
+    {"GET", "/api/v1/warnings/{id}", api_warnings_get, PERM_UNITS_READ, 0, 0},
+    {"PATCH", "/api/v1/warnings/{id}", api_warnings_update, PERM_WARNINGS_WRITE, 32 * KB, 0},
+    {"POST", "/api/v1/warnings/{id}/cancel", api_warnings_cancel, PERM_WARNINGS_WRITE, 1 * KB, 0},
+    {"GET", "/api/v1/public/warnings", api_public_warnings, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
+    {"GET", "/cap/alerts.atom", api_cap_feed, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
+    {"GET", "/cap/alerts/{id}", api_cap_alert, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
+    {"GET", "/cap/restricted/{token}", api_cap_restricted_feed, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
+    {"GET", "/cap/restricted/{token}/alerts/{id}", api_cap_restricted_alert, PERM_PUBLIC, 0, ROUTE_NO_CSRF},
+    {"GET", "/api/v1/feed-tokens", api_feed_tokens_list, PERM_USERS_WRITE, 0, 0},
+    {"POST", "/api/v1/feed-tokens", api_feed_tokens_create, PERM_USERS_WRITE, 4 * KB, 0},
+    {"DELETE", "/api/v1/feed-tokens/{id}", api_feed_tokens_revoke, PERM_USERS_WRITE, 0, 0},
+    {"GET", "/api/v1/webhooks", api_webhooks_list, PERM_USERS_WRITE, 0, 0},
+    {"POST", "/api/v1/webhooks", api_webhooks_create, PERM_USERS_WRITE, 8 * KB, 0},
+    {"DELETE", "/api/v1/webhooks/{id}", api_webhooks_delete, PERM_USERS_WRITE, 0, 0},
+    {"GET", "/api/v1/webhooks/{id}/deliveries", api_webhooks_deliveries, PERM_USERS_WRITE, 0, 0},
+
     /* movement: outreach sessions, topics, models, exemplars and their statistics (api/outreach.c,
      * api/models.c); writes need outreach.write, and the handlers narrow a coordinator to their own
      * organisation's records (domain/movement.h) */
