@@ -153,7 +153,8 @@ static void warning_alert(struct req *r, const struct warning_row *w, struct cap
 	in->headline = w->title;
 	in->description = w->body;
 	in->instruction = w->instruction;
-	in->web = arena_printf(&r->arena, "%s/canh-bao#canh-bao-%" PRId64, base_url(r), w->id);
+	/* the citizens' pages list the warnings in force under their own content */
+	in->web = over ? NULL : arena_printf(&r->arena, "%s/gui-tin-bao", base_url(r));
 	in->area_desc = area_of(r, w->unit_name, w->unit_id, w->commune_id);
 	in->has_point = w->has_point;
 	in->lat = w->lat;

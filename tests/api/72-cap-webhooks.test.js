@@ -192,6 +192,7 @@ test('a public warning is valid CAP 1.2 (scope Public, circle), and the public f
   assert.match(doc, /<areaDesc>Khối phố 1, Phường Vĩnh Điện<\/areaDesc>/);
   assert.match(doc, /<circle>15\.891000,108\.249000 3\.000<\/circle>/);
   assert.match(doc, /<expires>[^<]+\+07:00<\/expires>/);
+  assert.match(doc, /<web>http:\/\/127\.0\.0\.1:\d+\/gui-tin-bao<\/web>/);
 
   const feed = await atom('/cap/alerts.atom');
   const hrefs = links(feed);
