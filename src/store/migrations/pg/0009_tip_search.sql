@@ -5,3 +5,7 @@
 
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX tips_description_trgm ON tips USING gin (description_folded gin_trgm_ops);
+
+-- the per-address limits forget entries older than their window on every count (store/tips.c
+-- throttle_add: DELETE … WHERE at < $1); without this index that DELETE read the whole table.
+CREATE INDEX public_throttle_at ON public_throttle(at);

@@ -5,6 +5,7 @@
 -- store/tips.c (tips_search_sql) queries it with a phrase and re-checks the old LIKE, so results are
 -- exactly those of a LIKE '%…%' scan; shorter searches fall back to that scan. Twin of
 -- pg/0009_tip_search.sql (pg_trgm there). A virtual table carries no commune_id; it is SQLite-only.
+-- Also an index on public_throttle(at) (below).
 
 CREATE VIRTUAL TABLE tips_fts USING fts5(
   description_folded,
@@ -28,3 +29,7 @@ END;
 
 -- the tips that were there before this migration
 INSERT INTO tips_fts (tips_fts) VALUES ('rebuild');
+
+-- the per-address limits forget entries older than their window on every count (store/tips.c
+-- throttle_add: DELETE … WHERE at < $1); without this index that DELETE read the whole table.
+CREATE INDEX public_throttle_at ON public_throttle(at);
