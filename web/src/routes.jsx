@@ -36,6 +36,10 @@ import { WarningsPage } from './components/WarningsPage.jsx';
 import { AlertSettingsPage } from './components/AlertSettingsPage.jsx';
 import { canAlarms, canEnrol, canWarn } from './alarms.js';
 
+// movement: outreach sessions, models, exemplars
+import { OutreachNewPage, OutreachPage, OutreachSessionPage } from './components/OutreachPages.jsx';
+import { ExemplarsPage, ModelPage, ModelsPage } from './components/ModelsPages.jsx';
+import { canMovement } from './movement.js';
 export const routes = [
   { path: '/', component: HomePage, nav: 'nav.home' },
   // alarms, enrolment, warnings (the digital mõ)
@@ -65,6 +69,13 @@ export const routes = [
   { path: '/mediation/new', component: MediationNewPage, navParent: '/mediation' },
   { path: '/mediation/book', component: MediationBookPage, navParent: '/mediation' },
   { path: '/mediation/:id', component: MediationCasePage, navParent: '/mediation' },
+  // movement: outreach sessions, models, exemplars (one nav entry; literal paths before :id)
+  { path: '/outreach', component: OutreachPage, nav: 'outreach.nav', navIf: canMovement },
+  { path: '/outreach/new', component: OutreachNewPage, navParent: '/outreach' },
+  { path: '/outreach/:id', component: OutreachSessionPage, navParent: '/outreach' },
+  { path: '/models', component: ModelsPage, navParent: '/outreach' },
+  { path: '/models/:id', component: ModelPage, navParent: '/outreach' },
+  { path: '/exemplars', component: ExemplarsPage, navParent: '/outreach' },
   { path: '/users', component: UsersPage, nav: 'nav.users', navIf: (u) => can(u, 'users_admin') },
   { path: '/users/:id', component: UserPage, navParent: '/users' },
   // API keys (tips / Open311): installation admins, linked from the accounts page
