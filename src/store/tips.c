@@ -241,21 +241,49 @@ static char *search_pattern(struct arena *a, const char *folded)
 	return p;
 }
 
-/* The FTS5 phrase for a folded search text: the text in double quotes, each '"' doubled. */
-static char *search_phrase(struct arena *a, const char *folded)
+/* Bytes of the UTF-8 character that starts at s (1 for a stray continuation byte). */
+static size_t utf8_len(const char *s)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+	for (size_t i = 1; i < n; i++)
+		if (!s[i])
+			return i;
+	return n;
+}
+
+/* The FTS5 query for a folded search text of three characters or more: every trigram (three
+ * characters, as the trigram tokenizer cuts them) in double quotes, each '"' doubled, joined by AND —
+ * the tips holding them all, a superset of those holding the text, which the LIKE then narrows. */
+static char *search_trigrams(struct arena *a, const char *folded)
 {
 	size_t n = strlen(folded);
-	char *p = arena_alloc(a, n * 2 + 3);
+	/* each trigram: at most 12 bytes, doubled quotes, 2 quotes and " AND " */
+	char *p = arena_alloc(a, n * 31 + 1);
 	if (!p)
 		return NULL;
 	size_t k = 0;
-	p[k++] = '"';
-	for (size_t i = 0; i < n; i++) {
-		if (folded[i] == '"')
-			p[k++] = '"';
-		p[k++] = folded[i];
+	for (const char *s = folded; *s; s += utf8_len(s)) {
+		const char *e = s;
+		int chars = 0;
+		while (chars < 3 && *e) {
+			e += utf8_len(e);
+			chars++;
+		}
+		if (chars < 3)
+			break;
+		if (k) {
+			memcpy(p + k, " AND ", 5);
+			k += 5;
+		}
+		p[k++] = '"';
+		for (const char *c = s; c < e; c++) {
+			if (*c == '"')
+				p[k++] = '"';
+			p[k++] = *c;
+		}
+		p[k++] = '"';
 	}
-	p[k++] = '"';
 	p[k] = '\0';
 	return p;
 }
@@ -284,13 +312,14 @@ static size_t utf8_chars(const char *s)
 /*
  * tips_search_sql: the inbox's statement, and the one place where the search differs per engine
  * (DESIGN §3: per-engine SQL only in migrations and a few named helpers). Parameters: $1 the keyset
- * cursor, $2–$7 LIST_FILTERS, $8 the limit, and on the indexed SQLite path $9 the FTS5 phrase.
+ * cursor, $2–$7 LIST_FILTERS, $8 the limit, and on the indexed SQLite path $9 the FTS5 query.
  *   - PostgreSQL: one statement; the LIKE '%…%' on description_folded is served by the pg_trgm GIN
  *     index of migration 0009, so nothing differs.
  *   - SQLite, `indexed` (a search of three characters or more): the FTS5 trigram table tips_fts of
- *     migration 0009 drives the query (CROSS JOIN keeps it the outer loop), walked in id order with the
- *     cursor as its own rowid bound, so a page of a common word stops after `limit` rows and a rare
- *     word reads only its few matches. The LIKE stays as a re-check: results are exactly the scan's.
+ *     migration 0009 drives the query (CROSS JOIN keeps it the outer loop) with every trigram of the
+ *     search ANDed (search_trigrams; the index keeps no positions), walked in id order with the cursor
+ *     as its own rowid bound, so a page of a common word stops after `limit` rows and a rare word reads
+ *     only its few matches. The LIKE narrows the candidates: results are exactly the scan's.
  *   - otherwise (no search, or one or two characters, which trigrams cannot serve): the scan in id
  *     order with the LIKE, which stops at a full page. On SQLite the walk in id order is forced (CROSS
  *     JOIN, and unary + keeps tips_created out): with statistics the planner would otherwise start from
@@ -331,7 +360,7 @@ int tips_list(struct store *db, struct arena *a, const struct tips_query *q, str
 	struct store_stmt *st;
 	int limit = q->limit > 0 ? q->limit : 1, rc, k = 0;
 	const char *path = q->unit_path ? arena_printf(a, "%s%%", q->unit_path) : "%";
-	const char *pattern = "", *phrase = NULL;
+	const char *pattern = "", *match = NULL;
 	enum store_engine engine = store_engine_of(db);
 	*out = NULL;
 	*n = 0;
@@ -346,8 +375,8 @@ int tips_list(struct store *db, struct arena *a, const struct tips_query *q, str
 			if (!pattern)
 				return STORE_E_NOMEM;
 			if (engine == STORE_SQLITE && utf8_chars(folded) >= 3) {
-				phrase = search_phrase(a, folded);
-				if (!phrase)
+				match = search_trigrams(a, folded);
+				if (!match)
 					return STORE_E_NOMEM;
 			}
 		}
@@ -355,7 +384,7 @@ int tips_list(struct store *db, struct arena *a, const struct tips_query *q, str
 	struct tip_row *rows = arena_alloc(a, sizeof *rows * (size_t)limit);
 	if (!rows)
 		return STORE_E_NOMEM;
-	rc = store_prepare(db, tips_search_sql(engine, phrase != NULL, q->newest_first), &st);
+	rc = store_prepare(db, tips_search_sql(engine, match != NULL, q->newest_first), &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, q->after_id ? q->after_id : (q->newest_first ? INT64_MAX : 0));
@@ -366,8 +395,8 @@ int tips_list(struct store *db, struct arena *a, const struct tips_query *q, str
 	store_bind_i64(st, 6, q->to ? q->to : INT64_MAX);
 	store_bind_text(st, 7, pattern);
 	store_bind_i64(st, 8, limit);
-	if (phrase)
-		store_bind_text(st, 9, phrase);
+	if (match)
+		store_bind_text(st, 9, match);
 	while (k < limit && (rc = store_step(st)) == STORE_ROW) {
 		if (read_tip(st, a, &rows[k]) != STORE_OK) {
 			rc = STORE_E_NOMEM;

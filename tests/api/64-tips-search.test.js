@@ -106,7 +106,7 @@ test('the index follows new tips and is the one the migration made', async () =>
   assert.deepEqual(await listAll({ q: 'dat thanh' }), [res.body.data.id]);
   const url = srv.env.TIENGMO_DB;
   if (url.startsWith('sqlite:')) {
-    const n = execFileSync('sqlite3', [url.slice(7), `SELECT count(*) FROM tips_fts WHERE tips_fts MATCH '"dat thanh"'`],
+    const n = execFileSync('sqlite3', [url.slice(7), `SELECT count(*) FROM tips_fts WHERE tips_fts MATCH '"dat" AND "at " AND "t t" AND " th" AND "tha" AND "han" AND "anh"'`],
       { encoding: 'utf8' });
     assert.equal(n.trim(), '1');
   } else {

@@ -1,9 +1,12 @@
 -- 0009_tip_search: an index for the inbox's search without tones and đ, so that it does not read every
 -- tip. An FTS5 table with the trigram tokenizer over tips.description_folded (the vn_fold of the
 -- description): any substring of three characters or more is found through it. It is an
--- external-content table (the text lives only in tips), kept in step by the triggers below.
--- store/tips.c (tips_search_sql) queries it with a phrase and re-checks the old LIKE, so results are
--- exactly those of a LIKE '%…%' scan; shorter searches fall back to that scan. Twin of
+-- external-content table (the text lives only in tips), kept in step by the triggers below, with
+-- detail=none and columnsize=0 (no positions, no sizes: a third of the size, and less to write on
+-- every submitted tip; nothing here ranks results).
+-- store/tips.c (tips_search_sql) asks it for the tips holding every trigram of the search and
+-- re-checks the old LIKE, so results are exactly those of a LIKE '%…%' scan; shorter searches fall back
+-- to that scan. Twin of
 -- pg/0009_tip_search.sql (pg_trgm there). A virtual table carries no commune_id; it is SQLite-only.
 -- Also an index on public_throttle(at) (below).
 
@@ -11,7 +14,9 @@ CREATE VIRTUAL TABLE tips_fts USING fts5(
   description_folded,
   content = 'tips',
   content_rowid = 'id',
-  tokenize = 'trigram'
+  tokenize = 'trigram',
+  detail = 'none',
+  columnsize = 0
 );
 
 CREATE TRIGGER tips_fts_insert AFTER INSERT ON tips BEGIN
