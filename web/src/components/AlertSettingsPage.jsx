@@ -138,7 +138,7 @@ function Deliveries({ id }) {
           {f.body.data.map((d) => (
             <tr key={d.id}>
               <td>{d.event}</td><td>{t('alarm.cfg.status.' + d.status)}</td>
-              <td class="num">{d.last_code || '—'}</td><td class="num">{d.attempts}</td>
+              <td class="num">{d.http_code || '—'}</td><td class="num">{d.attempts}</td>
               <td>{d.next_try_at ? formatDateTime(d.next_try_at) : '—'}</td>
             </tr>
           ))}

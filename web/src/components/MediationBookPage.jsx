@@ -119,7 +119,7 @@ export function MediationBookPage({ query }) {
   for (let y = thisYear; y >= thisYear - 10; y--) years.push(String(y));
   if (!years.includes(year)) years.push(year);
   return (
-    <section class="page">
+    <section class="page med-book-page">
       <h1>{t('mediation.book')}</h1>
       <form class="card filters med-no-print" aria-label={t('mediation.book_choose')} onSubmit={(e) => e.preventDefault()}>
         <div class="filter-grid">
