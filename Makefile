@@ -111,8 +111,7 @@ bench-search: all
 
 # live event fan-out: 10,000 streams, one event each; then 2,000 streams with 10 % stalled (bench/sse/)
 bench-sse: all
-	@TIENGMO_BIN=$(BUILD)/tiengmo node bench/sse/fanout.mjs --streams 10000 --events 5
-	@TIENGMO_BIN=$(BUILD)/tiengmo node bench/sse/fanout.mjs --streams 2000 --stalled 0.1 --events 10
+	@TIENGMO_BIN=$(BUILD)/tiengmo bench/sse/run.sh
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')

@@ -125,6 +125,7 @@ static struct req *req_new(struct MHD_Connection *conn, const char *method, cons
 
 static void req_free(struct req *r)
 {
+	free(r->log_user);
 	buf_release(&r->body);
 	buf_release(&r->out);
 	arena_release(&r->arena);
@@ -209,6 +210,24 @@ static enum MHD_Result send_response(struct req *r)
 	return ret;
 }
 
+/* A response that outlives its request (an event stream, r->long_lived) keeps only what the access log
+ * needs once it is queued: its arena and buffers go, so that 10,000 open streams do not hold 10,000
+ * request arenas. Everything that pointed into the arena is cleared. */
+static void req_trim(struct req *r)
+{
+	if (r->user.username)
+		r->log_user = strdup(r->user.username); /* NULL when out of memory: logged as "-" */
+	memset(&r->user, 0, sizeof r->user);
+	memset(&r->session, 0, sizeof r->session);
+	memset(r->params, 0, sizeof r->params);
+	r->nhdr = 0;
+	r->err_code = r->err_msg = NULL;
+	r->content_type = NULL;
+	buf_release(&r->body);
+	buf_release(&r->out);
+	arena_release(&r->arena);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size,
 				  void **con_cls)
@@ -251,7 +270,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	} else {
 		router_dispatch(r);
 	}
-	return send_response(r);
+	enum MHD_Result ret = send_response(r);
+	if (r->long_lived)
+		req_trim(r);
+	return ret;
 }
 
 /* The status as three digits (every status this server sends has three) into out[8]. */
@@ -307,7 +329,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	fmt_millis(ns, ms);
 	log_kv(LOG_INFO, "request", "method", r->method, "route",
 	       r->route_index >= 0 ? http_routes[r->route_index].pattern : "(none)", "status", st, "ms", ms,
-	       "user", r->user.username ? r->user.username : "-", NULL);
+	       "user", r->log_user ? r->log_user : r->user.username ? r->user.username : "-", NULL);
 	req_free(r);
 	*con_cls = NULL;
 }
@@ -398,7 +420,7 @@ int http_serve(const struct http_options *opt)
 	struct MHD_Daemon *d = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)20000,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)8192,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 	    MHD_OPTION_END);
 	if (!d) {

@@ -9,8 +9,11 @@
  * open with a Last-Event-ID (in batches, as their queues drain); it writes heartbeats, checks that each
  * stream's session still lives, and prunes the events table.
  *
- * A stream is a libmicrohttpd response with a content-reader callback. The callback copies queued bytes
- * out; when the queue is empty it suspends the connection, and the hub resumes it when it appends.
+ * A stream is a libmicrohttpd response with a content-reader callback. An event's SSE frame is formatted
+ * once into a reference-counted frame that every stream's queue points to (10,000 streams share one
+ * copy); a stream's queue is a small ring of frame references, inline in the stream while it holds a
+ * few, and holds no memory while empty. The callback copies queued bytes out; when the queue is empty
+ * it suspends the connection, and the hub resumes it when it appends.
  * Nothing here ever waits on a client: a stream whose queue would overflow is ended (its reader is too
  * slow), and a socket that takes nothing for the connection timeout (three heartbeats) is closed by
  * libmicrohttpd. docs/internals/stream.md has the picture and the ordering argument (no gap, no
@@ -42,6 +45,10 @@
 #define STREAM_QUEUE_MAX (64 * 1024)		  /* bytes waiting for one client; past it, it is dropped */
 #define STREAM_REPLAY_HIGH (STREAM_QUEUE_MAX / 2) /* replay stops filling a queue here */
 #define STREAM_GRANTS_MAX 64
+#define QUEUE_INLINE 4
+#define STREAM_BLOCK                                                                                         \
+	512 /* the response's block: see api_stream */ /* frame references a stream holds without a heap     \
+							  allocation */
 #define POLL_MS 1000 /* also read new events this often: other processes on SQLite, lost NOTIFYs */
 #define PRUNE_EVERY_S 3600
 #define KEEP_S (7 * 24 * 3600)
@@ -49,11 +56,28 @@
 
 enum stream_state { ST_PENDING, ST_REPLAYING, ST_LIVE };
 
+/* One formatted SSE frame, shared by every queue it is on. A fixed frame (the greeting, the heartbeat)
+ * is static and never counted. */
+struct frame {
+	_Atomic int refs;
+	bool fixed;
+	size_t len;
+	const char *data; /* the bytes after the struct, or a static string */
+};
+
+struct qent {
+	struct frame *f;
+	size_t off; /* bytes of f already sent */
+};
+
 struct stream {
 	pthread_mutex_t mu; /* guards the queue, suspended and closed */
 	struct MHD_Connection *conn;
-	char *q; /* queued bytes, malloc'd, at most STREAM_QUEUE_MAX */
-	size_t qlen, qcap;
+	/* the queue: a ring of qslots entries at q (qin, or a malloc'd array while it holds more) */
+	struct qent *q;
+	unsigned qhead, qn, qslots;
+	size_t qlen; /* bytes waiting, at most STREAM_QUEUE_MAX */
+	struct qent qin[QUEUE_INLINE];
 	bool suspended;	   /* the reader suspended the connection; the next append resumes it */
 	bool closed;	   /* end the response once the queue is sent (or at once when dropped) */
 	_Atomic bool gone; /* the response is freed; the hub unlinks it from its list */
@@ -63,8 +87,7 @@ struct stream {
 	char token_hash[65];
 	int64_t created_after;
 	int ngrants;
-	struct reach_grant grants[STREAM_GRANTS_MAX];
-	char *paths; /* the grants' paths, one allocation */
+	struct reach_grant *grants; /* ngrants of them, then their paths: one allocation */
 	_Atomic int refs;
 	struct stream *prev, *next;
 };
@@ -167,48 +190,90 @@ int stream_listen(stream_listener_fn fn, void *ctx)
 	return id;
 }
 
+/* ---- frames ---- */
+
+static struct frame hello_frame = {.fixed = true, .len = 13, .data = "retry: 3000\n\n"};
+static struct frame beat_frame = {.fixed = true, .len = 3, .data = ":\n\n"};
+
+/* A new frame holding a copy of data[0..n), one reference (the caller's); NULL when out of memory. */
+static struct frame *frame_new(const char *data, size_t n)
+{
+	struct frame *f = malloc(sizeof *f + n);
+	if (!f)
+		return NULL;
+	atomic_init(&f->refs, 1);
+	f->fixed = false;
+	f->len = n;
+	memcpy(f + 1, data, n);
+	f->data = (const char *)(f + 1);
+	return f;
+}
+
+static void frame_unref(struct frame *f)
+{
+	if (!f->fixed && atomic_fetch_sub(&f->refs, 1) == 1)
+		free(f);
+}
+
 /* ---- one stream ---- */
+
+/* Drops every queued frame and returns the ring to its inline slots. Called with s->mu held (or when
+ * s is no longer shared). */
+static void queue_clear(struct stream *s)
+{
+	for (unsigned i = 0; i < s->qn; i++)
+		frame_unref(s->q[(s->qhead + i) % s->qslots].f);
+	if (s->q != s->qin)
+		free(s->q);
+	s->q = s->qin;
+	s->qslots = QUEUE_INLINE;
+	s->qhead = s->qn = 0;
+	s->qlen = 0;
+}
 
 static void stream_unref(struct stream *s)
 {
 	if (atomic_fetch_sub(&s->refs, 1) != 1)
 		return;
 	pthread_mutex_destroy(&s->mu);
-	free(s->q);
-	free(s->paths);
+	queue_clear(s);
+	free(s->grants);
 	free(s);
 }
 
-/* Appends n bytes to s's queue and wakes its connection. Called with s->mu held. Returns false when
- * they do not fit: the stream is then dropped (its queue freed, the response ended). */
-static bool queue_locked(struct stream *s, const char *data, size_t n)
+/* Appends a reference to f to s's queue and wakes its connection. Called with s->mu held. Returns
+ * false when it does not fit: the stream is then dropped (its queue freed, the response ended). */
+static bool queue_locked(struct stream *s, struct frame *f)
 {
 	if (s->closed)
 		return false;
-	if (s->qlen + n > STREAM_QUEUE_MAX) {
-		free(s->q);
-		s->q = NULL;
-		s->qlen = s->qcap = 0;
+	if (s->qlen + f->len > STREAM_QUEUE_MAX) {
+		queue_clear(s);
 		s->closed = true;
 		log_kv(LOG_INFO, "stream dropped", "reason", "reader too slow", NULL);
-	} else {
-		if (s->qlen + n > s->qcap) {
-			size_t cap = s->qcap ? s->qcap : 1024;
-			while (cap < s->qlen + n)
-				cap *= 2;
-			if (cap > STREAM_QUEUE_MAX)
-				cap = STREAM_QUEUE_MAX;
-			char *q = realloc(s->q, cap);
-			if (!q) {
-				s->closed = true;
-				goto wake;
-			}
-			s->q = q;
-			s->qcap = cap;
-		}
-		memcpy(s->q + s->qlen, data, n);
-		s->qlen += n;
+		goto wake;
 	}
+	if (s->qn == s->qslots) { /* grow the ring, oldest first */
+		unsigned slots = s->qslots * 2;
+		struct qent *q = malloc(sizeof *q * slots);
+		if (!q) {
+			queue_clear(s);
+			s->closed = true;
+			goto wake;
+		}
+		for (unsigned i = 0; i < s->qn; i++)
+			q[i] = s->q[(s->qhead + i) % s->qslots];
+		if (s->q != s->qin)
+			free(s->q);
+		s->q = q;
+		s->qslots = slots;
+		s->qhead = 0;
+	}
+	if (!f->fixed)
+		atomic_fetch_add(&f->refs, 1);
+	s->q[(s->qhead + s->qn) % s->qslots] = (struct qent){.f = f, .off = 0};
+	s->qn++;
+	s->qlen += f->len;
 wake:
 	if (s->suspended) {
 		s->suspended = false;
@@ -238,16 +303,25 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 	ssize_t n;
 	bool poke = false;
 	pthread_mutex_lock(&s->mu);
-	if (s->qlen) {
-		size_t k = s->qlen < max ? s->qlen : max;
-		memcpy(out, s->q, k);
-		memmove(s->q, s->q + k, s->qlen - k);
-		s->qlen -= k;
-		if (s->qlen == 0 && s->qcap > 4096) { /* an idle stream keeps no memory */
-			free(s->q);
-			s->q = NULL;
-			s->qcap = 0;
+	if (s->qn) {
+		size_t k = 0;
+		while (s->qn && k < max) {
+			struct qent *e = &s->q[s->qhead];
+			size_t take = e->f->len - e->off;
+			if (take > max - k)
+				take = max - k;
+			memcpy(out + k, e->f->data + e->off, take);
+			k += take;
+			e->off += take;
+			if (e->off == e->f->len) {
+				frame_unref(e->f);
+				s->qhead = (s->qhead + 1) % s->qslots;
+				s->qn--;
+			}
 		}
+		s->qlen -= k;
+		if (s->qn == 0) /* an idle stream keeps no memory */
+			queue_clear(s);
 		poke = s->state == ST_REPLAYING && s->qlen < STREAM_REPLAY_HIGH / 2;
 		n = (ssize_t)k;
 	} else if (s->closed) {
@@ -322,12 +396,14 @@ static int replay_one(const struct event_row *e, void *ctx)
 	if (!sees(s, e))
 		return 0;
 	frame(c->b, e);
-	if (c->b->err)
+	struct frame *f = c->b->err ? NULL : frame_new(c->b->data, c->b->len);
+	if (!f)
 		return 0;
 	pthread_mutex_lock(&s->mu);
-	bool ok = queue_locked(s, c->b->data, c->b->len);
+	bool ok = queue_locked(s, f);
 	c->full = !ok || s->qlen >= STREAM_REPLAY_HIGH;
 	pthread_mutex_unlock(&s->mu);
+	frame_unref(f);
 	return c->full;
 }
 
@@ -405,17 +481,19 @@ static int fan_out(const struct event_row *e, void *ctx)
 	struct fan_ctx *c = ctx;
 	c->cursor = e->id;
 	frame(c->b, e);
-	if (c->b->err)
+	struct frame *f = c->b->err ? NULL : frame_new(c->b->data, c->b->len);
+	if (!f)
 		return 0;
 	pthread_mutex_lock(&hub.mu);
 	for (struct stream *s = hub.head; s; s = s->next) {
 		if (s->state != ST_LIVE || e->id <= s->cursor || atomic_load(&s->gone) || !sees(s, e))
 			continue;
 		pthread_mutex_lock(&s->mu);
-		queue_locked(s, c->b->data, c->b->len);
+		queue_locked(s, f);
 		pthread_mutex_unlock(&s->mu);
 	}
 	pthread_mutex_unlock(&hub.mu);
+	frame_unref(f); /* the queues hold it now; the last reader to send it frees it */
 	struct stream_event se = {.id = e->id,
 				  .at = e->at,
 				  .name = e->name,
@@ -436,7 +514,6 @@ static int fan_out(const struct event_row *e, void *ctx)
  * ended (logged out, expired, user disabled). */
 static void heartbeat(struct store *db)
 {
-	static const char beat[] = ":\n\n";
 	int64_t now = time_now();
 	pthread_mutex_lock(&hub.mu);
 	int total = 0;
@@ -454,7 +531,7 @@ static void heartbeat(struct store *db)
 		all[n++] = s;
 		pthread_mutex_lock(&s->mu);
 		if (s->qlen == 0)
-			queue_locked(s, beat, sizeof beat - 1);
+			queue_locked(s, &beat_frame);
 		pthread_mutex_unlock(&s->mu);
 	}
 	pthread_mutex_unlock(&hub.mu);
@@ -647,10 +724,10 @@ static int copy_grants(struct req *r, struct stream *s)
 		}
 		total += path[i] ? strlen(path[i]) + 1 : 0;
 	}
-	s->paths = malloc(total ? total : 1);
-	if (!s->paths)
+	s->grants = malloc(sizeof *s->grants * (size_t)(n ? n : 1) + total);
+	if (!s->grants)
 		return APP_E_NOMEM;
-	char *p = s->paths;
+	char *p = (char *)(s->grants + (n ? n : 1));
 	for (int i = 0; i < n; i++) {
 		const struct grant *g = &r->user.grants[i];
 		s->grants[i].role = g->role;
@@ -690,6 +767,8 @@ int api_stream(struct req *r)
 	if (!s)
 		return APP_E_NOMEM;
 	pthread_mutex_init(&s->mu, NULL);
+	s->q = s->qin;
+	s->qslots = QUEUE_INLINE;
 	atomic_init(&s->refs, 2); /* the response's and the hub list's */
 	s->conn = r->conn;
 	s->cursor = last;
@@ -704,13 +783,14 @@ int api_stream(struct req *r)
 	if (rc != APP_OK)
 		goto out;
 	/* the first bytes: how long a browser waits before reconnecting */
-	static const char hello[] = "retry: 3000\n\n";
 	pthread_mutex_lock(&s->mu);
-	queue_locked(s, hello, sizeof hello - 1);
+	queue_locked(s, &hello_frame);
 	pthread_mutex_unlock(&s->mu);
 
+	/* the block is the response's own buffer, used only without chunked encoding (an HTTP/1.0
+	 * client): chunked, libmicrohttpd has the reader fill its connection buffer directly */
 	struct MHD_Response *resp =
-	    MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, s, stream_free);
+	    MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK, stream_read, s, stream_free);
 	if (!resp) {
 		rc = APP_E_NOMEM;
 		goto out;
@@ -721,6 +801,7 @@ int api_stream(struct req *r)
 	MHD_set_connection_option(r->conn, MHD_CONNECTION_OPTION_TIMEOUT, timeout < 3 ? 3u : timeout);
 	http_header(r, "X-Accel-Buffering", "no");
 	http_own_response(r, 200, "text/event-stream; charset=utf-8", resp);
+	r->long_lived = true; /* the server frees the request's arena once this is queued */
 	pthread_mutex_lock(&hub.mu);
 	s->next = hub.head;
 	if (hub.head)
