@@ -86,13 +86,15 @@ struct link_names {
 
 static int link_names(struct req *r, const struct user_row *u, struct link_names *out)
 {
+	/* one's own links are always named (at login the caller's grants are not loaded yet) */
+	bool self = r->user.user_id == 0 || r->user.user_id == u->id;
 	out->person = out->organisation = NULL;
 	if (u->person_id) {
 		struct person_row p;
 		int rc = people_get(r->db, &r->arena, u->person_id, &p);
 		if (rc < 0)
 			return APP_E_DB;
-		if (rc == STORE_ROW && perm_on_unit(&r->user, PERM_PEOPLE_READ, p.unit_path))
+		if (rc == STORE_ROW && (self || perm_on_unit(&r->user, PERM_PEOPLE_READ, p.unit_path)))
 			out->person = p.full_name;
 	}
 	if (u->organisation_id) {
@@ -100,7 +102,7 @@ static int link_names(struct req *r, const struct user_row *u, struct link_names
 		int rc = orgs_get(r->db, &r->arena, u->organisation_id, &o);
 		if (rc < 0)
 			return APP_E_DB;
-		if (rc == STORE_ROW && perm_on_unit(&r->user, PERM_ORGS_READ, o.unit_path))
+		if (rc == STORE_ROW && (self || perm_on_unit(&r->user, PERM_ORGS_READ, o.unit_path)))
 			out->organisation = o.name;
 	}
 	return APP_OK;

@@ -437,6 +437,8 @@ describe('linking an account to a person and an organisation', () => {
     const me = await (await srv.login('coord-a', 'a-good-password')).get('/api/v1/me');
     assert.equal(me.body.data.user.organisation_id, orgA.id);
     assert.equal(me.body.data.user.person_name, 'Trần Thị Lan');
+    const login = await srv.client().post('/api/v1/session', { username: 'coord-a', password: 'a-good-password' });
+    assert.equal(login.body.data.user.organisation_name, 'Hội Liên hiệp Phụ nữ phường Vĩnh Điện', 'named at login too');
     const audit = auditOf(srv, linkedId);
     assert.ok(audit.some((e) => e.action === 'user.update' && e.actor === 'admin-a'));
   });
