@@ -64,6 +64,7 @@ export function OutreachPage({ query, user }) {
   };
   const [text, setText] = useState({ from: isoToText(f.from), to: isoToText(f.to) });
   const [bad, setBad] = useState({});
+  useEffect(() => setText({ from: isoToText(f.from), to: isoToText(f.to) }), [f.from, f.to]);
   const list = useFetch('/api/v1/outreach/sessions' + qs({ ...f, limit: 200 }));
   const topics = useFetch('/api/v1/outreach/topics');
   const orgs = useFetch('/api/v1/organisations', { all: true });
@@ -111,6 +112,13 @@ export function OutreachPage({ query, user }) {
         </div>
         <button type="submit" class="btn">{t('outreach.show')}</button>
       </form>
+      <nav class="links-row no-print" aria-label={t('outreach.years')}>
+        {[0, 1, 2, 3, 4, 5, 6].map((k) => {
+          const y = String(Number(todayIso().slice(0, 4)) - k);
+          const href = '/outreach' + qs({ ...f, from: `${y}-01-01`, to: `${y}-12-31` });
+          return f.from === `${y}-01-01` && f.to === `${y}-12-31` ? <strong key={y} aria-current="page">{y}</strong> : <Link key={y} href={href}>{y}</Link>;
+        })}
+      </nav>
       <p class="muted">{t('outreach.period', { from: formatDate(f.from), to: formatDate(f.to) })}</p>
       <OutreachStats range={{ from: f.from, to: f.to, unit_id: f.unit_id }} topics={tl} />
       <FormError text={list.error ? errorText(list.error) : ''} />
