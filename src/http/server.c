@@ -134,17 +134,21 @@ static void req_free(struct req *r)
 }
 
 /* Adds the headers every response carries, then the handler's own, then no-store unless it set a
- * Cache-Control of its own. */
+ * Cache-Control of its own. A long-lived response (an event stream, never rendered as a document) goes
+ * without the document-only ones: each header is a copy held for as long as the stream is open. */
 static void add_headers(struct MHD_Response *resp, const char *content_type, const struct req *r)
 {
 	if (content_type)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
-	MHD_add_response_header(resp, "Content-Security-Policy", csp);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
-	MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=(self)");
+	if (!r || !r->long_lived) {
+		MHD_add_response_header(resp, "Content-Security-Policy", csp);
+		MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+		MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+		MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+		MHD_add_response_header(resp, "Permissions-Policy",
+					"camera=(), microphone=(), geolocation=(self)");
+	}
 	int has_cache = 0;
 	for (int i = 0; r && i < r->nhdr; i++) {
 		MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);

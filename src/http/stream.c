@@ -800,8 +800,8 @@ int api_stream(struct req *r)
 	unsigned timeout = (unsigned)(hub.heartbeat_ms * 3 / 1000);
 	MHD_set_connection_option(r->conn, MHD_CONNECTION_OPTION_TIMEOUT, timeout < 3 ? 3u : timeout);
 	http_header(r, "X-Accel-Buffering", "no");
+	r->long_lived = true; /* fewer headers held, and the request's arena freed once this is queued */
 	http_own_response(r, 200, "text/event-stream; charset=utf-8", resp);
-	r->long_lived = true; /* the server frees the request's arena once this is queued */
 	pthread_mutex_lock(&hub.mu);
 	s->next = hub.head;
 	if (hub.head)
