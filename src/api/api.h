@@ -142,6 +142,7 @@ int api_open311_unknown(struct req *r);
  * feed tokens and feeds; patrols with joint forces and check-ins; violation records; their statistics */
 int api_shifts_list(struct req *r);
 int api_shifts_create(struct req *r);
+int api_team_joint_forces(struct req *r); /* the commune's organisations for a patrol (web patrols) */
 int api_roster_get(struct req *r);
 int api_roster_put(struct req *r);
 int api_swaps_list(struct req *r);

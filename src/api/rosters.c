@@ -23,14 +23,17 @@
 #include "lib/crypto.h"
 #include "lib/timeutil.h"
 #include "store/audit.h"
+#include "store/organisations.h"
 #include "store/patrols.h"
 #include "store/rosters.h"
 #include "store/teams.h"
+#include "store/units.h"
 
 #define ID_MAX (((int64_t)1 << 53) - 1)
 #define ICAL_TOKEN_BYTES 32
 #define ICAL_WEEKS_BACK 8
 #define ICAL_WEEKS_AHEAD 12
+#define PATROL_FORCE_CHOICES_MAX 200
 
 /* ---- shared helpers ---- */
 
@@ -137,6 +140,41 @@ int api_shifts_list(struct req *r)
 	jw_arr(w);
 	for (int i = 0; i < n; i++)
 		write_shift(w, &s[i]);
+	jw_end(w);
+	jw_end(w);
+	return APP_OK;
+}
+
+/* GET /api/v1/teams/{id}/joint-forces: the organisations of the team's commune, the choices for its
+ * patrols' joint forces (a leader granted on a block does not otherwise see the commune's police or
+ * military command). Read with patrols.read on the team, like its roster. */
+int api_team_joint_forces(struct req *r)
+{
+	struct team_row t;
+	struct unit_row c;
+	struct org_row *o = NULL;
+	int n = 0;
+	int rc = load_team(r, &t);
+	if (rc)
+		return rc;
+	if (t.commune_id) {
+		rc = units_get(r->db, &r->arena, t.commune_id, &c); /* STORE_ROW when found */
+		if (rc == STORE_ROW)
+			rc = orgs_list(r->db, &r->arena, c.path, NULL, 0, PATROL_FORCE_CHOICES_MAX, &o, &n);
+		if (rc != STORE_OK)
+			return http_fail_store(r, rc == STORE_DONE ? STORE_E_DB : rc);
+	}
+	struct jw *w = http_json(r, 200);
+	jw_obj(w);
+	jw_key(w, "data");
+	jw_arr(w);
+	for (int i = 0; i < n; i++) {
+		jw_obj(w);
+		jw_kint(w, "id", o[i].id);
+		jw_kstr(w, "kind", o[i].kind);
+		jw_kstr(w, "name", o[i].name);
+		jw_end(w);
+	}
 	jw_end(w);
 	jw_end(w);
 	return APP_OK;

@@ -133,6 +133,7 @@ const struct route http_routes[] = {
      * public, their secret token is the key (no cookie read) */
     {"GET", "/api/v1/teams/{id}/shifts", api_shifts_list, PERM_PATROLS_READ, 0, 0},
     {"POST", "/api/v1/teams/{id}/shifts", api_shifts_create, PERM_PATROLS_WRITE, 2 * KB, 0},
+    {"GET", "/api/v1/teams/{id}/joint-forces", api_team_joint_forces, PERM_PATROLS_READ, 0, 0},
     {"GET", "/api/v1/teams/{id}/roster", api_roster_get, PERM_PATROLS_READ, 0, 0},
     {"PUT", "/api/v1/teams/{id}/roster", api_roster_put, PERM_PATROLS_WRITE, 256 * KB, 0},
     {"GET", "/api/v1/teams/{id}/ical", api_team_ical_list, PERM_PATROLS_WRITE, 0, 0},

@@ -40,6 +40,12 @@ import { canAlarms, canEnrol, canWarn } from './alarms.js';
 import { OutreachNewPage, OutreachPage, OutreachSessionPage } from './components/OutreachPages.jsx';
 import { ExemplarsPage, ModelPage, ModelsPage } from './components/ModelsPages.jsx';
 import { canMovement } from './movement.js';
+// patrols: rosters, my duties, patrols with check-in, violation records
+import { RosterPage } from './components/RosterPage.jsx';
+import { MyDutiesPage } from './components/MyDutiesPage.jsx';
+import { PatrolNewPage, PatrolPage, PatrolsPage } from './components/PatrolsPages.jsx';
+import { ViolationNewPage, ViolationPage, ViolationsPage } from './components/ViolationsPages.jsx';
+import { canPatrols } from './patrols.js';
 export const routes = [
   { path: '/', component: HomePage, nav: 'nav.home' },
   // alarms, enrolment, warnings (the digital mõ)
@@ -76,6 +82,15 @@ export const routes = [
   { path: '/models', component: ModelsPage, navParent: '/outreach' },
   { path: '/models/:id', component: ModelPage, navParent: '/outreach' },
   { path: '/exemplars', component: ExemplarsPage, navParent: '/outreach' },
+  // patrols: rosters, my duties, patrols with check-in, violation records (one nav entry; literal paths before :id)
+  { path: '/patrols', component: PatrolsPage, nav: 'patrol.nav', navIf: canPatrols },
+  { path: '/patrols/new', component: PatrolNewPage, navParent: '/patrols' },
+  { path: '/patrols/:id', component: PatrolPage, navParent: '/patrols' },
+  { path: '/me/duties', component: MyDutiesPage, navParent: '/patrols' },
+  { path: '/violations', component: ViolationsPage, navParent: '/patrols' },
+  { path: '/violations/new', component: ViolationNewPage, navParent: '/patrols' },
+  { path: '/violations/:id', component: ViolationPage, navParent: '/patrols' },
+  { path: '/teams/:id/roster', component: RosterPage, navParent: '/teams' },
   { path: '/users', component: UsersPage, nav: 'nav.users', navIf: (u) => can(u, 'users_admin') },
   { path: '/users/:id', component: UserPage, navParent: '/users' },
   // API keys (tips / Open311): installation admins, linked from the accounts page

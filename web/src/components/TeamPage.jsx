@@ -7,6 +7,7 @@ import { api } from '../api.js';
 import { Link, navigate } from '../router.jsx';
 import { errorText, fieldErrors } from '../errors.js';
 import { can } from '../forces.js';
+import { canPatrols } from '../patrols.js';
 import { AddMemberForm } from './AddMemberForm.jsx';
 import { Field } from './Field.jsx';
 import { FormError } from './FormError.jsx';
@@ -120,6 +121,7 @@ export function TeamPage({ params, query, user }) {
       ) : (
         <>
           <TeamRules team={tm} warnings={warnings} />
+          {canPatrols(user) && <p class="links-row"><Link href={`/teams/${tm.id}/roster`}>{t('roster.link')}</Link></p>}
           <div class="card">
             <div class="card-head">
               <h2>{t('team.members_title')}</h2>
