@@ -295,3 +295,14 @@ test('statistics count patrols, check-ins, joint forces, violations and fines on
   assert.equal(b.violations, 1);
   assert.equal((await officer.get('/api/v1/stats/patrols?from=2020-01-01')).status, 400);
 });
+
+test('a team\'s joint-force choices are its commune\'s organisations, for those who read its roster', async () => {
+  // leader_a's grant is on the team, not on the commune where the organisations are
+  const choices = await ok(leaderA.get(`/api/v1/teams/${teamA.id}/joint-forces`));
+  assert.deepEqual(choices.map((o) => [o.id, o.kind]),
+    [[orgPolice, 'police'], [orgMilitary, 'military_command'], [orgHealth, 'health_station']]);
+  srv.addUser('leader_c', PW, 'team_leader', 'BB');
+  const leaderC = await srv.login('leader_c', PW);
+  assert.equal((await leaderC.get(`/api/v1/teams/${teamA.id}/joint-forces`)).status, 404, 'another block\'s team is not seen');
+  assert.equal((await ok(leaderC.get(`/api/v1/teams/${teamB.id}/joint-forces`))).length, 3);
+});
