@@ -3,9 +3,10 @@
 // them. The leader makes a calendar link (shown once; its address serves iCalendar until revoked),
 // plans tonight's patrol with the police and one member and starts it. The member, on a phone in a
 // second browser context, finds the duty and the open patrol under "Lịch trực của tôi" and presses
-// the big "Điểm danh"; the leader sees the check-in. Last, a violation record without a legal basis
-// is refused with that field marked, then recorded with it. Every page is checked with axe-core and
-// saved in tests/artifacts/e2e/.
+// the big "Điểm danh", then asks to hand a duty to another member, which the leader approves; the
+// leader sees the check-in. Last, a violation record without a legal basis is refused with that field
+// marked, then recorded with it, and the period's figures count it. Every page is checked with
+// axe-core and saved in tests/artifacts/e2e/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../api/lib/server.js';
@@ -98,6 +99,7 @@ test('a leader fills next week\'s roster, plans and starts a patrol; a member ch
   await lead.getByRole('button', { name: 'Lưu lịch trực' }).click();
   await lead.getByText('Đã lưu lịch trực.').waitFor();
 
+  const rosterUrl = lead.url();
   await lead.reload();
   await slotWed.waitFor();
   assert.equal(await slotMon.getByLabel('Nguyễn Văn An').isChecked(), true, 'the Monday slot is kept');
@@ -157,7 +159,23 @@ test('a leader fills next week\'s roster, plans and starts a patrol; a member ch
   assert.equal(await button.count(), 0, 'no second check-in button');
   await b.check(phone, '51-patrols-checked-in-phone');
 
-  // the leader sees it
+  // the member asks to hand Monday's duty to Lê Thị Bình; the leader approves it on the roster
+  await phone.goto(srv.url + '/me/duties');
+  await phone.getByRole('button', { name: `Xin đổi ca Ca tối ${WEEKDAYS[0]}, ${d.mon}` }).click();
+  await phone.getByLabel('Nhờ người trực thay').selectOption({ label: 'Lê Thị Bình' });
+  await phone.getByLabel('Lý do (không bắt buộc)').fill('Con ốm');
+  await phone.getByRole('button', { name: 'Gửi yêu cầu' }).click();
+  await phone.getByText('Đã gửi yêu cầu đổi ca; tổ trưởng sẽ duyệt.').waitFor();
+  await phone.locator('.record-meta').getByText('Chờ duyệt').waitFor();
+  await lead.goto(rosterUrl);
+  await lead.getByText(`Nguyễn Văn An nhờ Lê Thị Bình trực thay: Ca tối, ${WEEKDAYS[0]}, ${d.mon}`).waitFor();
+  await lead.getByRole('group', { name: `Duyệt yêu cầu của Nguyễn Văn An ngày ${d.mon}` }).getByRole('button', { name: 'Duyệt', exact: true }).click();
+  await lead.getByText('Không có yêu cầu nào chờ duyệt.').waitFor();
+  await slotMon.getByLabel('Lê Thị Bình').waitFor();
+  assert.equal(await slotMon.getByLabel('Lê Thị Bình').isChecked(), true, 'the duty changed hands');
+  assert.equal(await slotMon.getByLabel('Nguyễn Văn An').isChecked(), false);
+
+  // the leader sees the check-in
   await lead.goto(patrolUrl);
   await lead.getByText(/^Nguyễn Văn An — điểm danh lúc \d\d\/\d\d\/\d{4} \d\d:\d\d$/).waitFor();
   await lead.getByText('1/1 thành viên đã điểm danh.').waitFor();

@@ -187,7 +187,7 @@ export function RosterPage({ params, query }) {
           {r.week !== isoWeekOf('') && <Link href={`/teams/${r.team_id}/roster`}>{t('roster.this_week')}</Link>}
         </div>
         {r.shifts.length === 0 ? <p>{r.can_edit ? t('roster.no_shifts_edit') : t('roster.no_shifts')}</p> : (
-          <WeekGrid key={r.week + monday + r.slots.map((s) => s.id).join(',')} teamId={r.team_id} r={r} saved={saved}
+          <WeekGrid key={r.week + monday + r.slots.map((s) => `${s.id}:${s.person_id}`).join(',')} teamId={r.team_id} r={r} saved={saved}
             onSaved={() => { setSaved(true); roster.reload(); }} onChanged={() => setSaved(false)} />
         )}
       </div>
