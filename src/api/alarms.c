@@ -341,7 +341,8 @@ static int do_raise(struct req *r, struct raise *in)
 					     hh ? 0 : r->user.user_id, -1,
 					     strcmp(open.kind, in->kind) ? in->kind : NULL, now);
 		if (rc == STORE_OK)
-			rc = audit_alarm(r, hh, "alarm.press", open.id, "{}");
+			rc = audit_alarm(r, hh, "alarm.press", open.id,
+					 arena_printf(&r->arena, "{\"unit_id\":%" PRId64 "}", open.unit_id));
 		if (rc == STORE_OK)
 			rc = store_commit(r->db);
 		else
@@ -774,7 +775,8 @@ static int step(struct req *r, enum alarm_action action)
 				     (int)eta, note, now);
 	if (rc == STORE_OK)
 		rc = audit_alarm(r, false, actions[action], a.id,
-				 arena_printf(&r->arena, "{\"status\":\"%s\"}", alarm_status_names[to]));
+				 arena_printf(&r->arena, "{\"unit_id\":%" PRId64 ",\"status\":\"%s\"}",
+					      a.unit_id, alarm_status_names[to]));
 	if (rc == STORE_OK)
 		rc = alarms_get(r->db, &r->arena, a.id, &a) == STORE_ROW ? STORE_OK : STORE_E_DB;
 	if (rc == STORE_OK)

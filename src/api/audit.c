@@ -1,12 +1,15 @@
 /*
- * audit.c: GET /api/v1/audit?entity=unit|user|person|organisation&entity_id=ID — the history tab of
+ * audit.c: GET /api/v1/audit?entity=NAME&entity_id=ID — the history tab of
  * a record: the audit entries about it, oldest first, a page at a time (keyset on seq). The router has
  * already checked that the caller holds audit.read somewhere; this file checks it where the record lives:
  *   - a unit: audit.read on that unit's path (so on it or an ancestor);
  *   - a user: audit.read on a unit where that user holds a grant;
  *   - a person or an organisation: audit.read on its unit (once deleted, the unit its last entry names);
  *   - a team or a team member: audit.read on the team's unit (likewise);
- *   - a tip or a case: audit.read on its unit.
+ *   - a tip or a case: audit.read on its unit;
+ *   - the movement's and the alarm's records (patrol, violation, swap, alarm, enrolment, warning,
+ *     mediation_case, outreach_session, model, exemplar): audit.read on the unit_id their newest entry
+ *     names (history_kinds below lists them all).
  * A deleted unit's history stays readable where the unit was (audit.read on its parent's subtree,
  * found through the parent_id its entries record); an installation admin sees every history. A
  * record the caller may not see answers 404, the same as one that does not exist. Not for verifying
@@ -24,6 +27,55 @@
 #include "store/teams.h"
 #include "store/tips.h"
 #include "store/users.h"
+
+/* The records that have a history here, and where the right to read it is checked. */
+enum history_where {
+	ON_ITSELF,   /* a unit: audit.read on it (or, once deleted, where it was) */
+	ON_USER,     /* a user: audit.read where the user holds a grant */
+	ON_ITS_UNIT, /* anything else: audit.read on the record's unit (record_unit), or on the unit_id
+		      * its newest entry names — every such record's audit detail carries its unit_id */
+};
+static const struct history_kind {
+	const char *entity;
+	enum history_where where;
+} history_kinds[] = {
+    {"unit", ON_ITSELF},
+    {"user", ON_USER},
+    {"person", ON_ITS_UNIT},
+    {"organisation", ON_ITS_UNIT},
+    {"team", ON_ITS_UNIT},
+    {"team_member", ON_ITS_UNIT},
+    {"tip", ON_ITS_UNIT},
+    {"case", ON_ITS_UNIT},
+    {"patrol", ON_ITS_UNIT},
+    {"violation", ON_ITS_UNIT},
+    {"swap", ON_ITS_UNIT},
+    {"alarm", ON_ITS_UNIT},
+    {"enrolment", ON_ITS_UNIT},
+    {"warning", ON_ITS_UNIT},
+    {"mediation_case", ON_ITS_UNIT},
+    {"outreach_session", ON_ITS_UNIT},
+    {"model", ON_ITS_UNIT},
+    {"exemplar", ON_ITS_UNIT},
+};
+#define NHISTORY_KINDS ((int)(sizeof history_kinds / sizeof history_kinds[0]))
+
+static const struct history_kind *history_kind_of(const char *entity)
+{
+	for (int i = 0; i < NHISTORY_KINDS; i++)
+		if (strcmp(history_kinds[i].entity, entity) == 0)
+			return &history_kinds[i];
+	return NULL;
+}
+
+/* "must be one of 'unit', 'user', …" (arena). */
+static const char *history_entities_msg(struct req *r)
+{
+	const char *msg = "must be one of";
+	for (int i = 0; i < NHISTORY_KINDS && msg; i++)
+		msg = arena_printf(&r->arena, "%s%s '%s'", msg, i ? "," : "", history_kinds[i].entity);
+	return msg ? msg : "is not a record with a history";
+}
 
 /* Is the caller an installation admin for audit (a grant with no unit that carries audit.read)? */
 static bool sees_everything(const struct req *r)
@@ -196,27 +248,15 @@ int api_audit_list(struct req *r)
 		return err;
 
 	/* validate */
-	if (!entity ||
-	    (strcmp(entity, "unit") != 0 && strcmp(entity, "user") != 0 && strcmp(entity, "person") != 0 &&
-	     strcmp(entity, "organisation") != 0 && strcmp(entity, "team") != 0 &&
-	     strcmp(entity, "team_member") != 0 && strcmp(entity, "tip") != 0 && strcmp(entity, "case") != 0 &&
-	     strcmp(entity, "patrol") != 0 && strcmp(entity, "violation") != 0 && strcmp(entity, "swap") != 0))
-		field_err(&r->fields, "entity",
-			  "must be 'unit', 'user', 'person', 'organisation', 'team', 'team_member', 'tip', "
-			  "'case', 'patrol', 'violation' or 'swap'");
+	const struct history_kind *kind = entity ? history_kind_of(entity) : NULL;
+	if (!kind)
+		field_err(&r->fields, "entity", history_entities_msg(r));
 	if (!id_text || http_parse_id(id_text, &id) != 0)
 		field_err(&r->fields, "entity_id", "must be the record's id, a positive whole number");
 	if (r->fields.n)
-		return http_fail(
-		    r, APP_E_PARAM,
-		    "say whose history: "
-		    "?entity=unit|user|person|organisation|team|team_member|tip|case|patrol|violation|swap&entity_id=ID");
-	bool is_unit = strcmp(entity, "unit") == 0;
-	bool on_unit = strcmp(entity, "person") == 0 || strcmp(entity, "organisation") == 0 ||
-		       strcmp(entity, "team") == 0 || strcmp(entity, "team_member") == 0 ||
-		       strcmp(entity, "tip") == 0 || strcmp(entity, "case") == 0 ||
-		       /* movement records: found by the unit_id of their newest entry */
-		       strcmp(entity, "patrol") == 0 || strcmp(entity, "violation") == 0 || strcmp(entity, "swap") == 0;
+		return http_fail(r, APP_E_PARAM, "say whose history: ?entity=NAME&entity_id=ID");
+	bool is_unit = kind && kind->where == ON_ITSELF;
+	bool on_unit = kind && kind->where == ON_ITS_UNIT;
 	id_text = arena_printf(&r->arena, "%" PRId64, id); /* as entries store it: "7", never "007" */
 	if (!id_text)
 		return APP_E_NOMEM;

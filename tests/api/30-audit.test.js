@@ -253,7 +253,7 @@ test('roles without audit rights get 403, and no session gets 401', async () => 
 });
 
 test('a malformed question is a 400 naming the argument', async () => {
-  const kind = await root.get(`/api/v1/audit?entity=alarm&entity_id=${ids.block}`);
+  const kind = await root.get(`/api/v1/audit?entity=household&entity_id=${ids.block}`);
   assert.equal(kind.status, 400);
   assert.ok(kind.body.error.fields.entity);
   const id = await root.get('/api/v1/audit?entity=unit&entity_id=abc');
@@ -264,4 +264,25 @@ test('a malformed question is a 400 naming the argument', async () => {
   const cursor = await root.get(`/api/v1/audit?entity=unit&entity_id=${ids.block}&cursor=x`);
   assert.equal(cursor.status, 400);
   assert.ok(cursor.body.error.fields.cursor);
+});
+
+test('an alarm and its household enrolment have a history in their commune, and 404 in another', async () => {
+  const enrol = await officer1.post('/api/v1/enrolments', { unit_id: ids.block, label: 'Nhà số 12' });
+  assert.equal(enrol.status, 201, JSON.stringify(enrol.body));
+  const raised = await officer1.post('/api/v1/alarms', { kind: 'fire', unit_id: ids.block });
+  assert.equal(raised.status, 201, JSON.stringify(raised.body));
+  const ack = await officer1.post(`/api/v1/alarms/${raised.body.data.id}/ack`, {});
+  assert.equal(ack.status, 200, JSON.stringify(ack.body));
+
+  const alarm = await officer1.get(`/api/v1/audit?entity=alarm&entity_id=${raised.body.data.id}`);
+  assert.equal(alarm.status, 200, JSON.stringify(alarm.body));
+  assert.ok(alarm.body.data.length >= 2, 'raised and acknowledged');
+  assert.equal(alarm.body.data[0].entity, 'alarm');
+  const household = await officer1.get(`/api/v1/audit?entity=enrolment&entity_id=${enrol.body.data.id}`);
+  assert.equal(household.status, 200);
+  assert.equal(household.body.data.length, 1);
+  assert.doesNotMatch(JSON.stringify(household.body), new RegExp(enrol.body.data.token), 'no token in the history');
+
+  assert.equal((await officer2.get(`/api/v1/audit?entity=alarm&entity_id=${raised.body.data.id}`)).status, 404);
+  assert.equal((await officer2.get(`/api/v1/audit?entity=enrolment&entity_id=${enrol.body.data.id}`)).status, 404);
 });

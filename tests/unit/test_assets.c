@@ -52,8 +52,8 @@ static void hashed_files_are_served_by_name_with_their_gzip_copy(void **state)
 			css += ends_with(a->plain->name, ".css");
 		}
 	}
-	assert_int_equal(js, 1);
-	assert_int_equal(css, 1);
+	assert_true(js >= 2); /* the entry, and the officers' app loaded on demand (web/build.mjs) */
+	assert_true(css >= 1);
 }
 
 static void content_types_follow_the_extension(void **state)
