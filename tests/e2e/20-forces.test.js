@@ -412,7 +412,7 @@ test('an administrator creates an account, gives and revokes a role, resets the 
   await page.getByRole('status').filter({ hasText: 'Đã đặt mật khẩu mới' }).waitFor();
   await page.getByRole('button', { name: 'Khóa tài khoản' }).click();
   await page.getByRole('button', { name: 'Mở khóa' }).waitFor();
-  assert.match(await page.locator('.facts').textContent(), /Đã khóa/);
+  assert.match(await page.locator('.page > .facts').textContent(), /Đã khóa/);
   await b.check(page, 'desktop-forces-user');
   await page.getByRole('link', { name: 'Lịch sử' }).click();
   await page.locator('.history').waitFor();
