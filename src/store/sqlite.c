@@ -1,8 +1,9 @@
 /*
- * sqlite.c: the store API on SQLite. One connection per thread; WAL and synchronous=FULL so that an
- * acknowledged write survives a power cut; a busy timeout so that concurrent writers wait instead of
- * failing; BEGIN IMMEDIATE for transactions so that two writers never deadlock on lock upgrade.
- * Statements are cached per connection, keyed by the address of their SQL text.
+ * sqlite.c: the store API on SQLite. One connection per thread; WAL, and group commit so that an
+ * acknowledged write survives a power cut (every commit returns only once an fsync of the WAL that
+ * covers it has finished; see "Group commit" below); a busy timeout so that concurrent writers wait
+ * instead of failing; BEGIN IMMEDIATE for transactions so that two writers never deadlock on lock
+ * upgrade. Statements are cached per connection, keyed by the address of their SQL text.
  * Not for SQL dialect differences: queries are shared with pg.c (see store.h).
  */
 #include <pthread.h>
@@ -21,12 +22,16 @@ struct sq_stmt {
 	const char *key; /* the caller's SQL pointer */
 };
 
+struct sq_group;
+
 struct sq_db {
 	struct store base;
 	sqlite3 *h;
 	char *path;
 	struct sq_stmt *cache[CACHE_SLOTS]; /* open addressing on the SQL pointer */
 	int in_tx;
+	struct sq_group *group; /* the group commit of this database file (shared) */
+	uint64_t pending;	/* the number of this connection's last commit not yet known durable, or 0 */
 };
 
 static int map_rc(struct sq_db *d, int rc)
@@ -79,6 +84,7 @@ static char *rewrite_params(const char *sql)
 }
 
 static void writer_release(struct sq_db *d);
+static void group_release(struct sq_group *g);
 
 static void sq_close(struct store *db)
 {
@@ -94,6 +100,7 @@ static void sq_close(struct store *db)
 		}
 	}
 	sqlite3_close_v2(d->h);
+	group_release(d->group);
 	free(d->path);
 	free(d);
 }
@@ -250,13 +257,160 @@ static int sq_begin(struct store *db)
 	return rc;
 }
 
+/*
+ * Group commit. With synchronous=FULL every COMMIT fsyncs the WAL while it holds the write lock: the
+ * next writer waits for the disk, and every transaction pays for its own fsync. Connections here run
+ * with synchronous=NORMAL instead (in WAL mode the only difference is that COMMIT does not fsync; the
+ * WAL header and checkpoints are synced the same) and this code restores FULL's promise: a commit —
+ * of a store_begin transaction or of a single statement outside one — returns only after an fsync of
+ * the WAL that started after its frames were written has finished. The commits of one database file
+ * are numbered in the order they reach the WAL (in the WAL hook, right after SQLite wrote them);
+ * whoever waits first becomes the leader, notes the newest number, syncs the WAL through its own
+ * connection's file and marks everything up to that number durable; the commits that arrived during
+ * its fsync are covered by the next one, which one of them leads. The write lock (g_writer) is
+ * released before the wait, so the next transaction runs while the disk works, and one fsync serves
+ * every commit that was waiting. A failed fsync is final: that commit and every later one report
+ * STORE_E_DB (the kernel may have dropped the pages; retrying could report lost data as durable).
+ * What differs from FULL: another connection may read a commit a moment before it is durable (its
+ * writer has not been answered yet); a later commit is never durable without it (the WAL is one
+ * sequence). Groups are per database path, shared by the connections of this process.
+ */
+struct sq_group {
+	struct sq_group *next;
+	char *path;
+	int refs;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint64_t written; /* commits numbered so far (all of them written to the WAL) */
+	uint64_t durable; /* every commit up to this number is on disk */
+	int syncing;	  /* a leader's fsync is running */
+	int failed;	  /* an fsync failed: nothing later is reported durable */
+};
+
+static pthread_mutex_t g_groups_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct sq_group *g_groups;
+
+/* Pages in the WAL past which a commit checkpoints (SQLite's own default, which the hook replaces). */
+#define CHECKPOINT_PAGES 1000
+
+/* The group of path, made or shared (refcounted); NULL when memory runs out. */
+static struct sq_group *group_get(const char *path)
+{
+	struct sq_group *g;
+	pthread_mutex_lock(&g_groups_mu);
+	for (g = g_groups; g; g = g->next)
+		if (strcmp(g->path, path) == 0)
+			break;
+	if (g) {
+		g->refs++;
+	} else if ((g = calloc(1, sizeof *g)) != NULL) {
+		g->path = strdup(path);
+		if (!g->path) {
+			free(g);
+			g = NULL;
+		} else {
+			g->refs = 1;
+			pthread_mutex_init(&g->mu, NULL);
+			pthread_cond_init(&g->cv, NULL);
+			g->next = g_groups;
+			g_groups = g;
+		}
+	}
+	pthread_mutex_unlock(&g_groups_mu);
+	return g;
+}
+
+static void group_release(struct sq_group *g)
+{
+	if (!g)
+		return;
+	pthread_mutex_lock(&g_groups_mu);
+	if (--g->refs == 0) {
+		struct sq_group **p = &g_groups;
+		while (*p != g)
+			p = &(*p)->next;
+		*p = g->next;
+		pthread_mutex_destroy(&g->mu);
+		pthread_cond_destroy(&g->cv);
+		free(g->path);
+		free(g);
+	}
+	pthread_mutex_unlock(&g_groups_mu);
+}
+
+/* fsyncs the WAL through this connection's own file object (SQLite's VFS: fdatasync on Linux, as
+ * synchronous=FULL does); 0 or -1. */
+static int wal_sync(struct sq_db *d)
+{
+	sqlite3_file *f = NULL;
+	if (sqlite3_file_control(d->h, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f) != SQLITE_OK || !f ||
+	    !f->pMethods)
+		return -1;
+	return f->pMethods->xSync(f, SQLITE_SYNC_NORMAL) == SQLITE_OK ? 0 : -1;
+}
+
+/* Waits until this connection's last commit is durable, leading the fsync when none runs. 0, or -1
+ * when an fsync failed. */
+static int group_wait(struct sq_db *d)
+{
+	struct sq_group *g = d->group;
+	uint64_t mine = d->pending;
+	int rc;
+	d->pending = 0;
+	if (!mine)
+		return 0;
+	pthread_mutex_lock(&g->mu);
+	while (!g->failed && g->durable < mine) {
+		if (g->syncing) {
+			pthread_cond_wait(&g->cv, &g->mu);
+			continue;
+		}
+		g->syncing = 1;
+		uint64_t target = g->written; /* >= mine: these commits' frames are all written */
+		pthread_mutex_unlock(&g->mu);
+		int failed = wal_sync(d);
+		pthread_mutex_lock(&g->mu);
+		g->syncing = 0;
+		if (failed)
+			g->failed = 1;
+		else if (target > g->durable)
+			g->durable = target;
+		pthread_cond_broadcast(&g->cv);
+	}
+	rc = g->durable >= mine ? 0 : -1;
+	pthread_mutex_unlock(&g->mu);
+	return rc;
+}
+
+/* SQLite's WAL hook: called after every commit of this connection that wrote frames, the write lock
+ * already released. Numbers the commit, checkpoints as SQLite's default hook would, and, for a
+ * statement outside store_begin (autocommit), waits for durability here so that its step returns only
+ * then; sq_commit waits itself, after letting the next writer in. */
+static int wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
+{
+	struct sq_db *d = arg;
+	struct sq_group *g = d->group;
+	pthread_mutex_lock(&g->mu);
+	d->pending = ++g->written;
+	pthread_mutex_unlock(&g->mu);
+	if (pages >= CHECKPOINT_PAGES)
+		sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (!d->in_tx && group_wait(d) != 0)
+		return SQLITE_IOERR_FSYNC;
+	return SQLITE_OK;
+}
+
 static int sq_commit(struct store *db)
 {
 	struct sq_db *d = (struct sq_db *)db;
 	int rc = sq_exec(db, "COMMIT");
-	if (rc != STORE_OK)
+	if (rc != STORE_OK) {
 		sq_exec(db, "ROLLBACK");
+		d->pending = 0;
+	}
 	writer_release(d);
+	if (rc == STORE_OK && group_wait(d) != 0)
+		rc = STORE_E_DB;
 	return rc;
 }
 
@@ -313,17 +467,24 @@ int store_sqlite_open(const char *path, struct store **out, char *err, size_t er
 	}
 	sqlite3_extended_result_codes(d->h, 1);
 	sqlite3_busy_timeout(d->h, 10000);
-	const char *setup = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+	/* synchronous=NORMAL with the group commit above: each commit is still fsynced before it returns */
+	const char *setup = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
 			    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;";
 	char *msg = NULL;
-	if (sqlite3_exec(d->h, setup, NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(err, errlen, "cannot set up database '%s': %s", path, msg ? msg : "?");
+	d->group = d->path ? group_get(d->path) : NULL;
+	if (!d->group || sqlite3_exec(d->h, setup, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot set up database '%s': %s", path,
+			 msg	    ? msg
+			 : d->group ? "?"
+				    : "out of memory");
 		sqlite3_free(msg);
 		sqlite3_close_v2(d->h);
+		group_release(d->group);
 		free(d->path);
 		free(d);
 		return -1;
 	}
+	sqlite3_wal_hook(d->h, wal_hook, d);
 	*out = &d->base;
 	return 0;
 }
