@@ -100,6 +100,17 @@ test('a team leader takes a case from receipt to settled and finds it in the pri
   assert.equal(await page.getByRole('button', { name: 'Ghi buổi hòa giải' }).count(), 0, 'no session after the conclusion');
   await b.check(page, '52-mediation-settled');
 
+  // the year's figures on the cases page count it, settled
+  const caseUrl = page.url();
+  await page.goto(srv.url + '/mediation?year=' + d.year);
+  const figures = page.locator('.card', { hasText: 'Số liệu hòa giải năm ' + d.year });
+  await figures.waitFor();
+  assert.equal(await figures.getByTestId('med-stat-cases').textContent(), '1');
+  await figures.getByText('100 %').waitFor();
+  await figures.locator('.bar-list', { hasText: 'Kết quả' }).getByText('Hòa giải thành').waitFor();
+  await b.check(page, '52-mediation-figures');
+  await page.goto(caseUrl);
+
   // the book
   await page.getByRole('link', { name: 'Xem trong sổ theo dõi' }).click();
   const book = page.locator('article.med-book');

@@ -1,10 +1,11 @@
 // "Hòa giải" (/mediation): the mediation cases the user reads, filtered by team, year, kind and result
-// (kept in the address), with links to a new case and to the book; and "Vụ việc hòa giải mới"
+// (kept in the address), with links to a new case and to the book, and the year's figures
+// (/api/v1/stats/mediation: cases, success rate, by kind, result, team and month); and "Vụ việc hòa giải mới"
 // (/mediation/new): the form that receives a case (team, day received, requester, parties, kind,
 // main content, mediators from the team's members, invited people), posted to /api/v1/mediation/cases.
 import { useRef, useState } from 'preact/hooks';
 import '../mediation.css';
-import { t, formatDate } from '../i18n.js';
+import { t, formatDate, formatNumber } from '../i18n.js';
 import { api } from '../api.js';
 import { Link, navigate } from '../router.jsx';
 import { errorText, fieldErrors } from '../errors.js';
@@ -15,6 +16,8 @@ import { Field, useFocusInvalid } from './Field.jsx';
 import { FormError } from './FormError.jsx';
 import { useFetch } from './useFetch.js';
 import { usePageTitle } from './usePageTitle.js';
+import { BarList } from './BarList.jsx';
+import { LoadState } from './LoadState.jsx';
 
 export function ResultBadge({ c }) {
   return <span class={'badge badge-med-' + (c.result || 'open')}>{resultText(c)}</span>;
@@ -64,6 +67,7 @@ export function MediationCasesPage({ query, user }) {
           </Field>
         </div>
       </form>
+      <MediationStats year={f.year || String(thisYear)} />
       <FormError text={list.error ? errorText(list.error) : ''} />
       {!cases && !list.error && <p role="status">{t('app.loading')}</p>}
       {cases && (
@@ -89,6 +93,32 @@ export function MediationCasesPage({ query, user }) {
         </div>
       )}
     </section>
+  );
+}
+
+// The figures of one year in the user's scope: totals and bars by kind, result, team and month.
+function MediationStats({ year }) {
+  const stats = useFetch('/api/v1/stats/mediation' + qs({ from: `${year}-01-01`, to: `${year}-12-31` }));
+  const d = stats.body && stats.body.data;
+  if (!d) return <LoadState fetch={stats} title={t('mediation.stats', { year })} />;
+  const counts = (o) => Object.keys(o).filter((k) => o[k] > 0);
+  return (
+    <div class="card">
+      <h2>{t('mediation.stats', { year })}</h2>
+      <p class="stat-totals">
+        <span><strong data-testid="med-stat-cases">{formatNumber(d.cases)}</strong> {t('mediation.stat_cases')}</span>
+        <span><strong>{formatNumber(d.settled)}</strong> {t('mediation.stat_settled')}</span>
+        <span><strong>{formatNumber(d.success_rate)} %</strong> {t('mediation.stat_rate')}</span>
+      </p>
+      {d.cases === 0 ? <p>{t('mediation.stats_none')}</p> : (
+        <div class="bar-grid">
+          <BarList title={t('mediation.kind')} rows={counts(d.by_kind).map((k) => ({ key: k, label: t('mediation.kind.' + k), value: d.by_kind[k] }))} />
+          <BarList title={t('mediation.result')} rows={counts(d.by_result).map((k) => ({ key: k, label: t('mediation.result.' + k), value: d.by_result[k] }))} />
+          <BarList title={t('mediation.team')} rows={d.by_team.map((x) => ({ key: x.team_id, label: x.team_name, value: x.cases, extra: t('mediation.stat_team_settled', { n: formatNumber(x.settled) }) }))} />
+          <BarList title={t('mediation.stat_month')} rows={d.by_month.filter((x) => x.cases > 0).map((x) => ({ key: x.month, label: `${x.month.slice(5)}/${x.month.slice(0, 4)}`, value: x.cases }))} />
+        </div>
+      )}
+    </div>
   );
 }
 
