@@ -1,0 +1,192 @@
+/*
+ * test_tips_search.c: the inbox's search (store/tips.c tips_list) on enough tips that every path of
+ * the per-engine plans runs — on SQLite the trigram probes and the rarest-trigram AND, on PostgreSQL
+ * the walk in id order, the longer walk and the trigram index past it — and still returns exactly what
+ * the folded LIKE returns: the same tips, in the same order, page after page, newest first and oldest
+ * first, alone and with a category filter. 4,000 tips over two blocks: a phrase in every tip, one in
+ * three, one in 4 %, one in about 1 %, one in 5 tips, and none. SQLite, or the engine of $TIENGMO_TEST_DB
+ * (testdb.h).
+ */
+#include "unit.h"
+
+#include "lib/arena.h"
+#include "lib/vn.h"
+#include "store/tips.h"
+#include "testdb.h"
+
+#define TIPS 4000
+
+static int64_t g_commune, g_blocks[2];
+static char *g_folded[TIPS + 1]; /* by id - g_first */
+static const char *g_cat[TIPS + 1];
+static int64_t g_ids[TIPS];
+
+static int64_t add_unit(struct store *db, int64_t parent, const char *kind, const char *code)
+{
+	struct store_stmt *st;
+	int64_t id = 0;
+	assert_int_equal(store_prepare(db,
+				       "INSERT INTO units (parent_id, kind, code, name, path, created_at, "
+				       "updated_at) VALUES ($1, $2, $3, $3, '/', 1, 1) RETURNING id",
+				       &st),
+			 STORE_OK);
+	if (parent)
+		store_bind_i64(st, 1, parent);
+	else
+		store_bind_null(st, 1);
+	store_bind_text(st, 2, kind);
+	store_bind_text(st, 3, code);
+	assert_int_equal(store_step_i64(st, &id), STORE_ROW);
+	return id;
+}
+
+static void set_path(struct store *db, int64_t id, const char *path, int64_t commune)
+{
+	struct store_stmt *st;
+	assert_int_equal(store_prepare(db, "UPDATE units SET path = $2, commune_id = $3 WHERE id = $1", &st),
+			 STORE_OK);
+	store_bind_i64(st, 1, id);
+	store_bind_text(st, 2, path);
+	store_bind_i64(st, 3, commune);
+	assert_int_equal(store_run(st), STORE_OK);
+}
+
+static int setup(void **state)
+{
+	struct testdb *t = calloc(1, sizeof *t);
+	assert_non_null(t);
+	testdb_open_migrated(t);
+	struct store *db = t->db;
+	char path[64];
+	int64_t prov = add_unit(db, 0, "province", "P");
+	g_commune = add_unit(db, prov, "commune", "C");
+	snprintf(path, sizeof path, "/%lld/%lld/", (long long)prov, (long long)g_commune);
+	set_path(db, g_commune, path, g_commune);
+	for (int b = 0; b < 2; b++) {
+		g_blocks[b] = add_unit(db, g_commune, "block", b ? "B2" : "B1");
+		snprintf(path, sizeof path, "/%lld/%lld/%lld/", (long long)prov, (long long)g_commune,
+			 (long long)g_blocks[b]);
+		set_path(db, g_blocks[b], path, g_commune);
+	}
+	assert_int_equal(store_begin(db), STORE_OK);
+	for (int i = 0; i < TIPS; i++) {
+		char desc[256], hash[32], folded[512];
+		/* every tip: "phản ánh"; one in three: a name; 1 in 25: a café; 1 in 97: "karaoke quá to";
+		 * 5 tips: a plate */
+		snprintf(desc, sizeof desc, "Người dân phản ánh %s ở ngõ %d%s%s%s.",
+			 i % 97 == 5 ? "hát karaoke quá to" : "mất trộm xe máy", i % 50,
+			 i % 3 == 0 ? ", ông Nguyễn Văn Đạt" : "", i % 25 == 3 ? ", gần quán cà phê" : "",
+			 i % 800 == 7 ? ", xe biển số 92H1-04817" : "");
+		snprintf(hash, sizeof hash, "search-%d", i);
+		struct tip_input in = {
+		    .unit_id = g_blocks[i % 2],
+		    .commune_id = g_commune,
+		    .category = i % 2 ? "noise" : "theft",
+		    .description = desc,
+		    .anonymous = true,
+		    .receipt_hash = hash,
+		    .source = "web",
+		};
+		assert_int_equal(tips_insert(db, &in, 1700000000 + i, &g_ids[i]), STORE_OK);
+		assert_true(vn_fold(desc, folded, sizeof folded) >= 0);
+		g_folded[i] = strdup(folded);
+		g_cat[i] = in.category;
+	}
+	assert_int_equal(store_commit(db), STORE_OK);
+	*state = t;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct testdb *t = *state;
+	for (int i = 0; i < TIPS; i++)
+		free(g_folded[i]);
+	testdb_close(t);
+	free(t);
+	vn_thread_release();
+	return 0;
+}
+
+/* Pages through tips_list for search (and category) and compares with the folded LIKE's answer. */
+static void same_as_like(struct store *db, const char *search, const char *category, bool newest, int limit,
+			 int expect_at_least)
+{
+	char folded[256];
+	assert_true(vn_fold(search, folded, sizeof folded) >= 0);
+	int64_t want[TIPS];
+	int nwant = 0;
+	for (int j = 0; j < TIPS; j++) {
+		int i = newest ? TIPS - 1 - j : j;
+		if (strstr(g_folded[i], folded) && (!category || strcmp(g_cat[i], category) == 0))
+			want[nwant++] = g_ids[i];
+	}
+	assert_true(nwant >= expect_at_least);
+	int got = 0, pages = 0;
+	int64_t cursor = 0;
+	for (;;) {
+		struct arena a;
+		struct tip_row *rows;
+		int n = 0;
+		arena_init(&a, 1u << 20);
+		struct tips_query q = {.search = search,
+				       .category = category,
+				       .newest_first = newest,
+				       .limit = limit,
+				       .after_id = cursor};
+		assert_int_equal(tips_list(db, &a, &q, &rows, &n), STORE_OK);
+		for (int k = 0; k < n; k++) {
+			if (got >= nwant || rows[k].id != want[got])
+				fail_msg("'%s' (%s, %s): row %d is tip %lld, the LIKE says %lld", search,
+					 category ? category : "any category",
+					 newest ? "newest first" : "oldest first", got, (long long)rows[k].id,
+					 got < nwant ? (long long)want[got] : -1LL);
+			got++;
+		}
+		cursor = n ? rows[n - 1].id : 0;
+		arena_release(&a);
+		pages++;
+		if (n < limit)
+			break;
+	}
+	assert_int_equal(got, nwant);
+	assert_true(pages >= 1);
+}
+
+static void common_words_fill_pages_in_order(void **state)
+{
+	struct testdb *t = *state;
+	same_as_like(t->db, "phan anh", NULL, true, 50, TIPS); /* the first walk fills every page */
+	same_as_like(t->db, "Nguyễn Văn Đạt", NULL, true, 50, TIPS / 3);
+	same_as_like(t->db, "nguyen van dat", "noise", false, 40, TIPS / 6);
+}
+
+static void middle_and_rare_words_cross_the_walk(void **state)
+{
+	struct testdb *t = *state;
+	same_as_like(t->db, "quán cà phê", NULL, true, 50, 150); /* 4 %: the walk goes on */
+	same_as_like(t->db, "quan ca phe", "theft", true, 30, 75);
+	same_as_like(t->db, "karaoke", NULL, true, 50, 40); /* about 1 %: the index past the first walk */
+	same_as_like(t->db, "hát karaoke quá to", "noise", true, 7, 20);
+	same_as_like(t->db, "karaoke qua", NULL, false, 50, 40);
+	same_as_like(t->db, "92h1-04817", NULL, true, 50, 5); /* rare: the index past the first walk */
+	same_as_like(t->db, "92H1-0481", NULL, true, 2, 5);
+	same_as_like(t->db, "xe bien so 92h1", "noise", true, 50, 1);
+}
+
+static void no_match_is_an_empty_page(void **state)
+{
+	struct testdb *t = *state;
+	same_as_like(t->db, "không có từ này", NULL, true, 50, 0);
+	same_as_like(t->db, "karaoke nguyen", NULL, true, 50, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(common_words_fill_pages_in_order),
+	    cmocka_unit_test(middle_and_rare_words_cross_the_walk),
+	    cmocka_unit_test(no_match_is_an_empty_page),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
