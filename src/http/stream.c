@@ -45,11 +45,9 @@
 #define STREAM_QUEUE_MAX (64 * 1024)		  /* bytes waiting for one client; past it, it is dropped */
 #define STREAM_REPLAY_HIGH (STREAM_QUEUE_MAX / 2) /* replay stops filling a queue here */
 #define STREAM_GRANTS_MAX 64
-#define QUEUE_INLINE 4
-#define STREAM_BLOCK                                                                                         \
-	512 /* the response's block: see api_stream */ /* frame references a stream holds without a heap     \
-							  allocation */
-#define POLL_MS 1000 /* also read new events this often: other processes on SQLite, lost NOTIFYs */
+#define QUEUE_INLINE 4	 /* frame references a stream holds without a heap allocation */
+#define STREAM_BLOCK 512 /* the response's block: see api_stream */
+#define POLL_MS 1000	 /* also read new events this often: other processes on SQLite, lost NOTIFYs */
 #define PRUNE_EVERY_S 3600
 #define KEEP_S (7 * 24 * 3600)
 #define BUS_TOPIC "stream"
@@ -192,8 +190,10 @@ int stream_listen(stream_listener_fn fn, void *ctx)
 
 /* ---- frames ---- */
 
-static struct frame hello_frame = {.fixed = true, .len = 13, .data = "retry: 3000\n\n"};
-static struct frame beat_frame = {.fixed = true, .len = 3, .data = ":\n\n"};
+#define HELLO "retry: 3000\n\n" /* the first bytes: how long a browser waits before reconnecting */
+#define BEAT ":\n\n"
+static struct frame hello_frame = {.fixed = true, .len = sizeof HELLO - 1, .data = HELLO};
+static struct frame beat_frame = {.fixed = true, .len = sizeof BEAT - 1, .data = BEAT};
 
 /* A new frame holding a copy of data[0..n), one reference (the caller's); NULL when out of memory. */
 static struct frame *frame_new(const char *data, size_t n)
