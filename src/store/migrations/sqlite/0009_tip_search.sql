@@ -4,9 +4,9 @@
 -- external-content table (the text lives only in tips), kept in step by the triggers below, with
 -- detail=none and columnsize=0 (no positions, no sizes: a third of the size, and less to write on
 -- every submitted tip; nothing here ranks results).
--- store/tips.c (tips_search_sql) asks it for the tips holding every trigram of the search and
--- re-checks the old LIKE, so results are exactly those of a LIKE '%…%' scan; shorter searches fall back
--- to that scan. Twin of
+-- store/tips.c (tips_search_sql, search_match) asks it for the tips holding the search's rarest
+-- trigrams (estimated by a probe of each trigram's newest entries) and re-checks the old LIKE, so
+-- results are exactly those of a LIKE '%…%' scan; shorter searches fall back to that scan. Twin of
 -- pg/0009_tip_search.sql (pg_trgm there). A virtual table carries no commune_id; it is SQLite-only.
 -- Also an index on public_throttle(at) (below).
 
