@@ -76,7 +76,7 @@ test-pg: all
 	@export TIENGMO_PG_STATE="$(CURDIR)/$(BUILD)/pg-test.state"; \
 	scripts/pg-test.sh stop; url=$$(scripts/pg-test.sh start) || exit 1; \
 	trap 'scripts/pg-test.sh stop' EXIT; trap 'exit 130' INT TERM; rc=0; \
-	for t in test_store test_audit test_bus; do \
+	for t in test_store test_audit test_bus test_tips_search; do \
 		psql -X -q -d "$$url" -c "CREATE DATABASE unit_$$t" || rc=1; \
 		TIENGMO_TEST_DB=$$(echo "$$url" | sed "s|/postgres?|/unit_$$t?|") \
 			meson test -C $(BUILD) --print-errorlogs $$t || rc=1; \
