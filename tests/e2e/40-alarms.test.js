@@ -216,6 +216,8 @@ test('an officer enrols a household: the QR card is shown once and prints alone;
   const page = await alarmPage(PHONE);
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: srv.url });
   await logIn(page, 'can.bo');
+  // one entry in the menu for the alarm; households and warnings are its section's links
+  await page.getByRole('navigation').first().getByRole('link', { name: 'Báo động', exact: true }).click();
   await page.getByRole('link', { name: 'Hộ có mõ' }).click();
   await page.getByRole('heading', { name: 'Hộ có mõ', level: 1 }).waitFor();
   await page.getByRole('button', { name: 'Cấp thẻ' }).click();
@@ -296,6 +298,7 @@ test('an officer enrols a household: the QR card is shown once and prints alone;
 test('an officer issues a public warning; it shows under the citizen pages until cancelled', async () => {
   const page = await alarmPage(DESKTOP);
   await logIn(page, 'can.bo');
+  await page.getByRole('navigation').first().getByRole('link', { name: 'Báo động', exact: true }).click();
   await page.getByRole('link', { name: 'Cảnh báo' }).click();
   await page.getByRole('heading', { name: 'Cảnh báo', level: 1 }).waitFor();
   await page.getByRole('button', { name: 'Phát cảnh báo' }).click();
@@ -333,6 +336,7 @@ test('an installation admin opens a restricted CAP feed for a partner and adds a
   const page = await alarmPage(DESKTOP);
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: srv.url });
   await logIn(page, 'root');
+  await page.getByRole('navigation').first().getByRole('link', { name: 'Báo động', exact: true }).click();
   await page.getByRole('link', { name: 'Cảnh báo', exact: true }).click();
   await page.getByRole('link', { name: 'Kết nối cảnh báo: nguồn tin CAP và webhook' }).click();
   await page.getByRole('heading', { name: 'Kết nối cảnh báo', level: 1 }).waitFor();

@@ -101,3 +101,6 @@ export function locateMe() {
     );
   });
 }
+
+// The alarm area's pages, for the links between them (SectionLinks): one entry in the main navigation.
+export const ALARM_SECTION = [['/alarms', 'alarm.nav', canAlarms], ['/enrolments', 'enrol.nav', canEnrol], ['/warnings', 'warning.nav', canWarn]];

@@ -34,7 +34,7 @@ import { AlarmPage } from './components/AlarmPage.jsx';
 import { EnrolmentsPage } from './components/EnrolmentsPage.jsx';
 import { WarningsPage } from './components/WarningsPage.jsx';
 import { AlertSettingsPage } from './components/AlertSettingsPage.jsx';
-import { canAlarms, canEnrol, canWarn } from './alarms.js';
+import { canAlarms } from './alarms.js';
 
 // movement: outreach sessions, models, exemplars
 import { OutreachNewPage, OutreachPage, OutreachSessionPage } from './components/OutreachPages.jsx';
@@ -51,8 +51,9 @@ export const routes = [
   // alarms, enrolment, warnings (the digital mõ)
   { path: '/alarms', component: AlarmsPage, nav: 'alarm.nav', navIf: canAlarms },
   { path: '/alarms/:id', component: AlarmPage, navParent: '/alarms' },
-  { path: '/enrolments', component: EnrolmentsPage, nav: 'enrol.nav', navIf: canEnrol },
-  { path: '/warnings', component: WarningsPage, nav: 'warning.nav', navIf: canWarn },
+  // households and warnings are reached from the alarm page's section links (one entry in the menu)
+  { path: '/enrolments', component: EnrolmentsPage, navParent: '/alarms' },
+  { path: '/warnings', component: WarningsPage, navParent: '/alarms' },
   { path: '/settings/alerts', component: AlertSettingsPage, navParent: '/warnings' },
   { path: '/commune', component: CommunePage, nav: 'nav.commune' },
   { path: '/teams', component: TeamsPage, nav: 'nav.teams' },

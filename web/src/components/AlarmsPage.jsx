@@ -7,13 +7,14 @@ import { t, formatDateTime } from '../i18n.js';
 import { api, request } from '../api.js';
 import { Link } from '../router.jsx';
 import { errorText, fieldErrors } from '../errors.js';
-import { ALARM_KINDS, kindName, locateMe, statusLine } from '../alarms.js';
+import { ALARM_KINDS, ALARM_SECTION, kindName, locateMe, statusLine } from '../alarms.js';
 import { applyAlarm, reloadAlarms, useLiveAlarms } from '../alarmLive.js';
 import { AlarmActions } from './AlarmActions.jsx';
 import { GongControls } from './AlarmBanner.jsx';
 import { Field } from './Field.jsx';
 import { FormError } from './FormError.jsx';
 import { usePageTitle } from './usePageTitle.js';
+import { SectionLinks } from './SectionLinks.jsx';
 import { byName, useUnits } from './useUnits.js';
 
 function DutyCard() {
@@ -157,7 +158,7 @@ function AlarmLine({ a, kinds, actions }) {
   );
 }
 
-export function AlarmsPage() {
+export function AlarmsPage({ user }) {
   usePageTitle(t('alarm.nav'));
   const live = useLiveAlarms();
   const [recent, setRecent] = useState(null);
@@ -177,6 +178,7 @@ export function AlarmsPage() {
         <h1>{t('alarm.nav')}</h1>
         <GongControls />
       </div>
+      <SectionLinks here="/alarms" links={ALARM_SECTION} label="alarm.nav" user={user} />
       <DutyCard />
       <section class="card" aria-labelledby="open-title">
         <h2 id="open-title">{t('alarm.open_title')}</h2>

@@ -11,7 +11,8 @@ import { FormError } from './FormError.jsx';
 import { usePageTitle } from './usePageTitle.js';
 import { byName, useUnits } from './useUnits.js';
 import { useFetch } from './useFetch.js';
-import '../alarms.js';
+import { ALARM_SECTION } from '../alarms.js';
+import { SectionLinks } from './SectionLinks.jsx';
 
 // The full address of the household's link (the API gives "/bao-dong#TOKEN").
 function fullUrl(url) {
@@ -123,7 +124,7 @@ function RevokeButton({ e, onRevoked }) {
   );
 }
 
-export function EnrolmentsPage() {
+export function EnrolmentsPage({ user }) {
   usePageTitle(t('enrol.nav'));
   const { units } = useUnits();
   const [created, setCreated] = useState(null);
@@ -137,6 +138,7 @@ export function EnrolmentsPage() {
   return (
     <section class="page enrol-page">
       <h1>{t('enrol.nav')}</h1>
+      <SectionLinks here="/enrolments" links={ALARM_SECTION} label="alarm.nav" user={user} />
       <p class="muted">{t('enrol.intro')}</p>
       {created
         ? <QrCard created={created} onDone={() => setCreated(null)} />

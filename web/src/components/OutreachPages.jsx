@@ -17,14 +17,11 @@ import { LoadState } from './LoadState.jsx';
 import { useFetch } from './useFetch.js';
 import { usePageTitle } from './usePageTitle.js';
 import { byName, useUnits } from './useUnits.js';
+import { SectionLinks } from './SectionLinks.jsx';
 
 export function MovementLinks({ here }) {
   const links = [['/outreach', 'outreach.title'], ['/models', 'models.title'], ['/exemplars', 'exemplars.title']];
-  return (
-    <nav class="links-row no-print" aria-label={t('outreach.movement')}>
-      {links.map(([href, key]) => (href === here ? <strong key={href} aria-current="page">{t(key)}</strong> : <Link key={href} href={href}>{t(key)}</Link>))}
-    </nav>
-  );
+  return <SectionLinks here={here} links={links} label="outreach.movement" />;
 }
 
 function yearStart() {

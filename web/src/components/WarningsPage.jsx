@@ -5,7 +5,8 @@ import { useState } from 'preact/hooks';
 import { t, formatDateTime } from '../i18n.js';
 import { api } from '../api.js';
 import { errorText, fieldErrors } from '../errors.js';
-import { WARNING_KINDS, WARNING_SEVERITIES, isInstallAdmin } from '../alarms.js';
+import { ALARM_SECTION, WARNING_KINDS, WARNING_SEVERITIES, isInstallAdmin } from '../alarms.js';
+import { SectionLinks } from './SectionLinks.jsx';
 import { Link } from '../router.jsx';
 import { Field } from './Field.jsx';
 import { FormError } from './FormError.jsx';
@@ -116,6 +117,7 @@ export function WarningsPage({ user }) {
   return (
     <section class="page">
       <h1>{t('warning.nav')}</h1>
+      <SectionLinks here="/warnings" links={ALARM_SECTION} label="alarm.nav" user={user} />
       <p class="muted">{t('warning.intro')}</p>
       {isInstallAdmin(user) && <p><Link href="/settings/alerts">{t('warning.settings_link')}</Link></p>}
       <IssueForm units={units} onIssued={list.reload} />
