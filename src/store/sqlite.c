@@ -32,6 +32,7 @@ struct sq_db {
 	int in_tx;
 	struct sq_group *group; /* the group commit of this database file (shared) */
 	uint64_t pending;	/* the number of this connection's last commit not yet known durable, or 0 */
+	int checkpoint_due; /* the WAL grew past CHECKPOINT_PAGES in a transaction: sq_commit checkpoints */
 };
 
 static int map_rc(struct sq_db *d, int rc)
@@ -382,10 +383,11 @@ static int group_wait(struct sq_db *d)
 	return rc;
 }
 
-/* SQLite's WAL hook: called after every commit of this connection that wrote frames, the write lock
- * already released. Numbers the commit, checkpoints as SQLite's default hook would, and, for a
- * statement outside store_begin (autocommit), waits for durability here so that its step returns only
- * then; sq_commit waits itself, after letting the next writer in. */
+/* SQLite's WAL hook: called after every commit of this connection that wrote frames, SQLite's write
+ * lock already released. Numbers the commit and, for a statement outside store_begin (autocommit),
+ * waits for durability here so that its step returns only then, and checkpoints as SQLite's default
+ * hook would; sq_commit waits itself after letting the next writer in (g_writer), and checkpoints
+ * then, so that the copy into the database file does not hold up the next transaction. */
 static int wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
 {
 	struct sq_db *d = arg;
@@ -393,7 +395,10 @@ static int wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
 	pthread_mutex_lock(&g->mu);
 	d->pending = ++g->written;
 	pthread_mutex_unlock(&g->mu);
-	if (pages >= CHECKPOINT_PAGES)
+	if (pages >= CHECKPOINT_PAGES && d->in_tx)
+		d->checkpoint_due =
+		    1; /* after the write lock is released: the next writer goes on meanwhile */
+	else if (pages >= CHECKPOINT_PAGES)
 		sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	if (!d->in_tx && group_wait(d) != 0)
 		return SQLITE_IOERR_FSYNC;
@@ -411,6 +416,10 @@ static int sq_commit(struct store *db)
 	writer_release(d);
 	if (rc == STORE_OK && group_wait(d) != 0)
 		rc = STORE_E_DB;
+	if (d->checkpoint_due) {
+		d->checkpoint_due = 0;
+		sqlite3_wal_checkpoint_v2(d->h, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	}
 	return rc;
 }
 
