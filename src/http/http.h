@@ -77,8 +77,7 @@ struct req {
 	struct MHD_Response *prebuilt; /* set by http_constant: a shared response sent as it is */
 	bool prebuilt_owned;	       /* set by http_own_response: the server drops it once queued */
 	bool long_lived; /* the response outlives the request (an event stream): once it is queued the
-			    server frees the arena and buffers, keeping only what the access log needs */
-	char *log_user;	 /* the username for the access log after that (malloc'd), or NULL */
+			    server frees the request, keeping only what the access log needs */
 };
 
 typedef int (*http_handler)(struct req *r);

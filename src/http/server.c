@@ -1,5 +1,7 @@
 /*
- * server.c: the libmicrohttpd glue. Accepts connections on a thread pool, gathers each request's body
+ * server.c: the libmicrohttpd glue. Accepts connections itself and sorts them between two daemons (a
+ * fresh connection asking for the event stream goes to one with a small per-connection memory pool, every
+ * other to the main one; see "Accepting" below), serves them on thread pools, gathers each request's body
  * into a bounded buffer (413 past the route's limit), hands the request to the router, sends the
  * response with the security headers, then records metrics and the access log and frees the request.
  *
@@ -11,11 +13,15 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -30,6 +36,7 @@
 
 bool http_secure_cookies;
 static atomic_int g_inflight;
+static int stream_daemon_tag; /* the stream daemon's handler cls: its address tells the daemons apart */
 
 static const char csp[] =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -123,13 +130,18 @@ static struct req *req_new(struct MHD_Connection *conn, const char *method, cons
 	return r;
 }
 
-static void req_free(struct req *r)
+/* Frees r; the request stays counted in flight (req_free, or a req_done that takes its place). */
+static void req_destroy(struct req *r)
 {
-	free(r->log_user);
 	buf_release(&r->body);
 	buf_release(&r->out);
 	arena_release(&r->arena);
 	free(r);
+}
+
+static void req_free(struct req *r)
+{
+	req_destroy(r);
 	atomic_fetch_sub(&g_inflight, 1);
 }
 
@@ -214,29 +226,41 @@ static enum MHD_Result send_response(struct req *r)
 	return ret;
 }
 
-/* A response that outlives its request (an event stream, r->long_lived) keeps only what the access log
- * needs once it is queued: its arena and buffers go, so that 10,000 open streams do not hold 10,000
- * request arenas. Everything that pointed into the arena is cleared. */
-static void req_trim(struct req *r)
+/* What the access log needs of a response that outlives its request (an event stream, r->long_lived):
+ * once that response is queued the request itself is freed and this record takes its place in
+ * libmicrohttpd's per-request pointer, tagged by its lowest bit (malloc's pointers are aligned), so that
+ * 10,000 open streams hold 10,000 of these (~40 bytes) rather than 10,000 request records (~0.9 KiB,
+ * with arenas and buffers). */
+struct req_done {
+	uint64_t start_ns;
+	const char *method; /* libmicrohttpd's, valid until the request completes */
+	int route_index;
+	int status;
+	char user[]; /* the username, "-" when none */
+};
+#define DONE_TAG ((uintptr_t)1)
+
+/* Replaces r by its req_done in *con_cls and frees r; on out of memory keeps r (logged all the same). */
+static void req_retire(struct req *r, void **con_cls)
 {
-	if (r->user.username)
-		r->log_user = strdup(r->user.username); /* NULL when out of memory: logged as "-" */
-	memset(&r->user, 0, sizeof r->user);
-	memset(&r->session, 0, sizeof r->session);
-	memset(r->params, 0, sizeof r->params);
-	r->nhdr = 0;
-	r->err_code = r->err_msg = NULL;
-	r->content_type = NULL;
-	buf_release(&r->body);
-	buf_release(&r->out);
-	arena_release(&r->arena);
+	const char *u = r->user.username ? r->user.username : "-";
+	size_t ul = strlen(u);
+	struct req_done *d = malloc(sizeof *d + ul + 1);
+	if (!d)
+		return;
+	d->start_ns = r->start_ns;
+	d->method = r->method;
+	d->route_index = r->route_index;
+	d->status = r->status;
+	memcpy(d->user, u, ul + 1);
+	req_destroy(r); /* still in flight until the stream ends, as before */
+	*con_cls = (void *)((uintptr_t)d | DONE_TAG);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size,
 				  void **con_cls)
 {
-	(void)cls;
 	(void)version;
 	struct req *r = *con_cls;
 	if (!r) {
@@ -274,9 +298,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	} else {
 		router_dispatch(r);
 	}
+	/* the stream daemon's small pool is for the one stream request: anything else it answered (a
+	 * refusal) closes the connection, so that the client's next request reaches the main daemon */
+	if (cls == &stream_daemon_tag && !r->long_lived)
+		http_header(r, "Connection", "close");
 	enum MHD_Result ret = send_response(r);
-	if (r->long_lived)
-		req_trim(r);
+	if (r->long_lived && ret == MHD_YES)
+		req_retire(r, con_cls);
 	return ret;
 }
 
@@ -318,23 +346,36 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	(void)cls;
 	(void)conn;
-	struct req *r = *con_cls;
-	if (!r)
+	if (!*con_cls)
 		return;
-	uint64_t ns = time_mono_ns() - r->start_ns;
-	int status = r->status ? r->status : 499;
-	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && r->status == 0)
+	struct req *r = NULL;
+	struct req_done *d = NULL;
+	if ((uintptr_t)*con_cls & DONE_TAG)
+		d = (struct req_done *)((uintptr_t)*con_cls & ~DONE_TAG);
+	else
+		r = *con_cls;
+	int route_index = r ? r->route_index : d->route_index;
+	int rstatus = r ? r->status : d->status;
+	uint64_t ns = time_mono_ns() - (r ? r->start_ns : d->start_ns);
+	int status = rstatus ? rstatus : 499;
+	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && rstatus == 0)
 		status = 499;
-	metrics_observe(r->route_index, status, ns);
+	metrics_observe(route_index, status, ns);
 	/* The access log names the route pattern, never the raw path or query: paths of some routes carry
 	 * secret tokens, and nothing here logs addresses, cookies or bodies. */
 	char st[8], ms[32];
 	fmt_status(status, st);
 	fmt_millis(ns, ms);
-	log_kv(LOG_INFO, "request", "method", r->method, "route",
-	       r->route_index >= 0 ? http_routes[r->route_index].pattern : "(none)", "status", st, "ms", ms,
-	       "user", r->log_user ? r->log_user : r->user.username ? r->user.username : "-", NULL);
-	req_free(r);
+	const char *user = d ? d->user : r->user.username ? r->user.username : "-";
+	log_kv(LOG_INFO, "request", "method", r ? r->method : d->method, "route",
+	       route_index >= 0 ? http_routes[route_index].pattern : "(none)", "status", st, "ms", ms, "user",
+	       user, NULL);
+	if (r) {
+		req_free(r);
+	} else {
+		free(d);
+		atomic_fetch_sub(&g_inflight, 1);
+	}
 	*con_cls = NULL;
 }
 
@@ -386,8 +427,201 @@ static void raise_fd_limit(void)
 	}
 }
 
+/*
+ * Accepting. tiengmo owns the listening socket and runs two libmicrohttpd daemons without one: the
+ * main daemon (8 KiB connection pool) and the stream daemon (a 3 KiB pool: it only ever parses one
+ * short `GET /api/v1/stream`). The accept thread peeks at each new connection's first bytes and hands
+ * it to the stream daemon only when they hold a whole stream request whose headers fit its pool;
+ * everything else — another request, headers too long, bytes still missing after PEEK_WAIT_MS, a
+ * client that has sent nothing by then — goes to the main daemon, which serves it as before. A
+ * connection waiting to be sorted costs one slot here and no libmicrohttpd memory; a slow or silent
+ * client never holds up accepting (epoll, non-blocking sockets, edge-triggered so every new segment
+ * is looked at once).
+ */
+#define MAIN_POOL 8192u
+#define STREAM_POOL 3072u
+/* What a stream request may cost the stream daemon's pool: its bytes (request line and headers, kept
+ * in the pool while the stream is open) plus HEADER_COST for each line (libmicrohttpd's record of a
+ * header). Measured with STREAM_POOL 3072: a request costing up to ~2,800 is answered, past that 431
+ * or a dropped connection (2048: ~1,700); the rest of the pool holds the response headers and the chunk
+ * being sent. Chromium's EventSource request with two cookies costs 1,828 (676 bytes, 17 lines). A
+ * request with bare LF line ends is not recognised here: it waits PEEK_WAIT_MS, then the main daemon. */
+#define HEADER_COST 64u
+#define STREAM_REQUEST_BUDGET (STREAM_POOL - 640u)
+#define PEEK_MAX 2500u
+#define PEEK_WAIT_MS 5000
+#define PENDING_MAX 4096
+static const char stream_line[] = "GET /api/v1/stream";
+
+struct pending {
+	int fd; /* -1: slot free */
+	socklen_t addrlen;
+	struct sockaddr_storage addr;
+	uint64_t deadline_ns;
+};
+
+struct acceptor {
+	int lfd, ep, stopfd;
+	struct MHD_Daemon *main_d, *stream_d;
+	pthread_t thread;
+	struct pending slot[PENDING_MAX];
+	int npending;
+};
+
+/* Which daemon takes the connection whose first n bytes are p: 1 the stream daemon, 0 the main one,
+ * -1 not known yet (a stream request whose headers have not all arrived). */
+static int classify(const char *p, size_t n)
+{
+	size_t ln = sizeof stream_line - 1;
+	size_t k = n < ln ? n : ln;
+	if (memcmp(p, stream_line, k) != 0)
+		return 0;
+	if (n <= ln)
+		return -1;
+	if (p[ln] != ' ' && p[ln] != '?')
+		return 0;
+	size_t cost = 0;
+	for (size_t i = ln; i + 1 < n; i++) {
+		if (p[i] != '\r' || p[i + 1] != '\n')
+			continue;
+		cost += HEADER_COST;
+		if (i + 3 < n && p[i + 2] == '\r' && p[i + 3] == '\n')
+			return i + 4 + cost <= STREAM_REQUEST_BUDGET ? 1 : 0;
+	}
+	return n + cost > STREAM_REQUEST_BUDGET || n == PEEK_MAX ? 0 : -1;
+}
+
+/* Gives the connection to a daemon (which closes it on failure) and frees its slot. */
+static void hand_over(struct acceptor *a, struct pending *pc, int to_stream)
+{
+	epoll_ctl(a->ep, EPOLL_CTL_DEL, pc->fd, NULL);
+	MHD_add_connection(to_stream ? a->stream_d : a->main_d, pc->fd, (const struct sockaddr *)&pc->addr,
+			   pc->addrlen);
+	pc->fd = -1;
+	a->npending--;
+}
+
+static void drop(struct acceptor *a, struct pending *pc)
+{
+	epoll_ctl(a->ep, EPOLL_CTL_DEL, pc->fd, NULL);
+	close(pc->fd);
+	pc->fd = -1;
+	a->npending--;
+}
+
+/* Looks at what the connection has sent so far and hands it over once that decides. */
+static void peek_one(struct acceptor *a, struct pending *pc)
+{
+	char p[PEEK_MAX];
+	ssize_t n = recv(pc->fd, p, sizeof p, MSG_PEEK | MSG_DONTWAIT);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+		drop(a, pc); /* gone before it asked anything */
+		return;
+	}
+	if (n < 0)
+		return;
+	int c = classify(p, (size_t)n);
+	if (c >= 0)
+		hand_over(a, pc, c);
+}
+
+static void accept_all(struct acceptor *a)
+{
+	for (;;) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof ss;
+		int fd = accept4(a->lfd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno == EMFILE || errno == ENFILE)
+				log_kv(LOG_WARN, "accept failed", "error", strerror(errno), NULL);
+			return; /* EAGAIN, or out of descriptors: the next readiness tries again */
+		}
+		if (a->npending == PENDING_MAX) { /* sorting is full: serve it the ordinary way */
+			MHD_add_connection(a->main_d, fd, (const struct sockaddr *)&ss, len);
+			continue;
+		}
+		struct pending *pc = a->slot;
+		while (pc->fd >= 0)
+			pc++;
+		pc->fd = fd;
+		pc->addr = ss;
+		pc->addrlen = len;
+		pc->deadline_ns = time_mono_ns() + (uint64_t)PEEK_WAIT_MS * 1000000u;
+		a->npending++;
+		struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET, .data.ptr = pc};
+		if (epoll_ctl(a->ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
+			hand_over(a, pc, 0);
+			continue;
+		}
+		peek_one(a, pc); /* the request often came with the handshake's last segment */
+	}
+}
+
+static void *accept_main(void *arg)
+{
+	struct acceptor *a = arg;
+	struct epoll_event evs[64];
+	uint64_t next_sweep = 0;
+	for (;;) {
+		int timeout = a->npending ? 250 : -1;
+		int n = epoll_wait(a->ep, evs, 64, timeout);
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.ptr == &a->lfd)
+				accept_all(a);
+			else if (evs[i].data.ptr == &a->stopfd)
+				return NULL;
+			else if (((struct pending *)evs[i].data.ptr)->fd >= 0)
+				peek_one(a, evs[i].data.ptr);
+		}
+		uint64_t now = time_mono_ns();
+		if (a->npending && now >= next_sweep) { /* silent or slow: the main daemon's timeouts apply */
+			for (int i = 0; i < PENDING_MAX; i++)
+				if (a->slot[i].fd >= 0 && now >= a->slot[i].deadline_ns)
+					hand_over(a, &a->slot[i], 0);
+			next_sweep = now + 250u * 1000000u;
+		}
+	}
+}
+
+/* Creates the listening socket for ss; returns it, or -1 with errno set. */
+static int listen_on(const struct sockaddr_storage *ss, socklen_t len)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (ss->ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+	if (bind(fd, (const struct sockaddr *)ss, len) != 0 || listen(fd, 1024) != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+static struct MHD_Daemon *start_daemon(int threads, size_t pool, void *cls)
+{
+	/* suspend/resume: an event stream with nothing to send waits suspended (http/stream.c); ITC so
+	 * that a connection handed over by the accept thread is served at once */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_TURBO |
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
+	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, cls, MHD_OPTION_THREAD_POOL_SIZE,
+				(unsigned)threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)20000,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_NOTIFY_COMPLETED,
+				on_completed, NULL, MHD_OPTION_END);
+}
+
 int http_serve(const struct http_options *opt)
 {
+	int rc = -1;
+	struct acceptor *a = NULL;
+	bool started = false;
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	if (parse_listen(opt->listen, &ss, &sslen) != 0) {
@@ -416,41 +650,83 @@ int http_serve(const struct http_options *opt)
 	int threads = opt->threads > 0 ? opt->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
 		threads = 1;
-	/* suspend/resume: an event stream with nothing to send waits suspended (http/stream.c) */
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_TURBO |
-			 MHD_ALLOW_SUSPEND_RESUME;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	struct MHD_Daemon *d = MHD_start_daemon(
-	    flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)20000,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)8192,
-	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-	    MHD_OPTION_END);
-	if (!d) {
-		fprintf(stderr, "tiengmo: cannot listen on %s: %s (is another server using the port?)\n",
-			opt->listen, strerror(errno));
+	a = calloc(1, sizeof *a);
+	if (!a) {
+		fprintf(stderr, "tiengmo: out of memory\n");
 		return -1;
 	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	a->lfd = a->ep = a->stopfd = -1;
+	for (int i = 0; i < PENDING_MAX; i++)
+		a->slot[i].fd = -1;
+	a->lfd = listen_on(&ss, sslen);
+	if (a->lfd < 0) {
+		fprintf(stderr, "tiengmo: cannot listen on %s: %s (is another server using the port?)\n",
+			opt->listen, strerror(errno));
+		goto out;
+	}
+	a->main_d = start_daemon(threads, MAIN_POOL, NULL);
+	a->stream_d = start_daemon(threads, STREAM_POOL, &stream_daemon_tag);
+	a->ep = epoll_create1(EPOLL_CLOEXEC);
+	a->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (!a->main_d || !a->stream_d || a->ep < 0 || a->stopfd < 0) {
+		fprintf(stderr, "tiengmo: cannot start the HTTP server: %s\n", strerror(errno));
+		goto out;
+	}
+	struct epoll_event lev = {.events = EPOLLIN, .data.ptr = &a->lfd};
+	struct epoll_event sev = {.events = EPOLLIN, .data.ptr = &a->stopfd};
+	if (epoll_ctl(a->ep, EPOLL_CTL_ADD, a->lfd, &lev) != 0 ||
+	    epoll_ctl(a->ep, EPOLL_CTL_ADD, a->stopfd, &sev) != 0 ||
+	    pthread_create(&a->thread, NULL, accept_main, a) != 0) {
+		fprintf(stderr, "tiengmo: cannot start the HTTP server: %s\n", strerror(errno));
+		goto out;
+	}
+	started = true;
+	struct sockaddr_storage bound;
+	socklen_t blen = sizeof bound;
+	unsigned bport = 0;
+	if (getsockname(a->lfd, (struct sockaddr *)&bound, &blen) == 0)
+		bport = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
+							  : ((struct sockaddr_in *)&bound)->sin_port);
 	char port[16];
-	snprintf(port, sizeof port, "%u", di ? di->port : 0);
+	snprintf(port, sizeof port, "%u", bport);
 	log_kv(LOG_INFO, "listening", "address", opt->listen, "port", port, NULL);
 	fflush(stdout);
 
 	int sig = 0;
 	sigwait(&stop, &sig);
 	log_kv(LOG_INFO, "shutting down", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
-	MHD_socket ls = MHD_quiesce_daemon(d);
-	if (ls != MHD_INVALID_SOCKET)
-		close(ls);
-	stream_hub_end_streams(); /* open event streams end, so they do not hold up the wait below */
-	/* let in-flight requests finish, for up to 10 seconds */
-	for (int i = 0; i < 1000 && atomic_load(&g_inflight) > 0; i++) {
-		struct timespec ts = {0, 10 * 1000 * 1000};
-		nanosleep(&ts, NULL);
+	rc = 0;
+out:
+	/* stop accepting: connections not yet sorted have asked nothing that is under way */
+	if (started) {
+		uint64_t one = 1;
+		if (write(a->stopfd, &one, sizeof one) != (ssize_t)sizeof one)
+			log_kv(LOG_WARN, "cannot stop the accept thread", NULL);
+		pthread_join(a->thread, NULL);
+		for (int i = 0; i < PENDING_MAX; i++)
+			if (a->slot[i].fd >= 0)
+				close(a->slot[i].fd);
 	}
-	MHD_stop_daemon(d);
-	log_kv(LOG_INFO, "stopped", NULL);
-	return 0;
+	if (a->lfd >= 0)
+		close(a->lfd);
+	if (started) {
+		stream_hub_end_streams(); /* open event streams end, so they do not hold up the wait below */
+		/* let in-flight requests finish, for up to 10 seconds */
+		for (int i = 0; i < 1000 && atomic_load(&g_inflight) > 0; i++) {
+			struct timespec ts = {0, 10 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (a->stream_d)
+		MHD_stop_daemon(a->stream_d);
+	if (a->main_d)
+		MHD_stop_daemon(a->main_d);
+	if (a->ep >= 0)
+		close(a->ep);
+	if (a->stopfd >= 0)
+		close(a->stopfd);
+	free(a);
+	if (rc == 0)
+		log_kv(LOG_INFO, "stopped", NULL);
+	return rc;
 }

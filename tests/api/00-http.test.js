@@ -88,3 +88,47 @@ test('SIGTERM lets a request already in flight finish before the server exits', 
   const r = await other.stop();
   assert.equal(r.code, 0);
 });
+
+// Connections are sorted when they arrive: a fresh one asking for the event stream goes to a daemon with
+// a small per-connection pool (src/http/server.c), everything else to the main one. What a client notices
+// must not change: long headers are answered, refusals end the connection cleanly, IPv6 works.
+async function rawRequest(port, text, host = '127.0.0.1') {
+  const net = await import('node:net');
+  const sock = net.connect(port, host);
+  await new Promise((resolve, reject) => { sock.on('connect', resolve); sock.on('error', reject); });
+  let answer = '';
+  sock.on('data', (d) => { answer += d.toString(); });
+  const closed = new Promise((resolve) => sock.on('close', resolve));
+  sock.write(text);
+  await closed;
+  return answer;
+}
+
+test('an event stream asked for with 3 KB of headers is answered, not refused as too large', async () => {
+  const cookie = 'x=' + 'a'.repeat(3000);
+  const answer = await rawRequest(srv.port,
+    `GET /api/v1/stream HTTP/1.1\r\nHost: x\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`);
+  assert.match(answer, /^HTTP\/1\.1 401 /); // no session; a 431 would mean the headers did not fit
+  assert.match(answer, /"unauthenticated"/);
+});
+
+test('a refused event stream request ends its connection, and the next one is served', async () => {
+  // no Connection: close from the client: the server closes it (the socket's close ends rawRequest)
+  const answer = await rawRequest(srv.port, 'GET /api/v1/stream HTTP/1.1\r\nHost: x\r\n\r\n');
+  assert.match(answer, /^HTTP\/1\.1 401 /);
+  assert.match(answer, /\r\nConnection: close\r\n/i);
+  const res = await fetch(srv.url + '/healthz', { headers: { 'X-Long': 'b'.repeat(2500) } });
+  assert.equal(res.status, 200);
+});
+
+test('the server listens on an IPv6 address and answers there, streams included', async () => {
+  const other = await startServer({ args: ['--listen', '[::1]:0'] });
+  try {
+    const health = await rawRequest(other.port, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', '::1');
+    assert.match(health, /^HTTP\/1\.1 200 /);
+    const stream = await rawRequest(other.port, 'GET /api/v1/stream HTTP/1.1\r\nHost: x\r\n\r\n', '::1');
+    assert.match(stream, /^HTTP\/1\.1 401 /);
+  } finally {
+    await other.stop();
+  }
+});
