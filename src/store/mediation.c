@@ -232,8 +232,8 @@ int mediation_delete(struct store *db, int64_t id)
 	static const char *const sql[] = {
 	    "DELETE FROM mediation_parties WHERE case_id = $1",
 	    "DELETE FROM mediation_mediators WHERE case_id = $1",
-	    "DELETE FROM mediation_cases WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM mediation_sessions s "
-	    "WHERE s.case_id = $1) RETURNING id",
+	    ("DELETE FROM mediation_cases WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM mediation_sessions s "
+	     "WHERE s.case_id = $1) RETURNING id"),
 	};
 	struct store_stmt *st;
 	int64_t got;
