@@ -444,13 +444,13 @@ static void raise_fd_limit(void)
  * in the pool while the stream is open) plus HEADER_COST for each line (libmicrohttpd's record of a
  * header). Measured with STREAM_POOL 3072: a request costing up to ~2,800 is answered, past that 431
  * or a dropped connection (2048: ~1,700); the rest of the pool holds the response headers and the chunk
- * being sent. Chromium's EventSource request with two cookies costs 1,828 (676 bytes, 17 lines). A
- * request with bare LF line ends is not recognised here: it waits PEEK_WAIT_MS, then the main daemon. */
+ * being sent. Chromium's EventSource request with two cookies costs 1,828 (676 bytes, 17 lines). */
 #define HEADER_COST 64u
 #define STREAM_REQUEST_BUDGET (STREAM_POOL - 640u)
 #define PEEK_MAX 2500u
 #define PEEK_WAIT_MS 5000
 #define PENDING_MAX 4096
+#define ACCEPT_PAUSE_MS 100
 static const char stream_line[] = "GET /api/v1/stream";
 
 struct pending {
@@ -466,6 +466,8 @@ struct acceptor {
 	pthread_t thread;
 	struct pending slot[PENDING_MAX];
 	int npending;
+	uint64_t paused_until; /* out of descriptors: not accepting until then (0: accepting) */
+	uint64_t warned_at;
 };
 
 /* Which daemon takes the connection whose first n bytes are p: 1 the stream daemon, 0 the main one,
@@ -482,6 +484,8 @@ static int classify(const char *p, size_t n)
 		return 0;
 	size_t cost = 0;
 	for (size_t i = ln; i + 1 < n; i++) {
+		if (p[i] == '\n' && p[i + 1] == '\n')
+			return 0; /* bare LF line ends: the main daemon's parser takes those */
 		if (p[i] != '\r' || p[i + 1] != '\n')
 			continue;
 		cost += HEADER_COST;
@@ -534,9 +538,18 @@ static void accept_all(struct acceptor *a)
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
-			if (errno == EMFILE || errno == ENFILE)
-				log_kv(LOG_WARN, "accept failed", "error", strerror(errno), NULL);
-			return; /* EAGAIN, or out of descriptors: the next readiness tries again */
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+				/* the backlog stays readable: stop looking at it for a moment rather than
+				 * spin */
+				uint64_t now = time_mono_ns();
+				if (now - a->warned_at > 10000000000u || !a->warned_at) {
+					log_kv(LOG_WARN, "accept failed", "error", strerror(errno), NULL);
+					a->warned_at = now;
+				}
+				epoll_ctl(a->ep, EPOLL_CTL_DEL, a->lfd, NULL);
+				a->paused_until = now + ACCEPT_PAUSE_MS * 1000000u;
+			}
+			return; /* EAGAIN: the next readiness accepts again */
 		}
 		if (a->npending == PENDING_MAX) { /* sorting is full: serve it the ordinary way */
 			MHD_add_connection(a->main_d, fd, (const struct sockaddr *)&ss, len);
@@ -565,7 +578,7 @@ static void *accept_main(void *arg)
 	struct epoll_event evs[64];
 	uint64_t next_sweep = 0;
 	for (;;) {
-		int timeout = a->npending ? 250 : -1;
+		int timeout = a->paused_until ? ACCEPT_PAUSE_MS : a->npending ? 250 : -1;
 		int n = epoll_wait(a->ep, evs, 64, timeout);
 		for (int i = 0; i < n; i++) {
 			if (evs[i].data.ptr == &a->lfd)
@@ -576,6 +589,13 @@ static void *accept_main(void *arg)
 				peek_one(a, evs[i].data.ptr);
 		}
 		uint64_t now = time_mono_ns();
+		if (a->paused_until && now >= a->paused_until) {
+			struct epoll_event lev = {.events = EPOLLIN, .data.ptr = &a->lfd};
+			if (epoll_ctl(a->ep, EPOLL_CTL_ADD, a->lfd, &lev) == 0)
+				a->paused_until = 0;
+			else
+				a->paused_until = now + ACCEPT_PAUSE_MS * 1000000u;
+		}
 		if (a->npending && now >= next_sweep) { /* silent or slow: the main daemon's timeouts apply */
 			for (int i = 0; i < PENDING_MAX; i++)
 				if (a->slot[i].fd >= 0 && now >= a->slot[i].deadline_ns)
