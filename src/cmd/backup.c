@@ -501,6 +501,12 @@ int cmd_restore(int argc, char **argv)
 		cmd_error("the restore failed: %s", sqlite3_errmsg(dst));
 		goto out;
 	}
+	/* on disk before we say so: the backup's pages bypass the store's commit wait (group commit), and
+	 * a checkpoint syncs the WAL, copies it into the database file and syncs that too */
+	if (sqlite3_wal_checkpoint_v2(dst, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK) {
+		cmd_error("the restore could not be written to disk: %s", sqlite3_errmsg(dst));
+		goto out;
+	}
 	describe(dst, what, sizeof what);
 	printf("restored '%s' into '%s' (%s)\n", o.from, path, what);
 	int applied = 0;
