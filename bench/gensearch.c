@@ -24,18 +24,29 @@
 #define BLOCKS_MAX 256
 #define SPAN (2 * 365 * 86400LL)
 
-static const char *const family[] = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ",
-				     "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"};
+static const char *const family[] = {"Nguyễn", "Trần", "Lê",  "Phạm", "Hoàng", "Huỳnh", "Phan",	 "Vũ",
+				     "Võ",     "Đặng", "Bùi", "Đỗ",   "Hồ",    "Ngô",	"Dương", "Lý"};
 static const char *const middle[] = {"Văn", "Thị", "Minh", "Quang", "Ngọc", "Hữu", "Thanh", "Đức"};
-static const char *const given[] = {"Đạt", "Lan", "Hùng", "Hoa", "Tuấn", "Ngọc", "Bình", "Thu", "Huy",
-				    "Phúc", "Mai", "Long", "Dũng", "Hạnh", "Sơn", "Trang", "Khoa", "Yến"};
-static const char *const place[] = {
-    "ngõ 5 đường Trần Phú", "kiệt 12 Hùng Vương", "chợ Vĩnh Điện", "bãi cỏ ven sông Vĩnh Điện",
-    "quán cà phê đầu ngõ", "cổng trường THCS Quang Trung", "cầu Vĩnh Điện", "khu tập thể cũ",
-    "nhà văn hóa khối phố", "bến xe buýt Điện Bàn", "tiệm cầm đồ đường Mẹ Thứ", "bãi đất trống sau chùa",
-    "hẻm 34 Nguyễn Du", "quán nhậu đường Phan Thành Tài", "khu trọ công nhân", "sân bóng khối phố"};
-static const char *const when[] = {"lúc khoảng 23 giờ", "rạng sáng nay", "chiều tối qua", "trưa hôm qua",
-				   "nhiều đêm liền", "vào cuối tuần", "khoảng 2 giờ sáng", "sáng sớm"};
+static const char *const given[] = {"Đạt",  "Lan", "Hùng", "Hoa",  "Tuấn", "Ngọc", "Bình",  "Thu",  "Huy",
+				    "Phúc", "Mai", "Long", "Dũng", "Hạnh", "Sơn",  "Trang", "Khoa", "Yến"};
+static const char *const place[] = {"ngõ 5 đường Trần Phú",
+				    "kiệt 12 Hùng Vương",
+				    "chợ Vĩnh Điện",
+				    "bãi cỏ ven sông Vĩnh Điện",
+				    "quán cà phê đầu ngõ",
+				    "cổng trường THCS Quang Trung",
+				    "cầu Vĩnh Điện",
+				    "khu tập thể cũ",
+				    "nhà văn hóa khối phố",
+				    "bến xe buýt Điện Bàn",
+				    "tiệm cầm đồ đường Mẹ Thứ",
+				    "bãi đất trống sau chùa",
+				    "hẻm 34 Nguyễn Du",
+				    "quán nhậu đường Phan Thành Tài",
+				    "khu trọ công nhân",
+				    "sân bóng khối phố"};
+static const char *const when[] = {"lúc khoảng 23 giờ", "rạng sáng nay", "chiều tối qua",     "trưa hôm qua",
+				   "nhiều đêm liền",	"vào cuối tuần", "khoảng 2 giờ sáng", "sáng sớm"};
 struct cat {
 	const char *code;
 	const char *what[4];
@@ -53,8 +64,7 @@ static const struct cat cats[] = {
     {"violence",
      {"hai nhóm thanh niên đánh nhau", "có người say rượu gây rối", "chồng đánh vợ nhiều lần",
       "nhóm đối tượng mang hung khí"}},
-    {"noise",
-     {"hát karaoke quá to", "mở nhạc ầm ĩ", "xưởng mộc làm ồn ban đêm", "tổ chức tiệc gây ồn"}},
+    {"noise", {"hát karaoke quá to", "mở nhạc ầm ĩ", "xưởng mộc làm ồn ban đêm", "tổ chức tiệc gây ồn"}},
     {"obstruction",
      {"lấn chiếm vỉa hè bán hàng", "đậu ô tô chắn lối đi", "đổ vật liệu xây dựng ra đường",
       "dựng rạp cưới chiếm lòng đường"}},
@@ -87,16 +97,16 @@ static void describe(char *out, size_t cap, const struct cat *c)
 		snprintf(plate, sizeof plate, " Xe biển số 92H1-%05u.", pick(100000));
 	switch (pick(3)) {
 	case 0:
-		snprintf(out, cap, "Người dân phản ánh %s tại %s %s.%s", c->what[pick(4)], PICK(place), PICK(when),
-			 plate);
+		snprintf(out, cap, "Người dân phản ánh %s tại %s %s.%s", c->what[pick(4)], PICK(place),
+			 PICK(when), plate);
 		break;
 	case 1:
 		snprintf(out, cap, "Ông %s báo %s ở %s, %s.%s Đề nghị công an phường kiểm tra.", name,
 			 c->what[pick(4)], PICK(place), PICK(when), plate);
 		break;
 	default:
-		snprintf(out, cap, "Tại %s %s %s; nghi liên quan đến %s, nhà ở %s.%s", PICK(place), PICK(when),
-			 c->what[pick(4)], name, PICK(place), plate);
+		snprintf(out, cap, "Tại %s %s %s; nghi liên quan đến %s, nhà ở %s.%s", PICK(place),
+			 PICK(when), c->what[pick(4)], name, PICK(place), plate);
 	}
 }
 
@@ -112,7 +122,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench-gensearch sqlite:PATH|postgres://… COUNT\n");
 		return 2;
 	}
-	if (store_open(argv[1], &db, err, sizeof err) != 0 || store_migrate(db, &applied, err, sizeof err) != 0) {
+	if (store_open(argv[1], &db, err, sizeof err) != 0 ||
+	    store_migrate(db, &applied, err, sizeof err) != 0) {
 		fprintf(stderr, "bench-gensearch: %s\n", err);
 		goto out;
 	}

@@ -197,7 +197,8 @@ struct alarm_row;
 /* Records the stream event `name` ("alarm.raised", …) for alarm a (its Alarm JSON, perm alarms.read,
  * area reach on its audience) inside the caller's open transaction, at now. STORE_OK and *event_id
  * (announce it after the commit), or a store error. Shared with the escalation worker. */
-int api_alarm_event(struct store *db, const struct alarm_row *a, const char *name, int64_t now, int64_t *event_id);
+int api_alarm_event(struct store *db, const struct alarm_row *a, const char *name, int64_t now,
+		    int64_t *event_id);
 
 /* outreach.c, models.c: movement — outreach sessions (series, files), topics, models with their sites,
  * activities and evaluations, exemplars with commendations, and their statistics */

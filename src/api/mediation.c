@@ -211,8 +211,8 @@ static int audit_case(struct req *r, const char *action, const struct med_case *
 			 c->team_id, c->unit_id, c->year, c->number, session_id);
 	else
 		snprintf(detail, sizeof detail,
-			 "{\"team_id\":%" PRId64 ",\"unit_id\":%" PRId64 ",\"year\":%d,\"number\":%d}", c->team_id,
-			 c->unit_id, c->year, c->number);
+			 "{\"team_id\":%" PRId64 ",\"unit_id\":%" PRId64 ",\"year\":%d,\"number\":%d}",
+			 c->team_id, c->unit_id, c->year, c->number);
 	struct audit_entry e = {
 	    .user_id = r->user.user_id,
 	    .actor = r->user.username,
@@ -227,9 +227,10 @@ static int audit_case(struct req *r, const char *action, const struct med_case *
 
 /* ---- reading a body ---- */
 
-static const char *const case_fields[] = {"team_id",	  "received_on", "requester", "kind",	   "summary",
-					  "parties",	  "mediator_ids", "invited",  "result",	   "concluded_on",
-					  "agreement",	  "follow_up",	 "follow_up_on", "notes", NULL};
+static const char *const case_fields[] = {
+    "team_id",	 "received_on",	 "requester",	 "kind",   "summary",
+    "parties",	 "mediator_ids", "invited",	 "result", "concluded_on",
+    "agreement", "follow_up",	 "follow_up_on", "notes",  NULL};
 static const char *const party_fields[] = {"full_name", "birth_year", "address", NULL};
 
 /* A date field: 1 set (valid), 0 absent, -1 error; null clears it when `clear` is given. */
@@ -353,11 +354,12 @@ static void read_case(struct req *r, json_t *o, struct med_case *c, bool create,
 	if (jf_str(o, "summary", flags, MED_TEXT_MAX, &s, fe) == 1)
 		c->summary = s;
 	if (!create)
-		for (const char *const *f = (const char *const[]){"received_on", "requester", "kind", "summary",
-								   NULL};
+		for (const char *const *f =
+			 (const char *const[]){"received_on", "requester", "kind", "summary", NULL};
 		     *f; f++)
 			if (json_is_null(json_object_get(o, *f)) ||
-			    (json_is_string(json_object_get(o, *f)) && !*json_string_value(json_object_get(o, *f))))
+			    (json_is_string(json_object_get(o, *f)) &&
+			     !*json_string_value(json_object_get(o, *f))))
 				field_err(fe, *f, "must not be empty");
 	json_t *p = json_object_get(o, "parties");
 	if (p || create) {
@@ -453,7 +455,8 @@ static int save_case(struct req *r, struct med_case *c, bool create, bool renumb
 		if (renumber)
 			rc = mediation_next_number(r->db, c->team_id, c->year, &c->number);
 		if (rc == STORE_OK)
-			rc = create ? mediation_insert(r->db, c, now, &c->id) : mediation_update(r->db, c, children, now);
+			rc = create ? mediation_insert(r->db, c, now, &c->id)
+				    : mediation_update(r->db, c, children, now);
 		if (rc == STORE_OK)
 			rc = audit_case(r, create ? "mediation_case.create" : "mediation_case.update", c, 0);
 		if (rc == STORE_OK)
@@ -518,7 +521,8 @@ int api_mediation_list(struct req *r)
 		field_err(&r->fields, "kind", "is not a kind of mediation case");
 	if (q.result && *q.result && strcmp(q.result, "open") != 0 &&
 	    mediation_name_index(mediation_result_names, q.result) < 0)
-		field_err(&r->fields, "result", "must be open, settled, not_settled, withdrawn or transferred");
+		field_err(&r->fields, "result",
+			  "must be open, settled, not_settled, withdrawn or transferred");
 	if (r->fields.n)
 		return http_fail(r, APP_E_PARAM, "malformed query");
 	const char **roots;
@@ -841,7 +845,8 @@ int api_mediation_book(struct req *r)
 			if (j == nmt) {
 				if (nmt == cap) {
 					int ncap = cap ? cap * 2 : 16;
-					struct mediator_total *g = arena_alloc(&r->arena, sizeof *g * (size_t)ncap);
+					struct mediator_total *g =
+					    arena_alloc(&r->arena, sizeof *g * (size_t)ncap);
 					if (!g)
 						return APP_E_NOMEM;
 					if (nmt)
@@ -991,7 +996,8 @@ int api_mediation_stats(struct req *r)
 			if (j == ntt) {
 				if (ntt == cap) {
 					int ncap = cap ? cap * 2 : 16;
-					struct team_total *x = arena_alloc(&r->arena, sizeof *x * (size_t)ncap);
+					struct team_total *x =
+					    arena_alloc(&r->arena, sizeof *x * (size_t)ncap);
 					if (!x)
 						return APP_E_NOMEM;
 					if (ntt)

@@ -503,10 +503,11 @@ static int take_files(struct req *r, const struct part *parts, int nparts, struc
 		if (s == -2)
 			return APP_E_NOMEM;
 		if (s == -3) {
-			const char *msg = arena_printf(&r->arena,
-						       "'%s' cannot be cleaned of its metadata (place, author); "
-						       "nothing was stored",
-						       shown);
+			const char *msg =
+			    arena_printf(&r->arena,
+					 "'%s' cannot be cleaned of its metadata (place, author); "
+					 "nothing was stored",
+					 shown);
 			field_err(&r->fields, "files", msg);
 			return http_fail(r, APP_E_INVALID, msg);
 		}

@@ -19,8 +19,10 @@ struct config {
 	bool secure_cookies;	   /* --secure-cookies / TIENGMO_SECURE_COOKIES=1 */
 	char trusted_proxies[512]; /* --trusted-proxy / TIENGMO_TRUSTED_PROXY: "ADDR[,ADDR…]" */
 	int threads;		   /* --threads / TIENGMO_THREADS, default: one per core */
-	long alarm_escalate_after; /* --alarm-escalate-after / TIENGMO_ALARM_ESCALATE_AFTER, seconds, default 60 */
-	bool allow_http_webhooks;  /* --allow-http-webhooks / TIENGMO_ALLOW_HTTP_WEBHOOKS=1: http:// webhook URLs */
+	long alarm_escalate_after; /* --alarm-escalate-after / TIENGMO_ALARM_ESCALATE_AFTER, seconds, default
+				      60 */
+	bool allow_http_webhooks;  /* --allow-http-webhooks / TIENGMO_ALLOW_HTTP_WEBHOOKS=1: http:// webhook
+				      URLs */
 };
 
 /* A subcommand: argv[0] is its own name. Returns the process exit status. */

@@ -38,7 +38,8 @@ static const struct cmd_opt common_opts[] = {
      "ADDR[,ADDR…] of reverse proxies whose X-Forwarded-For names the client (TIENGMO_TRUSTED_PROXY)"},
     {"threads", required_argument, "worker threads, default one per core (TIENGMO_THREADS)"},
     {"alarm-escalate-after", required_argument,
-     "seconds before an unacknowledged alarm reaches the whole commune, default 60 (TIENGMO_ALARM_ESCALATE_AFTER)"},
+     "seconds before an unacknowledged alarm reaches the whole commune, default 60 "
+     "(TIENGMO_ALARM_ESCALATE_AFTER)"},
     {"allow-http-webhooks", no_argument,
      "accept http:// webhook URLs, not only https:// (TIENGMO_ALLOW_HTTP_WEBHOOKS=1)"},
     {"help", no_argument, "show this help"},
@@ -83,7 +84,9 @@ static int set_common(const char *name, const char *v)
 		char *end;
 		long n = strtol(v, &end, 10);
 		if (*end || n < 1 || n > 86400) {
-			cmd_error("--alarm-escalate-after must be a number of seconds from 1 to 86400, not '%s'", v);
+			cmd_error(
+			    "--alarm-escalate-after must be a number of seconds from 1 to 86400, not '%s'",
+			    v);
 			return -1;
 		}
 		c->alarm_escalate_after = n;

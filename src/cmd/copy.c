@@ -24,7 +24,8 @@
 #define NAME_MAX_LEN 64
 
 /* Tables that a migration fills with their first rows; the copy replaces them with the source's. */
-static const char *const seeded_tables[] = {"audit_head", "tip_categories", "alarm_kinds", "violation_kinds", "outreach_topics", NULL};
+static const char *const seeded_tables[] = {"audit_head",      "tip_categories",  "alarm_kinds",
+					    "violation_kinds", "outreach_topics", NULL};
 
 struct table {
 	char name[NAME_MAX_LEN];

@@ -427,11 +427,21 @@ static int load_teams(struct demo *d)
 }
 
 /* Mediation: 2020 for the 5 mediation teams (cmd/demo_mediation.c). */
-static int load_mediation(struct demo *d) { return demo_mediation(d->db, d->a, d->now); }
+static int load_mediation(struct demo *d)
+{
+	return demo_mediation(d->db, d->a, d->now);
+}
 /* Movement: 2020 outreach, models, exemplars and the logins' links (cmd/demo_movement.c). */
-static int load_movement(struct demo *d) { return demo_movement(d->db, d->a, d->now); }
-/* Patrols: 2020's joint Directive 16 patrols and violation records, this week's roster (cmd/demo_patrols.c). */
-static int load_patrols(struct demo *d) { return demo_patrols(d->db, d->a, d->now); }
+static int load_movement(struct demo *d)
+{
+	return demo_movement(d->db, d->a, d->now);
+}
+/* Patrols: 2020's joint Directive 16 patrols and violation records, this week's roster (cmd/demo_patrols.c).
+ */
+static int load_patrols(struct demo *d)
+{
+	return demo_patrols(d->db, d->a, d->now);
+}
 
 /* The loaders, in order. Later issues add theirs here: organisations, teams and their members, people,
  * outreach sessions, models and exemplars, tips, cases, patrols, mediation … (DESIGN §2). */

@@ -7,8 +7,8 @@
 #include <math.h>
 #include <string.h>
 
-const char *const mediation_kind_names[] = {"marriage_family", "land",		 "neighbours", "civil",
-					    "minor_violation", "other",		 NULL};
+const char *const mediation_kind_names[] = {"marriage_family", "land",	"neighbours", "civil",
+					    "minor_violation", "other", NULL};
 const char *const mediation_result_names[] = {"settled", "not_settled", "withdrawn", "transferred", NULL};
 
 int mediation_name_index(const char *const *names, const char *name)

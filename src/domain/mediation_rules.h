@@ -52,9 +52,9 @@ struct mediation_facts {
 	const char *agreement;
 	const char *follow_up;
 	const char *follow_up_on;
-	int mediators;		    /* how many */
-	int sessions;		    /* how many recorded */
-	const char *first_session;  /* the earliest session's day, NULL when none */
+	int mediators;		   /* how many */
+	int sessions;		   /* how many recorded */
+	const char *first_session; /* the earliest session's day, NULL when none */
 };
 
 /* Checks f against the rules on `today`, recording a message per broken rule under the field's name

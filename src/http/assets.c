@@ -1,6 +1,7 @@
 /*
  * assets.c: serves the web app that web/build.mjs bundled and tools/embed.c compiled into the binary
- * (embed_web: index.html, assets/app-HASH.js and .css, assets/chunk-HASH.js and .css, each with a gzip -9 copy NAME.gz).
+ * (embed_web: index.html, assets/app-HASH.js and .css, assets/chunk-HASH.js and .css, each with a gzip -9
+ * copy NAME.gz).
  *
  * One handler, the router's fallback for GET of any path outside /api/: "/" and every path that looks
  * like an app route (no dot in its last segment) get index.html, so deep links survive a reload; an

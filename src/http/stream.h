@@ -30,7 +30,7 @@
 #include "domain/perm.h"
 #include "store/store.h"
 
-#define STREAM_NAME_MAX 48	  /* "alarm.acknowledged" */
+#define STREAM_NAME_MAX 48	   /* "alarm.acknowledged" */
 #define STREAM_DATA_MAX (6 * 1024) /* an event's JSON data; small: it names and summarises a record */
 
 enum stream_reach {
@@ -39,10 +39,10 @@ enum stream_reach {
 };
 
 struct stream_event {
-	int64_t id; /* set by stream_record; the SSE id */
-	int64_t at; /* Unix seconds */
-	const char *name;      /* the SSE event name: "alarm.raised", "tip.created", … ([a-z._]) */
-	enum perm perm;	       /* the permission a reader needs */
+	int64_t id;	  /* set by stream_record; the SSE id */
+	int64_t at;	  /* Unix seconds */
+	const char *name; /* the SSE event name: "alarm.raised", "tip.created", … ([a-z._]) */
+	enum perm perm;	  /* the permission a reader needs */
 	enum stream_reach reach;
 	const char *unit_path; /* P above: the materialised path of the unit it concerns */
 	int64_t commune_id;    /* 0 when none */

@@ -101,10 +101,11 @@ static int write_children(struct store *db, const struct med_case *c, bool repla
 		bool ok = true;
 		char *name = seal(c->parties[i].full_name, &ok);
 		char *address = seal(c->parties[i].address, &ok);
-		rc = ok ? store_prepare(db,
-					"INSERT INTO mediation_parties (case_id, commune_id, position, name_sealed, "
-					"birth_year, address_sealed) VALUES ($1, $2, $3, $4, $5, $6)",
-					&st)
+		rc = ok ? store_prepare(
+			      db,
+			      "INSERT INTO mediation_parties (case_id, commune_id, position, name_sealed, "
+			      "birth_year, address_sealed) VALUES ($1, $2, $3, $4, $5, $6)",
+			      &st)
 			: STORE_E_NOMEM;
 		if (rc == STORE_OK) {
 			store_bind_i64(st, 1, c->id);
@@ -124,10 +125,11 @@ static int write_children(struct store *db, const struct med_case *c, bool repla
 			return rc;
 	}
 	for (int i = 0; i < c->nmediators; i++) {
-		rc = store_prepare(db,
-				   "INSERT INTO mediation_mediators (case_id, commune_id, person_id) VALUES ($1, "
-				   "$2, $3)",
-				   &st);
+		rc = store_prepare(
+		    db,
+		    "INSERT INTO mediation_mediators (case_id, commune_id, person_id) VALUES ($1, "
+		    "$2, $3)",
+		    &st);
 		if (rc)
 			return rc;
 		store_bind_i64(st, 1, c->id);
@@ -144,13 +146,14 @@ int mediation_insert(struct store *db, const struct med_case *c, int64_t now, in
 	struct store_stmt *st;
 	bool ok = true;
 	char *requester = seal(c->requester, &ok);
-	int rc = ok ? store_prepare(db,
-				    "INSERT INTO mediation_cases (team_id, unit_id, commune_id, year, number, "
-				    "received_on, requester_sealed, kind, summary, invited, result, concluded_on, "
-				    "agreement, follow_up, follow_up_on, notes, created_by, created_at, updated_at) "
-				    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
-				    "$16, $17, $18, $18) RETURNING id",
-				    &st)
+	int rc = ok ? store_prepare(
+			  db,
+			  "INSERT INTO mediation_cases (team_id, unit_id, commune_id, year, number, "
+			  "received_on, requester_sealed, kind, summary, invited, result, concluded_on, "
+			  "agreement, follow_up, follow_up_on, notes, created_by, created_at, updated_at) "
+			  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+			  "$16, $17, $18, $18) RETURNING id",
+			  &st)
 		    : STORE_E_NOMEM;
 	if (rc)
 		goto out;
@@ -194,13 +197,14 @@ int mediation_update(struct store *db, const struct med_case *c, bool children, 
 	int64_t got;
 	bool ok = true;
 	char *requester = seal(c->requester, &ok);
-	int rc = ok ? store_prepare(db,
-				    "UPDATE mediation_cases SET year = $2, number = $3, received_on = $4, "
-				    "requester_sealed = $5, kind = $6, summary = $7, invited = $8, result = $9, "
-				    "concluded_on = $10, agreement = $11, follow_up = $12, follow_up_on = $13, "
-				    "notes = $14, updated_at = $15 WHERE id = $1 RETURNING id",
-				    &st)
-		    : STORE_E_NOMEM;
+	int rc =
+	    ok ? store_prepare(db,
+			       "UPDATE mediation_cases SET year = $2, number = $3, received_on = $4, "
+			       "requester_sealed = $5, kind = $6, summary = $7, invited = $8, result = $9, "
+			       "concluded_on = $10, agreement = $11, follow_up = $12, follow_up_on = $13, "
+			       "notes = $14, updated_at = $15 WHERE id = $1 RETURNING id",
+			       &st)
+	       : STORE_E_NOMEM;
 	if (rc)
 		goto out;
 	store_bind_i64(st, 1, c->id);
@@ -256,10 +260,11 @@ int mediation_session_insert(struct store *db, int64_t case_id, int64_t commune_
 			     const char *notes, int64_t created_by, int64_t now, int64_t *id)
 {
 	struct store_stmt *st;
-	int rc = store_prepare(db,
-			       "INSERT INTO mediation_sessions (case_id, commune_id, held_on, notes, created_by, "
-			       "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-			       &st);
+	int rc =
+	    store_prepare(db,
+			  "INSERT INTO mediation_sessions (case_id, commune_id, held_on, notes, created_by, "
+			  "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+			  &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, case_id);
@@ -300,8 +305,9 @@ static int read_case(struct store_stmt *st, struct arena *a, struct med_case *c)
 	c->received_on = dup(a, st, 8, &ok);
 	c->requester = unseal(a, st, 9, &ok);
 	c->kind = mediation_name_index(mediation_kind_names, store_col_text(st, 10));
-	c->result = store_col_is_null(st, 11) ? -1
-					      : mediation_name_index(mediation_result_names, store_col_text(st, 11));
+	c->result = store_col_is_null(st, 11)
+			? -1
+			: mediation_name_index(mediation_result_names, store_col_text(st, 11));
 	c->summary = dup(a, st, 12, &ok);
 	c->invited = dup(a, st, 13, &ok);
 	c->concluded_on = dup(a, st, 14, &ok);
@@ -393,7 +399,8 @@ static int load_child(struct store *db, struct arena *a, enum child which, struc
 				if (pass == 1) {
 					struct med_party *p = &c->parties[c->nparties];
 					p->full_name = unseal(a, st, 1, &ok);
-					p->birth_year = store_col_is_null(st, 2) ? 0 : (int)store_col_i64(st, 2);
+					p->birth_year =
+					    store_col_is_null(st, 2) ? 0 : (int)store_col_i64(st, 2);
 					p->address = unseal(a, st, 3, &ok);
 					if (!p->full_name)
 						ok = false;
@@ -507,12 +514,13 @@ int mediation_list(struct store *db, struct arena *a, const struct mediation_que
 	const char *result = q->result ? q->result : "";
 	if (!path)
 		return STORE_E_NOMEM;
-	int rc = store_prepare(db,
-			       "SELECT " CASE_COLS CASE_FROM
-			       "WHERE c.id > $1 AND u.path LIKE $2 AND (c.team_id = $3 OR $3 = 0) AND ($4 = 0 "
-			       "OR c.year = $4) AND ($5 = '' OR c.kind = $5) AND ($6 = '' OR ($6 = 'open' AND "
-			       "c.result IS NULL) OR c.result = $6) ORDER BY c.id LIMIT $7",
-			       &st);
+	int rc =
+	    store_prepare(db,
+			  "SELECT " CASE_COLS CASE_FROM
+			  "WHERE c.id > $1 AND u.path LIKE $2 AND (c.team_id = $3 OR $3 = 0) AND ($4 = 0 "
+			  "OR c.year = $4) AND ($5 = '' OR c.kind = $5) AND ($6 = '' OR ($6 = 'open' AND "
+			  "c.result IS NULL) OR c.result = $6) ORDER BY c.id LIMIT $7",
+			  &st);
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, q->after_id);
@@ -563,13 +571,14 @@ int mediation_counts(struct store *db, struct arena *a, const char *path, const 
 	struct med_count *rows = arena_alloc(a, sizeof *rows * (size_t)cap);
 	if (!rows)
 		return STORE_E_NOMEM;
-	rc = store_prepare(db,
-			   "SELECT c.team_id, t.name, u.path, c.kind, c.result, substr(c.received_on, 1, 7), "
-			   "COUNT(*) FROM mediation_cases c JOIN units u ON u.id = c.unit_id JOIN teams t ON t.id "
-			   "= c.team_id WHERE u.path LIKE $1 AND c.received_on >= $2 AND c.received_on <= $3 "
-			   "GROUP BY c.team_id, t.name, u.path, c.kind, c.result, substr(c.received_on, 1, 7) "
-			   "ORDER BY c.team_id",
-			   &st);
+	rc = store_prepare(
+	    db,
+	    "SELECT c.team_id, t.name, u.path, c.kind, c.result, substr(c.received_on, 1, 7), "
+	    "COUNT(*) FROM mediation_cases c JOIN units u ON u.id = c.unit_id JOIN teams t ON t.id "
+	    "= c.team_id WHERE u.path LIKE $1 AND c.received_on >= $2 AND c.received_on <= $3 "
+	    "GROUP BY c.team_id, t.name, u.path, c.kind, c.result, substr(c.received_on, 1, 7) "
+	    "ORDER BY c.team_id",
+	    &st);
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, like);

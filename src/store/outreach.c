@@ -300,7 +300,7 @@ int outreach_sessions_list(struct store *db, struct arena *a, const struct outre
 	rc = store_prepare(
 	    db,
 	    "SELECT " SESSION_COLS SESSION_FROM "WHERE u.path LIKE $2 AND s.held_at >= $3 AND s.held_at < $4 "
-						"AND (CAST($1 AS BIGINT) = 0 OR s.held_at < "
+	    "AND (CAST($1 AS BIGINT) = 0 OR s.held_at < "
 	    "(SELECT c.held_at FROM outreach_sessions c WHERE c.id = $1) OR (s.held_at = (SELECT c.held_at "
 	    "FROM "
 	    "outreach_sessions c WHERE c.id = $1) AND s.id < $1)) AND (CAST($5 AS BIGINT) = 0 OR EXISTS "
