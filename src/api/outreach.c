@@ -49,21 +49,10 @@ static bool may_write(struct req *r, const struct outreach_session *s)
 static int audit_session(struct req *r, const char *action, const struct outreach_session *s,
 			 const char *extra)
 {
-	char id[24];
-	snprintf(id, sizeof id, "%" PRId64, s->id);
 	const char *detail = arena_printf(
 	    &r->arena, "{\"unit_id\":%" PRId64 ",\"kind\":\"%s\",\"participants\":%" PRId64 "%s}", s->unit_id,
 	    s->kind, s->participants, extra ? extra : "");
-	struct audit_entry e = {
-	    .user_id = r->user.user_id,
-	    .actor = r->user.username,
-	    .address = r->addr,
-	    .action = action,
-	    .entity = "outreach_session",
-	    .entity_id = id,
-	    .detail = detail ? detail : "{}",
-	};
-	return audit_append(r->db, &e);
+	return api_audit(r, action, "outreach_session", s->id, detail);
 }
 
 static void write_session(struct req *r, struct jw *w, const struct outreach_session *s, bool full)
@@ -713,6 +702,12 @@ int api_outreach_files_add(struct req *r)
 	}
 	int srt = media_strip((enum media_kind)kind, (const unsigned char *)r->body.data, r->body.len, &clean,
 			      &clen);
+	if (srt == -4) /* libqpdf missing: loaded on first use (lib/media.h) */
+		return http_fail(r, APP_E_UNAVAIL,
+				 arena_printf(&r->arena,
+					      "the file cannot be cleaned of its metadata: the server cannot "
+					      "load '%s'; nothing was stored",
+					      media_library((enum media_kind)kind)));
 	if (srt != 0) {
 		field_err(&r->fields, "file",
 			  srt == -2 ? "is too large to clean" : "is damaged or cannot be cleaned");

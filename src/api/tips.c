@@ -145,18 +145,8 @@ static int count_alone(struct req *r, const char *key)
 
 static int audit_tip(struct req *r, bool public_actor, const char *action, int64_t id, const char *detail)
 {
-	struct audit_entry e = {
-	    .user_id = public_actor ? 0 : r->user.user_id,
-	    .actor = public_actor ? "public" : r->user.username,
-	    .address = public_actor ? "" : r->addr,
-	    .action = action,
-	    .entity = "tip",
-	    .entity_id = id_text(r, id),
-	    .detail = detail ? detail : "{}",
-	};
-	if (!e.entity_id)
-		return STORE_E_NOMEM;
-	return audit_append(r->db, &e);
+	return public_actor ? api_audit_as(r, 0, "public", action, "tip", id, detail)
+			    : api_audit(r, action, "tip", id, detail);
 }
 
 /* ---- GET /api/v1/public/tip-categories ---- */
@@ -502,6 +492,12 @@ static int take_files(struct req *r, const struct part *parts, int nparts, struc
 				    &up[k].data, &up[k].len);
 		if (s == -2)
 			return APP_E_NOMEM;
+		if (s == -4) /* FFmpeg or libqpdf missing: loaded on first use (lib/media.h) */
+			return http_fail(r, APP_E_UNAVAIL,
+					 arena_printf(&r->arena,
+						      "'%s' cannot be cleaned of its metadata: the server "
+						      "cannot load '%s'; nothing was stored",
+						      shown, media_library((enum media_kind)kind)));
 		if (s == -3) {
 			const char *msg =
 			    arena_printf(&r->arena,

@@ -236,3 +236,16 @@ int media_strip(enum media_kind kind, const unsigned char *data, size_t len, uns
 	*out = buf;
 	return 0;
 }
+
+const char *media_library(enum media_kind kind)
+{
+	switch (kind) {
+	case MEDIA_MP4:
+	case MEDIA_WEBM:
+		return TIENGMO_AVFORMAT_SONAME;
+	case MEDIA_PDF:
+		return TIENGMO_QPDF_SONAME;
+	default:
+		return NULL;
+	}
+}

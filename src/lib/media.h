@@ -15,8 +15,10 @@
  *     udta/meta boxes, Matroska tags, other tracks and chapters go. The streams are not re-encoded.
  *   - PDF: the Info dictionary and every XMP /Metadata stream removed by libqpdf (media_pdf.c).
  * A file whose structure does not hold together (truncated, lengths past the end) is refused as damaged
- * rather than stored half-cleaned, and so is a video or PDF that cannot be rewritten (-3). Nothing here
- * touches HTTP, SQL or the disk.
+ * rather than stored half-cleaned, and so is a video or PDF that cannot be rewritten (-3). FFmpeg and
+ * libqpdf are loaded when the first video or PDF comes (lib/dl.h), not when the server starts; if one
+ * cannot be loaded, that kind is refused (-4, media_library names it) and everything else works.
+ * Nothing here touches HTTP, SQL or the disk.
  */
 #ifndef TIENGMO_MEDIA_H
 #define TIENGMO_MEDIA_H
@@ -37,9 +39,14 @@ int media_detect(const void *data, size_t len, char *seen, size_t seenlen);
 /* Copies data of the given kind without its metadata (see above) into *out (malloc'd, the caller
  * free()s it) and its length into *outlen. Returns 0; -1 when the file is damaged (nothing in *out);
  * -2 out of memory; -3 when a video or PDF cannot be rewritten without its metadata (e.g. a codec
- * MP4 cannot carry, a PDF that needs a password). */
+ * MP4 cannot carry, a PDF that needs a password); -4 when the library that cleans this kind cannot be
+ * loaded (not installed, or a different version: media_library names it, the log says why). */
 int media_strip(enum media_kind kind, const unsigned char *data, size_t len, unsigned char **out,
 		size_t *outlen);
+
+/* The shared library (its SONAME, e.g. "libavformat.so.59", "libqpdf.so.29") that media_strip loads to
+ * clean the given kind, for the message of a -4; NULL for the images, which need none. Static string. */
+const char *media_library(enum media_kind kind);
 
 /* The video and PDF cleaners behind media_strip (same returns; *out malloc'd). Thread-safe. */
 int media_strip_video(enum media_kind kind, const unsigned char *data, size_t len, unsigned char **out,

@@ -5,8 +5,11 @@
  * (©xyz with the GPS position, ©day, make, model, encoder), the `meta` box, Matroska tags, chapters,
  * attachments — and none of its other streams (timed metadata tracks such as Apple's location track,
  * subtitles, data). The output is written bit-exact (no "Lavf" encoder tag, no creation time).
- * The input's demuxer is chosen from its kind, never probed. What is not for here: detection
- * (media.c) and images and PDF (media.c, media_pdf.c).
+ * The input's demuxer is chosen from its kind, never probed. FFmpeg is not linked: libavformat,
+ * libavcodec and libavutil are loaded by lib/dl.c when the first video is cleaned (their ~100 codec
+ * libraries would otherwise take ~17 MiB of every idle server), and every function used here is called
+ * through the table `av` below. What is not for here: detection (media.c) and images and PDF (media.c,
+ * media_pdf.c).
  */
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -14,9 +17,12 @@
 #include <libavutil/display.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/dl.h"
+#include "lib/log.h"
 #include "lib/media.h"
 
 #define IO_BUF 65536
@@ -131,11 +137,82 @@ static int64_t out_seek(void *opaque, int64_t off, int whence)
 	return base + off;
 }
 
+/* The FFmpeg functions used here, one list per library: X(function). */
+#if LIBAVFORMAT_VERSION_MAJOR < 60
+#define AVFORMAT_SIDE_DATA(X) X(av_stream_get_side_data) X(av_stream_new_side_data)
+#else
+#define AVFORMAT_SIDE_DATA(X)
+#endif
+#define AVFORMAT_FUNCS(X)                                                                                    \
+	X(av_find_input_format)                                                                              \
+	X(avio_alloc_context)                                                                                \
+	X(avio_context_free)                                                                                 \
+	X(avio_flush)                                                                                        \
+	X(avformat_alloc_context)                                                                            \
+	X(avformat_free_context)                                                                             \
+	X(avformat_open_input)                                                                               \
+	X(avformat_close_input)                                                                              \
+	X(avformat_find_stream_info)                                                                         \
+	X(avformat_alloc_output_context2)                                                                    \
+	X(avformat_query_codec)                                                                              \
+	X(avformat_new_stream)                                                                               \
+	X(avformat_write_header)                                                                             \
+	X(av_read_frame)                                                                                     \
+	X(av_interleaved_write_frame)                                                                        \
+	X(av_write_trailer)                                                                                  \
+	AVFORMAT_SIDE_DATA(X)
+#define AVCODEC_FUNCS(X)                                                                                     \
+	X(avcodec_parameters_copy)                                                                           \
+	X(av_packet_alloc)                                                                                   \
+	X(av_packet_free)                                                                                    \
+	X(av_packet_unref)                                                                                   \
+	X(av_packet_rescale_ts)                                                                              \
+	X(av_packet_free_side_data)
+#define AVUTIL_FUNCS(X) X(av_log_set_level) X(av_malloc) X(av_free) X(av_freep)
+
+/* av.f points to FFmpeg's f once video_load has succeeded. */
+#define AV_FIELD(f) __typeof__(f) *f;
+static struct {
+	AVFORMAT_FUNCS(AV_FIELD)
+	AVCODEC_FUNCS(AV_FIELD)
+	AVUTIL_FUNCS(AV_FIELD)
+} av;
+#undef AV_FIELD
+
+#define AV_SYM(f) {#f, &av.f},
+static const struct dl_sym avformat_syms[] = {AVFORMAT_FUNCS(AV_SYM){NULL, NULL}};
+static const struct dl_sym avcodec_syms[] = {AVCODEC_FUNCS(AV_SYM){NULL, NULL}};
+static const struct dl_sym avutil_syms[] = {AVUTIL_FUNCS(AV_SYM){NULL, NULL}};
+#undef AV_SYM
+
+/* libavutil first: the others need it (and load it themselves, as their own dependency) */
+static struct dl_lib av_libs[] = {
+    DL_LIB(TIENGMO_AVUTIL_SONAME, avutil_syms),
+    DL_LIB(TIENGMO_AVCODEC_SONAME, avcodec_syms),
+    DL_LIB(TIENGMO_AVFORMAT_SONAME, avformat_syms),
+};
+
 static pthread_once_t quiet_once = PTHREAD_ONCE_INIT;
 
 static void quiet(void)
 {
-	av_log_set_level(AV_LOG_QUIET); /* nothing about an upload reaches the log */
+	av.av_log_set_level(AV_LOG_QUIET); /* nothing about an upload reaches the log */
+}
+
+/* Loads FFmpeg if it is not yet. 0, or -1 with the library that failed logged (once per failing call:
+ * uploads of videos are rare, and an operator must see why they are refused). */
+static int video_load(void)
+{
+	char why[512];
+	for (size_t i = 0; i < sizeof av_libs / sizeof av_libs[0]; i++) {
+		if (dl_load(&av_libs[i], why, sizeof why) != 0) {
+			log_kv(LOG_ERROR, "videos cannot be cleaned of their metadata", "library",
+			       av_libs[i].soname, "reason", why, NULL);
+			return -1;
+		}
+	}
+	pthread_once(&quiet_once, quiet);
+	return 0;
 }
 
 /* Copies the rotation of a phone video (the display matrix), the one side datum worth keeping. */
@@ -143,9 +220,9 @@ static void copy_rotation(const AVStream *is, AVStream *os)
 {
 #if LIBAVFORMAT_VERSION_MAJOR < 60
 	size_t size = 0;
-	const uint8_t *m = av_stream_get_side_data(is, AV_PKT_DATA_DISPLAYMATRIX, &size);
+	const uint8_t *m = av.av_stream_get_side_data(is, AV_PKT_DATA_DISPLAYMATRIX, &size);
 	if (m && size >= 9 * sizeof(int32_t)) {
-		uint8_t *d = av_stream_new_side_data(os, AV_PKT_DATA_DISPLAYMATRIX, 9 * sizeof(int32_t));
+		uint8_t *d = av.av_stream_new_side_data(os, AV_PKT_DATA_DISPLAYMATRIX, 9 * sizeof(int32_t));
 		if (d)
 			memcpy(d, m, 9 * sizeof(int32_t));
 	}
@@ -170,38 +247,39 @@ int media_strip_video(enum media_kind kind, const unsigned char *data, size_t le
 	*outlen = 0;
 	if (kind != MEDIA_MP4 && kind != MEDIA_WEBM)
 		return -1;
-	pthread_once(&quiet_once, quiet);
+	if (video_load() != 0)
+		return -4;
 
-	const AVInputFormat *ifmt = av_find_input_format(kind == MEDIA_WEBM ? "matroska" : "mov");
+	const AVInputFormat *ifmt = av.av_find_input_format(kind == MEDIA_WEBM ? "matroska" : "mov");
 	const char *ofmt = kind == MEDIA_WEBM ? "webm" : "mp4";
-	unsigned char *ibuf = av_malloc(IO_BUF);
+	unsigned char *ibuf = av.av_malloc(IO_BUF);
 	if (!ifmt || !ibuf) {
-		av_free(ibuf);
+		av.av_free(ibuf);
 		rc = ifmt ? -2 : -3;
 		goto out;
 	}
-	ipb = avio_alloc_context(ibuf, IO_BUF, 0, &in, in_read, NULL, in_seek);
-	ic = avformat_alloc_context();
+	ipb = av.avio_alloc_context(ibuf, IO_BUF, 0, &in, in_read, NULL, in_seek);
+	ic = av.avformat_alloc_context();
 	if (!ipb || !ic) {
 		if (!ipb)
-			av_free(ibuf);
+			av.av_free(ibuf);
 		rc = -2;
 		goto out;
 	}
 	ic->pb = ipb;
 	ic->flags |= AVFMT_FLAG_CUSTOM_IO;
-	if (avformat_open_input(&ic, NULL, ifmt, NULL) < 0) { /* frees ic on failure */
+	if (av.avformat_open_input(&ic, NULL, ifmt, NULL) < 0) { /* frees ic on failure */
 		ic = NULL;
 		rc = -1;
 		goto out;
 	}
 	opened = 1;
 	/* fills what the container's headers leave to the codec (e.g. MPEG-4 Part 2 dimensions) */
-	if (avformat_find_stream_info(ic, NULL) < 0) {
+	if (av.avformat_find_stream_info(ic, NULL) < 0) {
 		rc = -1;
 		goto out;
 	}
-	if (avformat_alloc_output_context2(&oc, NULL, ofmt, NULL) < 0 || !oc) {
+	if (av.avformat_alloc_output_context2(&oc, NULL, ofmt, NULL) < 0 || !oc) {
 		rc = -2;
 		goto out;
 	}
@@ -219,11 +297,11 @@ int media_strip_video(enum media_kind kind, const unsigned char *data, size_t le
 		if ((t != AVMEDIA_TYPE_VIDEO && t != AVMEDIA_TYPE_AUDIO) ||
 		    (is->disposition & AV_DISPOSITION_ATTACHED_PIC))
 			continue;
-		if (avformat_query_codec(oc->oformat, is->codecpar->codec_id, FF_COMPLIANCE_NORMAL) != 1)
+		if (av.avformat_query_codec(oc->oformat, is->codecpar->codec_id, FF_COMPLIANCE_NORMAL) != 1)
 			continue; /* the container cannot carry it: dropped, and refused below if nothing is
 				     left */
-		AVStream *os = avformat_new_stream(oc, NULL);
-		if (!os || avcodec_parameters_copy(os->codecpar, is->codecpar) < 0) {
+		AVStream *os = av.avformat_new_stream(oc, NULL);
+		if (!os || av.avcodec_parameters_copy(os->codecpar, is->codecpar) < 0) {
 			rc = -2;
 			goto out;
 		}
@@ -236,29 +314,29 @@ int media_strip_video(enum media_kind kind, const unsigned char *data, size_t le
 		rc = -3;
 		goto out;
 	}
-	unsigned char *obuf = av_malloc(IO_BUF);
+	unsigned char *obuf = av.av_malloc(IO_BUF);
 	if (!obuf) {
 		rc = -2;
 		goto out;
 	}
-	opb = avio_alloc_context(obuf, IO_BUF, 1, &om, NULL, out_write, out_seek);
+	opb = av.avio_alloc_context(obuf, IO_BUF, 1, &om, NULL, out_write, out_seek);
 	if (!opb) {
-		av_free(obuf);
+		av.av_free(obuf);
 		rc = -2;
 		goto out;
 	}
 	oc->pb = opb;
 	oc->flags |= AVFMT_FLAG_CUSTOM_IO;
-	if (avformat_write_header(oc, NULL) < 0)
+	if (av.avformat_write_header(oc, NULL) < 0)
 		goto out;
 	header_written = 1;
-	pkt = av_packet_alloc();
+	pkt = av.av_packet_alloc();
 	if (!pkt) {
 		rc = -2;
 		goto out;
 	}
 	for (;;) {
-		int e = av_read_frame(ic, pkt);
+		int e = av.av_read_frame(ic, pkt);
 		if (e == AVERROR_EOF)
 			break;
 		if (e < 0) {
@@ -267,23 +345,23 @@ int media_strip_video(enum media_kind kind, const unsigned char *data, size_t le
 		}
 		if (pkt->stream_index < 0 || (unsigned)pkt->stream_index >= ic->nb_streams ||
 		    map[pkt->stream_index] < 0) {
-			av_packet_unref(pkt);
+			av.av_packet_unref(pkt);
 			continue;
 		}
 		AVStream *is = ic->streams[pkt->stream_index];
 		AVStream *os = oc->streams[map[pkt->stream_index]];
-		av_packet_rescale_ts(pkt, is->time_base, os->time_base);
+		av.av_packet_rescale_ts(pkt, is->time_base, os->time_base);
 		pkt->stream_index = map[pkt->stream_index];
 		pkt->pos = -1;
 		/* side data of a packet may hold metadata too (e.g. Matroska's BlockAdditions): none kept */
-		av_packet_free_side_data(pkt);
-		if (av_interleaved_write_frame(oc, pkt) < 0) /* takes the packet's reference */
+		av.av_packet_free_side_data(pkt);
+		if (av.av_interleaved_write_frame(oc, pkt) < 0) /* takes the packet's reference */
 			goto out;
 	}
-	if (av_write_trailer(oc) < 0)
+	if (av.av_write_trailer(oc) < 0)
 		goto out;
 	header_written = 0;
-	avio_flush(opb);
+	av.avio_flush(opb);
 	if (om.failed || om.len == 0)
 		goto out;
 	*out = om.data;
@@ -292,21 +370,21 @@ int media_strip_video(enum media_kind kind, const unsigned char *data, size_t le
 	rc = 0;
 out:
 	if (header_written)
-		av_write_trailer(oc); /* frees the muxer's private state; the output is dropped */
-	av_packet_free(&pkt);
+		av.av_write_trailer(oc); /* frees the muxer's private state; the output is dropped */
+	av.av_packet_free(&pkt);
 	if (oc)
-		avformat_free_context(oc);
+		av.avformat_free_context(oc);
 	if (opb) {
-		av_freep(&opb->buffer);
-		avio_context_free(&opb);
+		av.av_freep(&opb->buffer);
+		av.avio_context_free(&opb);
 	}
 	if (ic && opened)
-		avformat_close_input(&ic);
+		av.avformat_close_input(&ic);
 	else if (ic)
-		avformat_free_context(ic);
+		av.avformat_free_context(ic);
 	if (ipb) {
-		av_freep(&ipb->buffer);
-		avio_context_free(&ipb);
+		av.av_freep(&ipb->buffer);
+		av.avio_context_free(&ipb);
 	}
 	free(map);
 	free(om.data);

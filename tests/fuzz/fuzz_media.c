@@ -4,7 +4,7 @@
  * media_pdf.c) cleaners — an uploaded file from anyone on the internet reaches all of them.
  *
  * The first byte picks the kind (as media_detect would have), the rest is the file. Checked: the
- * return is one of media.h's (0, -1, -2, -3); on 0 there is an output, and for the images (which are
+ * return is one of media.h's (0, -1, -2, -3, -4); on 0 there is an output, and for the images (which are
  * only ever cut, never grown) it is no longer than the input; on failure there is none. Not for what the
  * route does with a refused file.
  */
@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned char *out = NULL;
 	size_t outlen = 0;
 	int rc = media_strip(kind, data + 1, size - 1, &out, &outlen);
-	if (rc != 0 && rc != -1 && rc != -2 && rc != -3)
+	if (rc != 0 && rc != -1 && rc != -2 && rc != -3 && rc != -4)
 		fail("an unknown return");
 	if (rc == 0 && (!out || outlen == 0))
 		fail("success without an output");
