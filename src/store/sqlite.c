@@ -3,9 +3,12 @@
  * acknowledged write survives a power cut (every commit returns only once an fsync of the WAL that
  * covers it has finished; see "Group commit" below); a busy timeout so that concurrent writers wait
  * instead of failing; BEGIN IMMEDIATE for transactions so that two writers never deadlock on lock
- * upgrade. Statements are cached per connection, keyed by the address of their SQL text.
+ * upgrade; and transaction batching, so that the concurrent transactions of the process share one
+ * SQLite transaction on one writer connection and write the pages they have in common once (see
+ * "Batching" below). Statements are cached per connection, keyed by the address of their SQL text.
  * Not for SQL dialect differences: queries are shared with pg.c (see store.h).
  */
+#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -19,7 +22,8 @@
 struct sq_stmt {
 	struct store_stmt base;
 	sqlite3_stmt *s;
-	const char *key; /* the caller's SQL pointer */
+	const char *key;	  /* the caller's SQL pointer */
+	struct sq_stmt *redirect; /* a write outside store_begin running in a batch: the writer's twin */
 };
 
 struct sq_group;
@@ -29,7 +33,9 @@ struct sq_db {
 	sqlite3 *h;
 	char *path;
 	struct sq_stmt *cache[CACHE_SLOTS]; /* open addressing on the SQL pointer */
-	int in_tx;
+	int in_tx;		/* a member of the open batch: its statements run on the group's writer */
+	int is_writer;		/* the group's writer connection (never handed to a caller) */
+	int broken;		/* writer: SQLite rolled the whole batch back; its members' statements fail */
 	struct sq_group *group; /* the group commit of this database file (shared) */
 	uint64_t pending;	/* the number of this connection's last commit not yet known durable, or 0 */
 	int checkpoint_due; /* the WAL grew past CHECKPOINT_PAGES in a transaction: sq_commit checkpoints */
@@ -84,16 +90,490 @@ static char *rewrite_params(const char *sql)
 	return out;
 }
 
-static void writer_release(struct sq_db *d);
-static void group_release(struct sq_group *g);
+struct sq_batch;
 
-static void sq_close(struct store *db)
+/*
+ * Group commit. With synchronous=FULL every COMMIT fsyncs the WAL while it holds the write lock: the
+ * next writer waits for the disk, and every transaction pays for its own fsync. Connections here run
+ * with synchronous=NORMAL instead (in WAL mode the only difference is that COMMIT does not fsync; the
+ * WAL header and checkpoints are synced the same) and this code restores FULL's promise: a commit —
+ * of a store_begin transaction or of a single statement outside one — returns only after an fsync of
+ * the WAL that started after its frames were written has finished. The commits of one database file
+ * are numbered in the order they reach the WAL (in the WAL hook, right after SQLite wrote them);
+ * whoever waits first becomes the leader, notes the newest number, syncs the WAL through its own
+ * connection's file and marks everything up to that number durable; the commits that arrived during
+ * its fsync are covered by the next one, which one of them leads. The writer is released before the
+ * wait, so the next transaction runs while the disk works, and one fsync serves every commit that was
+ * waiting. A failed fsync is final: that commit and every later one report STORE_E_DB (the kernel may
+ * have dropped the pages; retrying could report lost data as durable). What differs from FULL:
+ * another connection may read a commit a moment before it is durable (its writer has not been
+ * answered yet); a later commit is never durable without it (the WAL is one sequence). Groups are per
+ * database path, shared by the connections of this process.
+ *
+ * Batching. Group commit shares the fsync but not the writing: a public tip writes ~28 WAL pages (the
+ * row, 7 index leaves, FTS5's segment, the audit log and its head, the event, the throttle row,
+ * sqlite_sequence), most of them pages that the next tip changes again. So the store_begin …
+ * store_commit transactions of the process do not each get a SQLite transaction: they are *members*
+ * of a *batch*, one SQLite transaction (BEGIN IMMEDIATE) on the group's own writer connection, each
+ * member inside its own SAVEPOINT, and the batch commits once; a page the members share is written to
+ * the WAL once per batch. How it keeps the callers' semantics:
+ *
+ * - One member at a time holds the writer (`held`, the process's write lock; waiting for it is
+ *   bounded by WRITER_WAIT_SECONDS, then STORE_E_BUSY). While a connection is a member, every one of
+ *   its calls — prepare (the writer has its own statement cache), step, exec, errmsg,
+ *   store_sqlite_handle — goes to the writer, so it reads its own writes and the earlier members'.
+ * - store_rollback is ROLLBACK TO + RELEASE of the member's savepoint: the others' work stays.
+ * - store_commit RELEASEs the savepoint, leaves the writer and then waits until its batch has been
+ *   committed and that commit is durable (the group commit above): it returns STORE_OK only then.
+ *   When SQLite rolled the whole transaction back (SQLITE_FULL, IOERR, NOMEM…: autocommit turns on
+ *   under a member), the batch is failed: every member that had committed into it gets STORE_E_DB,
+ *   the member at work gets STORE_E_DB for every later statement and its commit, and the next member
+ *   starts a new batch. A failed COMMIT fails the batch the same way.
+ * - Nothing hangs: the member leaving the writer commits the batch when no thread waits to begin, or
+ *   when the batch has BATCH_MAX members or is BATCH_MS old; a committed member waiting for its batch
+ *   takes the free writer and commits the batch itself when nobody waits to begin or the batch is
+ *   BATCH_MS old (it wakes at that age at the latest). A batch thus holds at most as many members as
+ *   transactions are in flight (the server's threads) and ends within BATCH_MS of its start.
+ * - A write outside store_begin (a session touch, a throttle count) is not left to fight the batch
+ *   with SQLite's busy handler (which sleeps 1–100 ms at a time): sq_step routes it through the batch
+ *   as a member of its own (its statement's twin on the writer, the bindings moved over), committing
+ *   when the statement finishes — at its last step, or at its reset for an INSERT … RETURNING whose
+ *   caller reads one row, which is when SQLite itself would commit it.
+ * - A statement prepared before store_begin still belongs to the caller's own connection and runs
+ *   outside the transaction: prepare inside it (the store's functions all do).
+ * The WAL hook numbers the batch's COMMIT like any commit; its checkpoint runs on a member's own
+ * connection after the writer is released.
+ */
+struct sq_group {
+	struct sq_group *next;
+	char *path;
+	int refs;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint64_t written; /* commits numbered so far (all of them written to the WAL) */
+	uint64_t durable; /* every commit up to this number is on disk */
+	int syncing;	  /* a leader's fsync is running */
+	int failed;	  /* an fsync failed: nothing later is reported durable */
+	/* batching, under bmu */
+	pthread_mutex_t bmu;
+	pthread_cond_t begin_cv; /* the writer was released: one thread waiting to begin may take it */
+	pthread_cond_t done_cv;	 /* a batch ended, or the writer is free with a batch open */
+	struct sq_db *writer;	 /* opened on the first store_begin; closed with the group */
+	int held;		 /* a thread holds the writer */
+	int waiting;		 /* threads waiting in store_begin for the writer */
+	struct sq_batch *open;	 /* the batch in the writer's transaction, or NULL */
+};
+
+struct sq_batch {
+	int refs;     /* the group's while open, plus one per committed member awaiting the outcome */
+	int members;  /* joined so far */
+	int state;    /* 0 open, 1 committed, -1 failed (rolled back) */
+	uint64_t wal; /* the group commit number of its COMMIT (0: it wrote nothing) */
+	struct timespec started; /* CLOCK_MONOTONIC */
+};
+
+#define BATCH_MAX 64
+#define BATCH_MS 5
+#define WRITER_WAIT_SECONDS 10
+
+static pthread_mutex_t g_groups_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct sq_group *g_groups;
+
+/* Pages in the WAL past which a commit checkpoints (SQLite's own default, which the hook replaces). */
+#define CHECKPOINT_PAGES 1000
+
+/* The group of path, made or shared (refcounted); NULL when memory runs out. */
+static struct sq_group *group_get(const char *path)
+{
+	struct sq_group *g;
+	pthread_mutex_lock(&g_groups_mu);
+	for (g = g_groups; g; g = g->next)
+		if (strcmp(g->path, path) == 0)
+			break;
+	if (g) {
+		g->refs++;
+	} else if ((g = calloc(1, sizeof *g)) != NULL) {
+		g->path = strdup(path);
+		if (!g->path) {
+			free(g);
+			g = NULL;
+		} else {
+			g->refs = 1;
+			pthread_mutex_init(&g->mu, NULL);
+			pthread_cond_init(&g->cv, NULL);
+			pthread_mutex_init(&g->bmu, NULL);
+			pthread_cond_init(&g->begin_cv, NULL);
+			pthread_cond_init(&g->done_cv, NULL);
+			g->next = g_groups;
+			g_groups = g;
+		}
+	}
+	pthread_mutex_unlock(&g_groups_mu);
+	return g;
+}
+
+static void conn_free(struct sq_db *d);
+
+static void group_release(struct sq_group *g)
+{
+	if (!g)
+		return;
+	pthread_mutex_lock(&g_groups_mu);
+	if (--g->refs == 0) {
+		struct sq_group **p = &g_groups;
+		while (*p != g)
+			p = &(*p)->next;
+		*p = g->next;
+		if (g->writer) {
+			if (!sqlite3_get_autocommit(g->writer->h))
+				sqlite3_exec(g->writer->h, "ROLLBACK", NULL, NULL, NULL);
+			conn_free(g->writer);
+		}
+		free(g->open); /* an empty batch nobody ended: no member can be left */
+		pthread_mutex_destroy(&g->mu);
+		pthread_cond_destroy(&g->cv);
+		pthread_mutex_destroy(&g->bmu);
+		pthread_cond_destroy(&g->begin_cv);
+		pthread_cond_destroy(&g->done_cv);
+		free(g->path);
+		free(g);
+	}
+	pthread_mutex_unlock(&g_groups_mu);
+}
+
+/* fsyncs the WAL through this connection's own file object (SQLite's VFS: fdatasync on Linux, as
+ * synchronous=FULL does); 0 or -1. */
+static int wal_sync(struct sq_db *d)
+{
+	sqlite3_file *f = NULL;
+	if (sqlite3_file_control(d->h, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f) != SQLITE_OK || !f ||
+	    !f->pMethods)
+		return -1;
+	return f->pMethods->xSync(f, SQLITE_SYNC_NORMAL) == SQLITE_OK ? 0 : -1;
+}
+
+/* Waits until commit number `mine` (0: none) is durable, leading the fsync through d when none
+ * runs. 0, or -1 when an fsync failed. */
+static int group_wait(struct sq_db *d, uint64_t mine)
+{
+	struct sq_group *g = d->group;
+	int rc;
+	if (!mine)
+		return 0;
+	pthread_mutex_lock(&g->mu);
+	while (!g->failed && g->durable < mine) {
+		if (g->syncing) {
+			pthread_cond_wait(&g->cv, &g->mu);
+			continue;
+		}
+		g->syncing = 1;
+		uint64_t target = g->written; /* >= mine: these commits' frames are all written */
+		pthread_mutex_unlock(&g->mu);
+		int failed = wal_sync(d);
+		pthread_mutex_lock(&g->mu);
+		g->syncing = 0;
+		if (failed)
+			g->failed = 1;
+		else if (target > g->durable)
+			g->durable = target;
+		pthread_cond_broadcast(&g->cv);
+	}
+	rc = g->durable >= mine ? 0 : -1;
+	pthread_mutex_unlock(&g->mu);
+	return rc;
+}
+
+/* SQLite's WAL hook: called after every commit of this connection that wrote frames, SQLite's write
+ * lock already released. Numbers the commit. On the writer (a batch's COMMIT) that is all: the
+ * members wait for durability themselves, and a due checkpoint runs on a member's own connection
+ * once the writer is released. For a statement outside store_begin on a caller's connection (rare:
+ * sq_step routes writes through the batch; a store_exec, a migration's first table) it waits for
+ * durability here, so that its step returns only then, and checkpoints as SQLite's default hook
+ * would. */
+static int wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
+{
+	struct sq_db *d = arg;
+	struct sq_group *g = d->group;
+	pthread_mutex_lock(&g->mu);
+	d->pending = ++g->written;
+	pthread_mutex_unlock(&g->mu);
+	if (d->is_writer) {
+		if (pages >= CHECKPOINT_PAGES)
+			d->checkpoint_due = 1;
+		return SQLITE_OK;
+	}
+	if (pages >= CHECKPOINT_PAGES)
+		sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	uint64_t mine = d->pending;
+	d->pending = 0;
+	return group_wait(d, mine) != 0 ? SQLITE_IOERR_FSYNC : SQLITE_OK;
+}
+
+static int conn_open(const char *path, struct sq_group *g, int is_writer, struct sq_db **out, char *err,
+		     size_t errlen);
+
+/* The connection a call of d runs on: the writer while d is a member of a batch. */
+static struct sq_db *tx_conn(struct sq_db *d)
+{
+	return d->in_tx ? d->group->writer : d;
+}
+
+static double ms_since(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) * 1e3 + (double)(now.tv_nsec - t->tv_nsec) / 1e6;
+}
+
+/* An absolute CLOCK_REALTIME deadline `ms` from now, for pthread_cond_timedwait. */
+static struct timespec deadline_in(double ms)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	long ns = t.tv_nsec + (long)(ms * 1e6);
+	t.tv_sec += ns / 1000000000L;
+	t.tv_nsec = ns % 1000000000L;
+	return t;
+}
+
+/* Drops one reference to b; the last frees it. Under bmu. */
+static void batch_unref(struct sq_batch *b)
+{
+	if (--b->refs == 0)
+		free(b);
+}
+
+/* Takes the writer, opening it on first use: STORE_OK, STORE_E_BUSY after WRITER_WAIT_SECONDS, or
+ * STORE_E_DB when it cannot be opened. */
+static int writer_take(struct sq_group *g)
+{
+	int rc = STORE_OK;
+	pthread_mutex_lock(&g->bmu);
+	if (!g->writer) {
+		char err[256];
+		if (conn_open(g->path, g, 1, &g->writer, err, sizeof err) != 0) {
+			g->writer = NULL;
+			rc = STORE_E_DB;
+			goto out;
+		}
+	}
+	if (g->held) {
+		struct timespec until = deadline_in(WRITER_WAIT_SECONDS * 1e3);
+		g->waiting++;
+		while (g->held) {
+			if (pthread_cond_timedwait(&g->begin_cv, &g->bmu, &until) == ETIMEDOUT && g->held) {
+				g->waiting--;
+				rc = STORE_E_BUSY;
+				goto out;
+			}
+		}
+		g->waiting--;
+	}
+	g->held = 1;
+out:
+	pthread_mutex_unlock(&g->bmu);
+	return rc;
+}
+
+/* Releases the writer: wakes one thread waiting to begin, or else the members waiting for an open
+ * batch (one of them commits it). */
+static void writer_give(struct sq_group *g)
+{
+	pthread_mutex_lock(&g->bmu);
+	g->held = 0;
+	if (g->waiting)
+		pthread_cond_signal(&g->begin_cv);
+	else if (g->open)
+		pthread_cond_broadcast(&g->done_cv);
+	pthread_mutex_unlock(&g->bmu);
+}
+
+/* Ends the open batch with `state` (1 committed, -1 failed) and wakes its members. Under bmu. */
+static void batch_finish(struct sq_group *g, int state, uint64_t wal)
+{
+	struct sq_batch *b = g->open;
+	g->open = NULL;
+	b->state = state;
+	b->wal = wal;
+	batch_unref(b);
+	pthread_cond_broadcast(&g->done_cv);
+}
+
+/* Commits the open batch; the caller holds the writer. A due checkpoint is handed to d (a caller's
+ * own connection), which runs it after the writer is released. */
+static void batch_commit(struct sq_group *g, struct sq_db *d)
+{
+	struct sq_db *w = g->writer;
+	int ok = !w->broken && sqlite3_exec(w->h, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+	if (!ok && !sqlite3_get_autocommit(w->h))
+		sqlite3_exec(w->h, "ROLLBACK", NULL, NULL, NULL);
+	uint64_t wal = ok ? w->pending : 0;
+	w->pending = 0;
+	if (w->checkpoint_due) {
+		w->checkpoint_due = 0;
+		d->checkpoint_due = 1;
+	}
+	pthread_mutex_lock(&g->bmu);
+	if (g->open)
+		batch_finish(g, ok ? 1 : -1, wal);
+	pthread_mutex_unlock(&g->bmu);
+}
+
+/* Notes that SQLite rolled the writer's whole transaction back under a member: the batch fails now
+ * (its committed members get STORE_E_DB) and the member's remaining statements fail. */
+static void writer_broke(struct sq_db *w)
+{
+	struct sq_group *g = w->group;
+	w->broken = 1;
+	pthread_mutex_lock(&g->bmu);
+	if (g->open)
+		batch_finish(g, -1, 0);
+	pthread_mutex_unlock(&g->bmu);
+}
+
+/* Waits for the outcome of batch b, which d committed into, and then for its durability; commits b
+ * itself when it can take the free writer and nobody waits to begin, or b is BATCH_MS old. Drops d's
+ * reference to b. STORE_OK or STORE_E_DB. */
+static int batch_await(struct sq_db *d, struct sq_batch *b)
+{
+	struct sq_group *g = d->group;
+	pthread_mutex_lock(&g->bmu);
+	while (b->state == 0) { /* b is g->open */
+		double age = ms_since(&b->started);
+		if (!g->held && (g->waiting == 0 || age >= BATCH_MS)) {
+			g->held = 1;
+			pthread_mutex_unlock(&g->bmu);
+			batch_commit(g, d);
+			writer_give(g);
+			pthread_mutex_lock(&g->bmu);
+			continue;
+		}
+		struct timespec until = deadline_in(age < BATCH_MS ? BATCH_MS - age + 0.1 : 1.0);
+		pthread_cond_timedwait(&g->done_cv, &g->bmu, &until);
+	}
+	int state = b->state;
+	uint64_t wal = b->wal;
+	batch_unref(b);
+	pthread_mutex_unlock(&g->bmu);
+	if (state < 0)
+		return STORE_E_DB;
+	return group_wait(d, wal) != 0 ? STORE_E_DB : STORE_OK;
+}
+
+/* Resets every statement of the writer still running (a member's un-reset SELECT, say), so that
+ * neither the savepoint's end nor the batch's COMMIT fails on it. */
+static void writer_reset_busy(struct sq_db *w)
+{
+	for (sqlite3_stmt *s = sqlite3_next_stmt(w->h, NULL); s; s = sqlite3_next_stmt(w->h, s))
+		if (sqlite3_stmt_busy(s))
+			sqlite3_reset(s);
+}
+
+static int sq_exec(struct store *db, const char *sql);
+
+/* Joins the open batch, or opens one: the writer taken, a savepoint set. */
+static int sq_begin(struct store *db)
 {
 	struct sq_db *d = (struct sq_db *)db;
-	if (d->in_tx) {
-		sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
-		writer_release(d);
+	struct sq_group *g = d->group;
+	if (d->in_tx || d->is_writer)
+		return STORE_E_DB;
+	int rc = writer_take(g);
+	if (rc)
+		return rc;
+	struct sq_db *w = g->writer;
+	if (!g->open) {
+		struct sq_batch *b = calloc(1, sizeof *b);
+		rc = b ? sq_exec(&w->base, "BEGIN IMMEDIATE") : STORE_E_NOMEM;
+		if (rc) {
+			free(b);
+			writer_give(g);
+			return rc;
+		}
+		b->refs = 1;
+		clock_gettime(CLOCK_MONOTONIC, &b->started);
+		w->broken = 0;
+		pthread_mutex_lock(&g->bmu);
+		g->open = b;
+		pthread_mutex_unlock(&g->bmu);
 	}
+	pthread_mutex_lock(&g->bmu);
+	g->open->members++;
+	pthread_mutex_unlock(&g->bmu);
+	d->in_tx = 1;
+	rc = sq_exec(&w->base, "SAVEPOINT member");
+	if (rc) {
+		if (sqlite3_get_autocommit(w->h))
+			writer_broke(w);
+		d->in_tx = 0;
+		writer_give(g);
+	}
+	return rc;
+}
+
+/* Ends d's membership: its savepoint released (commit) or undone, the writer left — committing the
+ * batch when nobody waits to begin or it is full or old — and, for a commit, the batch's outcome
+ * and durability awaited. */
+static int member_end(struct sq_db *d, int commit)
+{
+	struct sq_group *g = d->group;
+	struct sq_db *w = g->writer;
+	struct sq_batch *mine = NULL;
+	int rc = STORE_OK;
+	if (!d->in_tx)
+		return STORE_E_DB;
+	writer_reset_busy(w);
+	if (w->broken) {
+		rc = commit ? STORE_E_DB : STORE_OK;
+	} else if (commit) {
+		rc = sq_exec(&w->base, "RELEASE member");
+	}
+	if (!w->broken && (!commit || rc != STORE_OK) && !sqlite3_get_autocommit(w->h)) {
+		int r2 = sq_exec(&w->base, "ROLLBACK TO member");
+		if (r2 == STORE_OK)
+			r2 = sq_exec(&w->base, "RELEASE member");
+		if (!commit)
+			rc = r2;
+	}
+	if (!w->broken && sqlite3_get_autocommit(w->h)) {
+		writer_broke(w); /* SQLite rolled the whole transaction back */
+		if (commit)
+			rc = STORE_E_DB;
+	}
+	pthread_mutex_lock(&g->bmu);
+	struct sq_batch *b = g->open;
+	if (b && commit && rc == STORE_OK) {
+		b->refs++;
+		mine = b;
+	}
+	int end = b && (g->waiting == 0 || b->members >= BATCH_MAX || ms_since(&b->started) >= BATCH_MS);
+	pthread_mutex_unlock(&g->bmu);
+	if (end)
+		batch_commit(g, d);
+	d->in_tx = 0;
+	writer_give(g);
+	if (mine)
+		rc = batch_await(d, mine);
+	if (d->checkpoint_due) {
+		d->checkpoint_due = 0;
+		sqlite3_wal_checkpoint_v2(d->h, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	}
+	return rc;
+}
+
+static int sq_commit(struct store *db)
+{
+	return member_end((struct sq_db *)db, 1);
+}
+
+static int sq_rollback(struct store *db)
+{
+	return member_end((struct sq_db *)db, 0);
+}
+
+/* Frees a connection: its statements and its handle (not its group). */
+static void conn_free(struct sq_db *d)
+{
 	for (int i = 0; i < CACHE_SLOTS; i++) {
 		if (d->cache[i]) {
 			sqlite3_finalize(d->cache[i]->s);
@@ -101,27 +581,37 @@ static void sq_close(struct store *db)
 		}
 	}
 	sqlite3_close_v2(d->h);
-	group_release(d->group);
 	free(d->path);
 	free(d);
 }
 
-static const char *sq_errmsg(struct store *db)
-{
-	return sqlite3_errmsg(((struct sq_db *)db)->h);
-}
-
-static int sq_prepare(struct store *db, const char *sql, struct store_stmt **out)
+static void sq_close(struct store *db)
 {
 	struct sq_db *d = (struct sq_db *)db;
+	struct sq_group *g = d->group;
+	if (d->in_tx)
+		member_end(d, 0);
+	conn_free(d);
+	group_release(g);
+}
+
+static const char *sq_errmsg(struct store *db)
+{
+	return sqlite3_errmsg(tx_conn((struct sq_db *)db)->h);
+}
+
+static void stmt_reset(struct sq_stmt *q);
+
+/* Prepares (or finds) sql in d's own cache. */
+static int cache_prepare(struct sq_db *d, const char *sql, struct sq_stmt **out)
+{
 	size_t h = ((uintptr_t)sql >> 3) % CACHE_SLOTS;
 	for (size_t probe = 0; probe < CACHE_SLOTS; probe++) {
 		size_t i = (h + probe) % CACHE_SLOTS;
 		struct sq_stmt *c = d->cache[i];
 		if (c && c->key == sql) {
-			sqlite3_reset(c->s);
-			sqlite3_clear_bindings(c->s);
-			*out = &c->base;
+			stmt_reset(c);
+			*out = c;
 			return STORE_OK;
 		}
 		if (!c) {
@@ -138,18 +628,32 @@ static int sq_prepare(struct store *db, const char *sql, struct store_stmt **out
 				sqlite3_finalize(s);
 				return STORE_E_NOMEM;
 			}
-			st->base.db = db;
+			st->base.db = &d->base;
 			st->s = s;
 			st->key = sql;
 			d->cache[i] = st;
-			*out = &st->base;
+			*out = st;
 			return STORE_OK;
 		}
 	}
 	return STORE_E_NOMEM; /* the cache is full: more distinct statements than slots */
 }
 
-#define S(st) (((struct sq_stmt *)(st))->s)
+static int sq_prepare(struct store *db, const char *sql, struct store_stmt **out)
+{
+	struct sq_stmt *q = NULL;
+	int rc = cache_prepare(tx_conn((struct sq_db *)db), sql, &q);
+	if (rc == STORE_OK)
+		*out = &q->base;
+	return rc;
+}
+
+/* The SQLite statement that answers for st: its writer twin while a routed write runs. */
+static sqlite3_stmt *S(struct store_stmt *st)
+{
+	struct sq_stmt *q = (struct sq_stmt *)st;
+	return q->redirect ? q->redirect->s : q->s;
+}
 #define D(st) ((struct sq_db *)(st)->db)
 
 static int sq_bind_i64(struct store_stmt *st, int idx, int64_t v)
@@ -174,9 +678,71 @@ static int sq_bind_null(struct store_stmt *st, int idx)
 	return map_rc(D(st), sqlite3_bind_null(S(st), idx));
 }
 
+/* Ends a routed write of q (see "Batching") whose twin's last step gave src: the twin reset, the
+ * member's savepoint committed (awaiting durability) on success or undone on failure. Returns the
+ * step's result, or the commit's error. */
+static int routed_finish(struct sq_db *d, struct sq_stmt *q, int src)
+{
+	struct sq_stmt *w = q->redirect;
+	int rc = map_rc(d, src);
+	q->redirect = NULL;
+	if (rc < 0 && sqlite3_get_autocommit(d->group->writer->h) && !d->group->writer->broken)
+		writer_broke(d->group->writer);
+	sqlite3_reset(w->s);
+	sqlite3_clear_bindings(w->s);
+	if (rc < 0) {
+		member_end(d, 0);
+		return rc;
+	}
+	int c = member_end(d, 1);
+	return c != STORE_OK ? c : rc;
+}
+
+/* Runs a write statement of d outside store_begin as a member of the batch: STORE_ROW (the twin
+ * stays on until the last step or the reset), STORE_DONE once durable, or an error. A statement the
+ * writer cannot prepare (it writes a TEMP table of d's own) runs on d as before. */
+static int routed_step(struct sq_db *d, struct sq_stmt *q)
+{
+	int rc = sq_begin(&d->base);
+	if (rc)
+		return rc;
+	struct sq_stmt *w = NULL;
+	rc = cache_prepare(d->group->writer, q->key, &w);
+	if (rc != STORE_OK) {
+		member_end(d, 0);
+		return map_rc(d, sqlite3_step(q->s));
+	}
+	if (sqlite3_transfer_bindings(q->s, w->s) != SQLITE_OK) {
+		member_end(d, 0);
+		return STORE_E_DB;
+	}
+	q->redirect = w;
+	int s = sqlite3_step(w->s);
+	if (s == SQLITE_ROW)
+		return STORE_ROW;
+	return routed_finish(d, q, s);
+}
+
 static int sq_step(struct store_stmt *st)
 {
-	return map_rc(D(st), sqlite3_step(S(st)));
+	struct sq_stmt *q = (struct sq_stmt *)st;
+	struct sq_db *d = D(st);
+	if (q->redirect) {
+		int s = sqlite3_step(q->redirect->s);
+		return s == SQLITE_ROW ? STORE_ROW : routed_finish(d, q, s);
+	}
+	if (d->is_writer) {
+		if (d->broken)
+			return STORE_E_DB;
+		int s = sqlite3_step(q->s);
+		if (s != SQLITE_ROW && s != SQLITE_DONE && sqlite3_get_autocommit(d->h))
+			writer_broke(d);
+		return map_rc(d, s);
+	}
+	if (!d->in_tx && !sqlite3_stmt_readonly(q->s) && !sqlite3_stmt_busy(q->s) &&
+	    sqlite3_get_autocommit(d->h))
+		return routed_step(d, q);
+	return map_rc(d, sqlite3_step(q->s));
 }
 
 static int64_t sq_col_i64(struct store_stmt *st, int col)
@@ -209,226 +775,25 @@ static const char *sq_col_name(struct store_stmt *st, int col)
 	return sqlite3_column_name(S(st), col);
 }
 
+/* Resets q; a routed write still running (its caller read one row) commits here, as SQLite would
+ * commit it at this reset outside a batch. */
+static void stmt_reset(struct sq_stmt *q)
+{
+	if (q->redirect)
+		routed_finish(D(&q->base), q, SQLITE_DONE);
+	sqlite3_reset(q->s);
+	sqlite3_clear_bindings(q->s);
+}
+
 static void sq_reset(struct store_stmt *st)
 {
-	sqlite3_reset(S(st));
-	sqlite3_clear_bindings(S(st));
+	stmt_reset((struct sq_stmt *)st);
 }
 
 static int sq_exec(struct store *db, const char *sql)
 {
-	struct sq_db *d = (struct sq_db *)db;
+	struct sq_db *d = tx_conn((struct sq_db *)db);
 	return map_rc(d, sqlite3_exec(d->h, sql, NULL, NULL, NULL));
-}
-
-/*
- * SQLite lets one writer in at a time. Between processes it makes the others wait by sleeping and
- * retrying (the busy timeout), up to 100 ms a nap: under load a writer sleeps long after the lock is
- * free, and durable writes crawl with a p99 near a second. Within this process, writers therefore queue
- * on this mutex first and are woken the moment the previous one commits; the busy timeout remains for
- * other processes (the command line). The mutex is held from store_begin to commit or rollback; a
- * writer that cannot get it within the busy timeout gets STORE_E_BUSY, so a bug that leaves a
- * transaction open shows as errors, not as a hang.
- */
-static pthread_mutex_t g_writer = PTHREAD_MUTEX_INITIALIZER;
-#define WRITER_WAIT_SECONDS 10
-
-static void writer_release(struct sq_db *d)
-{
-	if (d->in_tx) {
-		d->in_tx = 0;
-		pthread_mutex_unlock(&g_writer);
-	}
-}
-
-static int sq_begin(struct store *db)
-{
-	struct sq_db *d = (struct sq_db *)db;
-	if (d->in_tx)
-		return STORE_E_DB;
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += WRITER_WAIT_SECONDS;
-	if (pthread_mutex_timedlock(&g_writer, &until) != 0)
-		return STORE_E_BUSY;
-	d->in_tx = 1;
-	int rc = sq_exec(db, "BEGIN IMMEDIATE");
-	if (rc != STORE_OK)
-		writer_release(d);
-	return rc;
-}
-
-/*
- * Group commit. With synchronous=FULL every COMMIT fsyncs the WAL while it holds the write lock: the
- * next writer waits for the disk, and every transaction pays for its own fsync. Connections here run
- * with synchronous=NORMAL instead (in WAL mode the only difference is that COMMIT does not fsync; the
- * WAL header and checkpoints are synced the same) and this code restores FULL's promise: a commit —
- * of a store_begin transaction or of a single statement outside one — returns only after an fsync of
- * the WAL that started after its frames were written has finished. The commits of one database file
- * are numbered in the order they reach the WAL (in the WAL hook, right after SQLite wrote them);
- * whoever waits first becomes the leader, notes the newest number, syncs the WAL through its own
- * connection's file and marks everything up to that number durable; the commits that arrived during
- * its fsync are covered by the next one, which one of them leads. The write lock (g_writer) is
- * released before the wait, so the next transaction runs while the disk works, and one fsync serves
- * every commit that was waiting. A failed fsync is final: that commit and every later one report
- * STORE_E_DB (the kernel may have dropped the pages; retrying could report lost data as durable).
- * What differs from FULL: another connection may read a commit a moment before it is durable (its
- * writer has not been answered yet); a later commit is never durable without it (the WAL is one
- * sequence). Groups are per database path, shared by the connections of this process.
- */
-struct sq_group {
-	struct sq_group *next;
-	char *path;
-	int refs;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	uint64_t written; /* commits numbered so far (all of them written to the WAL) */
-	uint64_t durable; /* every commit up to this number is on disk */
-	int syncing;	  /* a leader's fsync is running */
-	int failed;	  /* an fsync failed: nothing later is reported durable */
-};
-
-static pthread_mutex_t g_groups_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct sq_group *g_groups;
-
-/* Pages in the WAL past which a commit checkpoints (SQLite's own default, which the hook replaces). */
-#define CHECKPOINT_PAGES 1000
-
-/* The group of path, made or shared (refcounted); NULL when memory runs out. */
-static struct sq_group *group_get(const char *path)
-{
-	struct sq_group *g;
-	pthread_mutex_lock(&g_groups_mu);
-	for (g = g_groups; g; g = g->next)
-		if (strcmp(g->path, path) == 0)
-			break;
-	if (g) {
-		g->refs++;
-	} else if ((g = calloc(1, sizeof *g)) != NULL) {
-		g->path = strdup(path);
-		if (!g->path) {
-			free(g);
-			g = NULL;
-		} else {
-			g->refs = 1;
-			pthread_mutex_init(&g->mu, NULL);
-			pthread_cond_init(&g->cv, NULL);
-			g->next = g_groups;
-			g_groups = g;
-		}
-	}
-	pthread_mutex_unlock(&g_groups_mu);
-	return g;
-}
-
-static void group_release(struct sq_group *g)
-{
-	if (!g)
-		return;
-	pthread_mutex_lock(&g_groups_mu);
-	if (--g->refs == 0) {
-		struct sq_group **p = &g_groups;
-		while (*p != g)
-			p = &(*p)->next;
-		*p = g->next;
-		pthread_mutex_destroy(&g->mu);
-		pthread_cond_destroy(&g->cv);
-		free(g->path);
-		free(g);
-	}
-	pthread_mutex_unlock(&g_groups_mu);
-}
-
-/* fsyncs the WAL through this connection's own file object (SQLite's VFS: fdatasync on Linux, as
- * synchronous=FULL does); 0 or -1. */
-static int wal_sync(struct sq_db *d)
-{
-	sqlite3_file *f = NULL;
-	if (sqlite3_file_control(d->h, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f) != SQLITE_OK || !f ||
-	    !f->pMethods)
-		return -1;
-	return f->pMethods->xSync(f, SQLITE_SYNC_NORMAL) == SQLITE_OK ? 0 : -1;
-}
-
-/* Waits until this connection's last commit is durable, leading the fsync when none runs. 0, or -1
- * when an fsync failed. */
-static int group_wait(struct sq_db *d)
-{
-	struct sq_group *g = d->group;
-	uint64_t mine = d->pending;
-	int rc;
-	d->pending = 0;
-	if (!mine)
-		return 0;
-	pthread_mutex_lock(&g->mu);
-	while (!g->failed && g->durable < mine) {
-		if (g->syncing) {
-			pthread_cond_wait(&g->cv, &g->mu);
-			continue;
-		}
-		g->syncing = 1;
-		uint64_t target = g->written; /* >= mine: these commits' frames are all written */
-		pthread_mutex_unlock(&g->mu);
-		int failed = wal_sync(d);
-		pthread_mutex_lock(&g->mu);
-		g->syncing = 0;
-		if (failed)
-			g->failed = 1;
-		else if (target > g->durable)
-			g->durable = target;
-		pthread_cond_broadcast(&g->cv);
-	}
-	rc = g->durable >= mine ? 0 : -1;
-	pthread_mutex_unlock(&g->mu);
-	return rc;
-}
-
-/* SQLite's WAL hook: called after every commit of this connection that wrote frames, SQLite's write
- * lock already released. Numbers the commit and, for a statement outside store_begin (autocommit),
- * waits for durability here so that its step returns only then, and checkpoints as SQLite's default
- * hook would; sq_commit waits itself after letting the next writer in (g_writer), and checkpoints
- * then, so that the copy into the database file does not hold up the next transaction. */
-static int wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
-{
-	struct sq_db *d = arg;
-	struct sq_group *g = d->group;
-	pthread_mutex_lock(&g->mu);
-	d->pending = ++g->written;
-	pthread_mutex_unlock(&g->mu);
-	if (pages >= CHECKPOINT_PAGES && d->in_tx)
-		d->checkpoint_due =
-		    1; /* after the write lock is released: the next writer goes on meanwhile */
-	else if (pages >= CHECKPOINT_PAGES)
-		sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	if (!d->in_tx && group_wait(d) != 0)
-		return SQLITE_IOERR_FSYNC;
-	return SQLITE_OK;
-}
-
-static int sq_commit(struct store *db)
-{
-	struct sq_db *d = (struct sq_db *)db;
-	int rc = sq_exec(db, "COMMIT");
-	if (rc != STORE_OK) {
-		sq_exec(db, "ROLLBACK");
-		d->pending = 0;
-	}
-	writer_release(d);
-	if (rc == STORE_OK && group_wait(d) != 0)
-		rc = STORE_E_DB;
-	if (d->checkpoint_due) {
-		d->checkpoint_due = 0;
-		sqlite3_wal_checkpoint_v2(d->h, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	}
-	return rc;
-}
-
-static int sq_rollback(struct store *db)
-{
-	struct sq_db *d = (struct sq_db *)db;
-	int rc = sq_exec(db, "ROLLBACK");
-	writer_release(d);
-	return rc;
 }
 
 static const struct store_ops sq_ops = {
@@ -453,25 +818,28 @@ static const struct store_ops sq_ops = {
     .rollback = sq_rollback,
 };
 
-int store_sqlite_open(const char *path, struct store **out, char *err, size_t errlen)
+/* Opens a connection to path in group g (a caller's, or the group's writer): 0 and *out, or -1 with
+ * a message in err. Takes no reference to g. */
+static int conn_open(const char *path, struct sq_group *g, int is_writer, struct sq_db **out, char *err,
+		     size_t errlen)
 {
 	struct sq_db *d = calloc(1, sizeof *d);
-	if (!d) {
+	if (!d || !(d->path = strdup(path))) {
+		free(d);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	d->base.ops = &sq_ops;
 	d->base.engine = STORE_SQLITE;
-	d->path = strdup(path);
+	d->group = g;
+	d->is_writer = is_writer;
 	int rc = sqlite3_open_v2(
 	    path, &d->h,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open database '%s': %s", path,
 			 d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
-		sqlite3_close_v2(d->h);
-		free(d->path);
-		free(d);
+		conn_free(d);
 		return -1;
 	}
 	sqlite3_extended_result_codes(d->h, 1);
@@ -480,20 +848,29 @@ int store_sqlite_open(const char *path, struct store **out, char *err, size_t er
 	const char *setup = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
 			    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;";
 	char *msg = NULL;
-	d->group = d->path ? group_get(d->path) : NULL;
-	if (!d->group || sqlite3_exec(d->h, setup, NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(err, errlen, "cannot set up database '%s': %s", path,
-			 msg	    ? msg
-			 : d->group ? "?"
-				    : "out of memory");
+	if (sqlite3_exec(d->h, setup, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot set up database '%s': %s", path, msg ? msg : "?");
 		sqlite3_free(msg);
-		sqlite3_close_v2(d->h);
-		group_release(d->group);
-		free(d->path);
-		free(d);
+		conn_free(d);
 		return -1;
 	}
 	sqlite3_wal_hook(d->h, wal_hook, d);
+	*out = d;
+	return 0;
+}
+
+int store_sqlite_open(const char *path, struct store **out, char *err, size_t errlen)
+{
+	struct sq_group *g = group_get(path);
+	struct sq_db *d = NULL;
+	if (!g) {
+		snprintf(err, errlen, "cannot set up database '%s': out of memory", path);
+		return -1;
+	}
+	if (conn_open(path, g, 0, &d, err, errlen) != 0) {
+		group_release(g);
+		return -1;
+	}
 	*out = &d->base;
 	return 0;
 }
@@ -505,5 +882,5 @@ const char *store_sqlite_path(struct store *db)
 
 void *store_sqlite_handle(struct store *db)
 {
-	return db->engine == STORE_SQLITE ? ((struct sq_db *)db)->h : NULL;
+	return db->engine == STORE_SQLITE ? tx_conn((struct sq_db *)db)->h : NULL;
 }
