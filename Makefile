@@ -12,6 +12,7 @@ MIGRATIONS := $(wildcard src/store/migrations/*/*.sql)
 
 .PHONY: all deps deps-test run test test-unit test-api test-e2e test-pg sanitize fuzz bench bench-sse clean format
 .PHONY: bench-search
+.PHONY: bench-startup
 
 all: deps $(BUILD)/tiengmo
 
@@ -103,6 +104,12 @@ fuzz: fuzz-replay
 bench: all
 	@scripts/deps.sh bench
 	@TIENGMO_BIN=$(BUILD)/tiengmo bench/http.sh
+	@TIENGMO_BIN=$(BUILD)/tiengmo bench/startup.sh
+
+# cold start (exec to the first /healthz answer) and idle RSS, SQLite and PostgreSQL (bench/startup.sh;
+# BENCH_BASE_BIN=… runs a second binary alongside, e.g. a build of the commit before a change)
+bench-startup: all
+	@TIENGMO_BIN=$(BUILD)/tiengmo bench/startup.sh
 
 # search over 1,000,000 tips on both engines (bench/search.sh; COUNT=… for fewer)
 bench-search: all
