@@ -6,17 +6,20 @@
  * time from just before fork+exec until a `GET /healthz` on a fresh connection is answered 200: it
  * tries to connect every 100 µs (a refused connect on loopback costs a few µs, so the server starting
  * on the other core is hardly disturbed, and the figure is at most 0.1 ms late). Then, the server
- * being idle, it reads VmRSS, RssAnon and RssFile from /proc/PID/status and counts the distinct shared
- * objects in /proc/PID/maps, stops the server with SIGTERM and waits for it. With two binaries the
- * runs alternate (A B, then B A), so both see the same machine minute.
+ * being idle, it reads its CPU time so far, VmRSS, RssAnon and RssFile from /proc/PID/status, counts the
+ * distinct shared objects in /proc/PID/maps, stops the server with SIGTERM and waits for it. With two
+ * binaries the runs alternate (A B, then B A), so both see the same machine minute.
  *
- * Prints one line per run: "binary-index cold-ms vmrss-kB rssanon-kB rssfile-kB libraries".
+ * Prints one line per run: "binary-index cold-ms vmrss-kB rssanon-kB rssfile-kB libraries cpu-ms",
+ * cpu-ms being the CPU time the server used until it answered (all threads, /proc/PID/task/ * /schedstat):
+ * unlike the wall time it hardly moves with the load of a shared machine.
  * Not for: timing anything after the start (bench/http.sh), or a cold page cache (the binary and its
  * libraries are in memory, as on a server restarted by systemd; dropping caches needs root).
  *
  * Usage: startup PORT RUNS BIN [BIN2]
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -88,6 +91,34 @@ static void memory(pid_t pid, long *rss, long *anon, long *file)
 	fclose(f);
 }
 
+/* CPU time in ms the process has used so far, all its threads (the first field of each
+ * /proc/PID/task/TID/schedstat, in ns); -1 when it cannot be read. Threads that ended are not counted
+ * (none do during a start). */
+static double cpu_ms(pid_t pid)
+{
+	char path[64], line[128];
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return -1;
+	double ns = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char p[400];
+		snprintf(p, sizeof p, "%s/%s/schedstat", path, e->d_name);
+		FILE *f = fopen(p, "r");
+		if (!f)
+			continue;
+		if (fgets(line, sizeof line, f))
+			ns += strtod(line, NULL);
+		fclose(f);
+	}
+	closedir(d);
+	return ns / 1e6;
+}
+
 /* The number of distinct shared objects (".so" in the path) mapped by PID. */
 static int libraries(pid_t pid)
 {
@@ -153,6 +184,7 @@ static int one(int index, const char *bin, int port)
 		struct timespec pause = {0, 100000};
 		nanosleep(&pause, NULL);
 	}
+	double cpu = cpu_ms(pid);
 	long rss, anon, file;
 	memory(pid, &rss, &anon, &file);
 	int libs = libraries(pid);
@@ -169,7 +201,7 @@ static int one(int index, const char *bin, int port)
 		fprintf(stderr, "startup: %s did not answer /healthz within %.0f ms\n", bin, START_LIMIT_MS);
 		return -1;
 	}
-	printf("%d %.2f %ld %ld %ld %d\n", index, t1 - t0, rss, anon, file, libs);
+	printf("%d %.2f %ld %ld %ld %d %.2f\n", index, t1 - t0, rss, anon, file, libs, cpu);
 	fflush(stdout);
 	return 0;
 }

@@ -1,11 +1,12 @@
 #!/bin/sh
 # bench/startup.sh: cold start and idle memory of `tiengmo serve` (DESIGN §6: cold start < 100 ms, idle
 # RSS < 20 MiB). bench/startup.c starts the server RUNS times on a migrated database and measures the
-# time from fork+exec until `GET /healthz` answers 200 (it tries to connect every 100 µs), then, the
-# server idle after that one request, VmRSS, RssAnon and RssFile from /proc/PID/status and the shared
-# objects it maps. One start per binary is made first and not counted (the key file is created then,
-# and the page cache holds the binary and its libraries, as on a restarted server: a cold page cache
-# needs root to arrange). SQLite, then PostgreSQL (a throwaway cluster; BENCH_PG=0 skips it). With
+# time from fork+exec until `GET /healthz` answers 200 (it tries to connect every 100 µs) and the CPU
+# time the server used until then (all threads: steadier than the wall time on a shared machine), then,
+# the server idle after that one request, VmRSS, RssAnon and RssFile from /proc/PID/status and the
+# shared objects it maps. One start per binary is made first and not counted (the key file is created
+# then, and the page cache holds the binary and its libraries, as on a restarted server: a cold page
+# cache needs root to arrange). SQLite, then PostgreSQL (a throwaway cluster; BENCH_PG=0 skips it). With
 # BENCH_BASE_BIN, a second binary (e.g. a build of the commit before a change) runs alternately with
 # the first, each on its own database, so the two see the same machine minute. The table, with the
 # load average, is written between the bench-startup markers of bench/RESULTS.md (BENCH_WRITE=0 only
@@ -83,15 +84,15 @@ fi
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
-# row ENGINE INDEX: "cold-p50 cold-min cold-max rss-p50 anon-p50 file-p50 libs" (ms, MiB)
+# row ENGINE INDEX: "cold-p50 cold-min cold-max rss-p50 anon-p50 file-p50 libs cpu-p50" (ms, MiB)
 row() {
-	awk -v i="$2" '$1 == i { n++; c[n] = $2; r[n] = $3; a[n] = $4; f[n] = $5; l = $6 }
+	awk -v i="$2" '$1 == i { n++; c[n] = $2; r[n] = $3; a[n] = $4; f[n] = $5; l = $6; u[n] = $7 }
 	function med(v, k, j, t) { # sorts v[1..n] in place, returns its median
 		for (k = 2; k <= n; k++) { t = v[k]; for (j = k - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
 		return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 	}
 	END { if (!n) exit 1
-		cm = med(c); printf "%.1f %.1f %.1f %.1f %.1f %.1f %d\n", cm, c[1], c[n], med(r) / 1024, med(a) / 1024, med(f) / 1024, l }' \
+		cm = med(c); printf "%.1f %.1f %.1f %.1f %.1f %.1f %d %.1f\n", cm, c[1], c[n], med(r) / 1024, med(a) / 1024, med(f) / 1024, l, med(u) }' \
 		"$work/$1.runs"
 }
 name_of() { [ "$1" = sqlite ] && echo SQLite || echo PostgreSQL; }
@@ -100,15 +101,15 @@ table="$work/table.md"
 {
 	echo "Last \`bench/startup.sh\`: $(date -u '+%Y-%m-%d %H:%M') UTC, commit $commit, $runs starts per binary and engine, load average after the runs $load (2 cores, shared)."
 	echo
-	echo "| engine | binary | cold start p50 (min–max) | VmRSS idle | RssAnon | RssFile | shared objects mapped |"
-	echo "|---|---|---:|---:|---:|---:|---:|"
+	echo "| engine | binary | cold start p50 (min–max) | CPU until ready p50 | VmRSS idle | RssAnon | RssFile | shared objects mapped |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|"
 	for e in $engines; do
 		i=0
 		for b in $bins; do
 			label="\`$(basename "$(dirname "$b")")/$(basename "$b")\`"
 			[ "$i" = 0 ] || label="$label (before)"
 			set -- $(row "$e" "$i")
-			echo "| $(name_of "$e") | $label | **$1 ms** ($2–$3) | **$4 MiB** | $5 MiB | $6 MiB | $7 |"
+			echo "| $(name_of "$e") | $label | **$1 ms** ($2–$3) | $8 ms | **$4 MiB** | $5 MiB | $6 MiB | $7 |"
 			i=$((i + 1))
 		done
 	done
