@@ -9,34 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *dup_col(struct arena *a, struct store_stmt *st, int col, bool *ok)
-{
-	const char *s = store_col_text(st, col);
-	if (!s || store_col_is_null(st, col))
-		return NULL;
-	char *c = arena_strdup(a, s);
-	if (!c)
-		*ok = false;
-	return c;
-}
-
-static int64_t opt_i64(struct store_stmt *st, int col)
-{
-	return store_col_is_null(st, col) ? 0 : store_col_i64(st, col);
-}
-
 static void bind_opt_text(struct store_stmt *st, int idx, const char *s)
 {
 	if (s)
 		store_bind_text(st, idx, s);
-	else
-		store_bind_null(st, idx);
-}
-
-static void bind_opt_id(struct store_stmt *st, int idx, int64_t v)
-{
-	if (v)
-		store_bind_i64(st, idx, v);
 	else
 		store_bind_null(st, idx);
 }
@@ -46,10 +22,10 @@ static void bind_opt_id(struct store_stmt *st, int idx, int64_t v)
 static int read_kind(struct store_stmt *st, struct arena *a, struct alarm_kind *k)
 {
 	bool ok = true;
-	k->code = dup_col(a, st, 0, &ok);
-	k->name_vi = dup_col(a, st, 1, &ok);
-	k->name_en = dup_col(a, st, 2, &ok);
-	k->gong_pattern = dup_col(a, st, 3, &ok);
+	k->code = store_col_dup(st, 0, a, &ok);
+	k->name_vi = store_col_dup(st, 1, a, &ok);
+	k->name_en = store_col_dup(st, 2, a, &ok);
+	k->gong_pattern = store_col_dup(st, 3, a, &ok);
 	return ok && k->code && k->name_vi && k->name_en && k->gong_pattern ? STORE_OK : STORE_E_NOMEM;
 }
 
@@ -124,13 +100,13 @@ static int read_enrolment(struct store_stmt *st, struct arena *a, struct enrolme
 	e->id = store_col_i64(st, 0);
 	e->unit_id = store_col_i64(st, 1);
 	e->commune_id = store_col_i64(st, 2);
-	e->unit_path = dup_col(a, st, 3, &ok);
-	e->unit_name = dup_col(a, st, 4, &ok);
-	e->label = dup_col(a, st, 5, &ok);
-	e->phone_sealed = dup_col(a, st, 6, &ok);
-	e->created_by = opt_i64(st, 7);
+	e->unit_path = store_col_dup(st, 3, a, &ok);
+	e->unit_name = store_col_dup(st, 4, a, &ok);
+	e->label = store_col_dup(st, 5, a, &ok);
+	e->phone_sealed = store_col_dup(st, 6, a, &ok);
+	e->created_by = store_col_opt_i64(st, 7);
 	e->created_at = store_col_i64(st, 8);
-	e->revoked_at = opt_i64(st, 9);
+	e->revoked_at = store_col_opt_i64(st, 9);
 	return ok && e->unit_path && e->unit_name && e->label ? STORE_OK : STORE_E_NOMEM;
 }
 
@@ -150,7 +126,7 @@ int enrolments_insert(struct store *db, const struct enrolment_row *e, const cha
 	store_bind_text(st, 3, e->label);
 	bind_opt_text(st, 4, e->phone_sealed);
 	store_bind_text(st, 5, token_hash);
-	bind_opt_id(st, 6, e->created_by);
+	store_bind_opt_i64(st, 6, e->created_by);
 	store_bind_i64(st, 7, now);
 	rc = store_step_i64(st, id);
 	if (rc == STORE_DONE)
@@ -256,25 +232,25 @@ static int read_alarm(struct store_stmt *st, struct arena *a, struct alarm_row *
 	r->id = store_col_i64(st, 0);
 	r->commune_id = store_col_i64(st, 1);
 	r->unit_id = store_col_i64(st, 2);
-	r->unit_path = dup_col(a, st, 3, &ok);
-	r->unit_name = dup_col(a, st, 4, &ok);
-	r->audience_path = dup_col(a, st, 5, &ok);
-	r->enrolment_id = opt_i64(st, 6);
-	r->raised_by = opt_i64(st, 7);
-	r->kind = dup_col(a, st, 8, &ok);
-	r->note = dup_col(a, st, 9, &ok);
-	r->address = dup_col(a, st, 10, &ok);
+	r->unit_path = store_col_dup(st, 3, a, &ok);
+	r->unit_name = store_col_dup(st, 4, a, &ok);
+	r->audience_path = store_col_dup(st, 5, a, &ok);
+	r->enrolment_id = store_col_opt_i64(st, 6);
+	r->raised_by = store_col_opt_i64(st, 7);
+	r->kind = store_col_dup(st, 8, a, &ok);
+	r->note = store_col_dup(st, 9, a, &ok);
+	r->address = store_col_dup(st, 10, a, &ok);
 	r->has_location = !store_col_is_null(st, 11) && !store_col_is_null(st, 12);
 	r->lat = r->has_location ? store_col_double(st, 11) : 0;
 	r->lng = r->has_location ? store_col_double(st, 12) : 0;
-	r->status = dup_col(a, st, 13, &ok);
+	r->status = store_col_dup(st, 13, a, &ok);
 	r->presses = (int)store_col_i64(st, 14);
 	r->raised_at = store_col_i64(st, 15);
 	r->last_press_at = store_col_i64(st, 16);
-	r->acknowledged_at = opt_i64(st, 17);
-	r->responding_at = opt_i64(st, 18);
-	r->escalated_at = opt_i64(st, 19);
-	r->resolved_at = opt_i64(st, 20);
+	r->acknowledged_at = store_col_opt_i64(st, 17);
+	r->responding_at = store_col_opt_i64(st, 18);
+	r->escalated_at = store_col_opt_i64(st, 19);
+	r->resolved_at = store_col_opt_i64(st, 20);
 	r->eta_minutes = store_col_is_null(st, 21) ? -1 : (int)store_col_i64(st, 21);
 	return ok && r->unit_path && r->unit_name && r->audience_path && r->kind && r->status ? STORE_OK
 											      : STORE_E_NOMEM;
@@ -294,8 +270,8 @@ int alarms_insert(struct store *db, const struct alarm_row *a, int64_t now, int6
 	store_bind_i64(st, 1, a->commune_id);
 	store_bind_i64(st, 2, a->unit_id);
 	store_bind_text(st, 3, a->audience_path);
-	bind_opt_id(st, 4, a->enrolment_id);
-	bind_opt_id(st, 5, a->raised_by);
+	store_bind_opt_i64(st, 4, a->enrolment_id);
+	store_bind_opt_i64(st, 5, a->raised_by);
 	store_bind_text(st, 6, a->kind);
 	bind_opt_text(st, 7, a->note);
 	bind_opt_text(st, 8, a->address);
@@ -501,7 +477,7 @@ int alarms_step_add(struct store *db, int64_t alarm_id, int64_t commune_id, cons
 	store_bind_i64(st, 2, commune_id);
 	store_bind_i64(st, 3, now);
 	store_bind_text(st, 4, kind);
-	bind_opt_id(st, 5, user_id);
+	store_bind_opt_i64(st, 5, user_id);
 	if (eta_minutes >= 0)
 		store_bind_i64(st, 6, eta_minutes);
 	else
@@ -533,11 +509,11 @@ int alarms_steps(struct store *db, struct arena *a, int64_t alarm_id, int max, s
 		bool ok = true;
 		s[k].id = store_col_i64(st, 0);
 		s[k].at = store_col_i64(st, 1);
-		s[k].kind = dup_col(a, st, 2, &ok);
-		s[k].user_id = opt_i64(st, 3);
-		s[k].actor = dup_col(a, st, 4, &ok);
+		s[k].kind = store_col_dup(st, 2, a, &ok);
+		s[k].user_id = store_col_opt_i64(st, 3);
+		s[k].actor = store_col_dup(st, 4, a, &ok);
 		s[k].eta_minutes = store_col_is_null(st, 5) ? -1 : (int)store_col_i64(st, 5);
-		s[k].note = dup_col(a, st, 6, &ok);
+		s[k].note = store_col_dup(st, 6, a, &ok);
 		if (!ok || !s[k].kind) {
 			rc = STORE_E_NOMEM;
 			break;
@@ -626,12 +602,12 @@ int duty_candidates(struct store *db, struct arena *a, const char *near_path, in
 	while (k < max && (rc = store_step(st)) == STORE_ROW) {
 		bool ok = true;
 		c[k].user_id = store_col_i64(st, 0);
-		c[k].name = dup_col(a, st, 1, &ok);
+		c[k].name = store_col_dup(st, 1, a, &ok);
 		c[k].lat = store_col_double(st, 2);
 		c[k].lng = store_col_double(st, 3);
 		c[k].updated_at = store_col_i64(st, 4);
-		c[k].role = dup_col(a, st, 5, &ok);
-		c[k].unit_path = dup_col(a, st, 6, &ok);
+		c[k].role = store_col_dup(st, 5, a, &ok);
+		c[k].unit_path = store_col_dup(st, 6, a, &ok);
 		if (!ok || !c[k].name || !c[k].role) {
 			rc = STORE_E_NOMEM;
 			break;

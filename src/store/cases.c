@@ -12,17 +12,6 @@ const char *const cases_category_names[] = {
 const char *const cases_source_names[] = {"tip", "patrol", "alarm", "walk_in", "referral", NULL};
 const char *const cases_status_names[] = {"open", "investigating", "transferred", "closed", NULL};
 
-static const char *dup_col(struct arena *a, struct store_stmt *st, int col, bool *ok)
-{
-	const char *s = store_col_text(st, col);
-	if (!s || store_col_is_null(st, col))
-		return NULL;
-	char *c = arena_strdup(a, s);
-	if (!c)
-		*ok = false;
-	return c;
-}
-
 static void bind_opt_text(struct store_stmt *st, int idx, const char *s)
 {
 	if (s)
@@ -98,13 +87,13 @@ static int read_case(struct store_stmt *st, struct arena *a, struct case_row *c)
 	c->id = store_col_i64(st, 0);
 	c->unit_id = store_col_i64(st, 1);
 	c->commune_id = store_col_i64(st, 2);
-	c->unit_path = dup_col(a, st, 3, &ok);
-	c->category = dup_col(a, st, 4, &ok);
+	c->unit_path = store_col_dup(st, 3, a, &ok);
+	c->category = store_col_dup(st, 4, a, &ok);
 	c->occurred_at = store_col_i64(st, 5);
-	c->place = dup_col(a, st, 6, &ok);
-	c->source = dup_col(a, st, 7, &ok);
-	c->status = dup_col(a, st, 8, &ok);
-	c->summary = dup_col(a, st, 9, &ok);
+	c->place = store_col_dup(st, 6, a, &ok);
+	c->source = store_col_dup(st, 7, a, &ok);
+	c->status = store_col_dup(st, 8, a, &ok);
+	c->summary = store_col_dup(st, 9, a, &ok);
 	c->created_by = store_col_is_null(st, 10) ? 0 : store_col_i64(st, 10);
 	c->created_at = store_col_i64(st, 11);
 	c->updated_at = store_col_i64(st, 12);

@@ -14,17 +14,6 @@
 #include "domain/mediation_rules.h"
 #include "lib/crypto.h"
 
-static const char *dup(struct arena *a, struct store_stmt *st, int col, bool *ok)
-{
-	const char *s = store_col_text(st, col);
-	if (!s || store_col_is_null(st, col))
-		return NULL;
-	char *c = arena_strdup(a, s);
-	if (!c)
-		*ok = false;
-	return c;
-}
-
 static void bind_opt(struct store_stmt *st, int idx, const char *s)
 {
 	if (s && *s)
@@ -298,23 +287,23 @@ static int read_case(struct store_stmt *st, struct arena *a, struct med_case *c)
 	c->team_id = store_col_i64(st, 1);
 	c->unit_id = store_col_i64(st, 2);
 	c->commune_id = store_col_i64(st, 3);
-	c->team_name = dup(a, st, 4, &ok);
-	c->unit_path = dup(a, st, 5, &ok);
+	c->team_name = store_col_dup(st, 4, a, &ok);
+	c->unit_path = store_col_dup(st, 5, a, &ok);
 	c->year = (int)store_col_i64(st, 6);
 	c->number = (int)store_col_i64(st, 7);
-	c->received_on = dup(a, st, 8, &ok);
+	c->received_on = store_col_dup(st, 8, a, &ok);
 	c->requester = unseal(a, st, 9, &ok);
 	c->kind = mediation_name_index(mediation_kind_names, store_col_text(st, 10));
 	c->result = store_col_is_null(st, 11)
 			? -1
 			: mediation_name_index(mediation_result_names, store_col_text(st, 11));
-	c->summary = dup(a, st, 12, &ok);
-	c->invited = dup(a, st, 13, &ok);
-	c->concluded_on = dup(a, st, 14, &ok);
-	c->agreement = dup(a, st, 15, &ok);
-	c->follow_up = dup(a, st, 16, &ok);
-	c->follow_up_on = dup(a, st, 17, &ok);
-	c->notes = dup(a, st, 18, &ok);
+	c->summary = store_col_dup(st, 12, a, &ok);
+	c->invited = store_col_dup(st, 13, a, &ok);
+	c->concluded_on = store_col_dup(st, 14, a, &ok);
+	c->agreement = store_col_dup(st, 15, a, &ok);
+	c->follow_up = store_col_dup(st, 16, a, &ok);
+	c->follow_up_on = store_col_dup(st, 17, a, &ok);
+	c->notes = store_col_dup(st, 18, a, &ok);
 	c->created_by = store_col_is_null(st, 19) ? 0 : store_col_i64(st, 19);
 	c->created_at = store_col_i64(st, 20);
 	c->updated_at = store_col_i64(st, 21);
@@ -410,15 +399,15 @@ static int load_child(struct store *db, struct arena *a, enum child which, struc
 				if (pass == 1) {
 					struct med_mediator *m = &c->mediators[c->nmediators];
 					m->person_id = store_col_i64(st, 1);
-					m->full_name = dup(a, st, 2, &ok);
+					m->full_name = store_col_dup(st, 2, a, &ok);
 				}
 				c->nmediators++;
 			} else {
 				if (pass == 1) {
 					struct med_session *s = &c->sessions[c->nsessions];
 					s->id = store_col_i64(st, 1);
-					s->held_on = dup(a, st, 2, &ok);
-					s->notes = dup(a, st, 3, &ok);
+					s->held_on = store_col_dup(st, 2, a, &ok);
+					s->notes = store_col_dup(st, 3, a, &ok);
 					s->created_at = store_col_i64(st, 4);
 				}
 				c->nsessions++;
@@ -598,8 +587,8 @@ int mediation_counts(struct store *db, struct arena *a, const char *path, const 
 		}
 		struct med_count *r = &rows[k];
 		r->team_id = store_col_i64(st, 0);
-		r->team_name = dup(a, st, 1, &ok);
-		r->unit_path = dup(a, st, 2, &ok);
+		r->team_name = store_col_dup(st, 1, a, &ok);
+		r->unit_path = store_col_dup(st, 2, a, &ok);
 		r->kind = mediation_name_index(mediation_kind_names, store_col_text(st, 3));
 		r->result = store_col_is_null(st, 4)
 				? -1

@@ -13,29 +13,10 @@ const char *const models_rating_names[] = {"excellent", "good", "fair", "weak", 
 const char *const exemplars_kind_names[] = {"person", "team", "organisation", NULL};
 const char *const exemplars_level_names[] = {"commune", "district", "province", "ministry", NULL};
 
-static const char *dup_col(struct arena *a, struct store_stmt *st, int col)
-{
-	const char *s = store_col_text(st, col);
-	return s && !store_col_is_null(st, col) ? arena_strdup(a, s) : NULL;
-}
-
-static int64_t id_col(struct store_stmt *st, int col)
-{
-	return store_col_is_null(st, col) ? 0 : store_col_i64(st, col);
-}
-
 static void bind_opt_text(struct store_stmt *st, int idx, const char *s)
 {
 	if (s)
 		store_bind_text(st, idx, s);
-	else
-		store_bind_null(st, idx);
-}
-
-static void bind_opt_id(struct store_stmt *st, int idx, int64_t v)
-{
-	if (v)
-		store_bind_i64(st, idx, v);
 	else
 		store_bind_null(st, idx);
 }
@@ -129,13 +110,13 @@ static int read_model(struct store_stmt *st, struct arena *a, struct model_row *
 	m->id = store_col_i64(st, 0);
 	m->commune_id = store_col_i64(st, 1);
 	m->unit_id = store_col_i64(st, 2);
-	m->unit_path = dup_col(a, st, 3);
-	m->unit_name = dup_col(a, st, 4);
-	m->kind = dup_col(a, st, 5);
-	m->name = dup_col(a, st, 6);
-	m->description = dup_col(a, st, 7);
+	m->unit_path = store_col_dup(st, 3, a, NULL);
+	m->unit_name = store_col_dup(st, 4, a, NULL);
+	m->kind = store_col_dup(st, 5, a, NULL);
+	m->name = store_col_dup(st, 6, a, NULL);
+	m->description = store_col_dup(st, 7, a, NULL);
 	m->sponsor_id = store_col_i64(st, 8);
-	m->sponsor_name = dup_col(a, st, 9);
+	m->sponsor_name = store_col_dup(st, 9, a, NULL);
 	m->created_at = store_col_i64(st, 10);
 	m->updated_at = store_col_i64(st, 11);
 	m->sites = store_col_i64(st, 12);
@@ -275,7 +256,7 @@ int models_sites(struct store *db, struct arena *a, int64_t model_id, int max, s
 	while (k < max && (rc = store_step(st)) == STORE_ROW) {
 		r[k].id = store_col_i64(st, 0);
 		r[k].unit_id = store_col_i64(st, 1);
-		r[k].unit_name = dup_col(a, st, 2);
+		r[k].unit_name = store_col_dup(st, 2, a, NULL);
 		r[k].started_at = store_col_i64(st, 3);
 		r[k].members = store_col_i64(st, 4);
 		k++;
@@ -307,10 +288,10 @@ int models_activities(struct store *db, struct arena *a, int64_t model_id, int m
 	while (k < max && (rc = store_step(st)) == STORE_ROW) {
 		r[k].id = store_col_i64(st, 0);
 		r[k].held_at = store_col_i64(st, 1);
-		r[k].kind = dup_col(a, st, 2);
+		r[k].kind = store_col_dup(st, 2, a, NULL);
 		r[k].people_reached = store_col_i64(st, 3);
 		r[k].cases_handled = store_col_i64(st, 4);
-		r[k].notes = dup_col(a, st, 5);
+		r[k].notes = store_col_dup(st, 5, a, NULL);
 		k++;
 	}
 	store_reset(st);
@@ -339,9 +320,9 @@ int models_evaluations(struct store *db, struct arena *a, int64_t model_id, int 
 	store_bind_i64(st, 1, model_id);
 	while (k < max && (rc = store_step(st)) == STORE_ROW) {
 		r[k].id = store_col_i64(st, 0);
-		r[k].period = dup_col(a, st, 1);
-		r[k].rating = dup_col(a, st, 2);
-		r[k].notes = dup_col(a, st, 3);
+		r[k].period = store_col_dup(st, 1, a, NULL);
+		r[k].rating = store_col_dup(st, 2, a, NULL);
+		r[k].notes = store_col_dup(st, 3, a, NULL);
 		r[k].created_at = store_col_i64(st, 4);
 		k++;
 	}
@@ -449,9 +430,9 @@ int exemplars_insert(struct store *db, struct exemplar_row *e, int64_t now)
 	store_bind_i64(st, 1, e->commune_id);
 	store_bind_i64(st, 2, e->unit_id);
 	store_bind_text(st, 3, e->kind);
-	bind_opt_id(st, 4, e->person_id);
-	bind_opt_id(st, 5, e->team_id);
-	bind_opt_id(st, 6, e->organisation_id);
+	store_bind_opt_i64(st, 4, e->person_id);
+	store_bind_opt_i64(st, 5, e->team_id);
+	store_bind_opt_i64(st, 6, e->organisation_id);
 	store_bind_text(st, 7, e->name);
 	store_bind_text(st, 8, e->achievement);
 	store_bind_i64(st, 9, now);
@@ -496,9 +477,9 @@ static int load_commendations(struct store *db, struct arena *a, struct exemplar
 	while ((rc = store_step(st)) == STORE_ROW && e->ncommendations < EXEMPLAR_COMMENDATIONS_MAX) {
 		struct exemplar_commendation *c = &e->commendations[e->ncommendations++];
 		c->id = store_col_i64(st, 0);
-		c->level = dup_col(a, st, 1);
+		c->level = store_col_dup(st, 1, a, NULL);
 		c->awarded_at = store_col_i64(st, 2);
-		c->decision_no = dup_col(a, st, 3);
+		c->decision_no = store_col_dup(st, 3, a, NULL);
 	}
 	store_reset(st);
 	return rc < 0 ? rc : STORE_OK;
@@ -515,14 +496,14 @@ static int read_exemplar(struct store_stmt *st, struct arena *a, struct exemplar
 	e->id = store_col_i64(st, 0);
 	e->commune_id = store_col_i64(st, 1);
 	e->unit_id = store_col_i64(st, 2);
-	e->unit_path = dup_col(a, st, 3);
-	e->unit_name = dup_col(a, st, 4);
-	e->kind = dup_col(a, st, 5);
-	e->person_id = id_col(st, 6);
-	e->team_id = id_col(st, 7);
-	e->organisation_id = id_col(st, 8);
-	e->name = dup_col(a, st, 9);
-	e->achievement = dup_col(a, st, 10);
+	e->unit_path = store_col_dup(st, 3, a, NULL);
+	e->unit_name = store_col_dup(st, 4, a, NULL);
+	e->kind = store_col_dup(st, 5, a, NULL);
+	e->person_id = store_col_opt_i64(st, 6);
+	e->team_id = store_col_opt_i64(st, 7);
+	e->organisation_id = store_col_opt_i64(st, 8);
+	e->name = store_col_dup(st, 9, a, NULL);
+	e->achievement = store_col_dup(st, 10, a, NULL);
 	e->created_at = store_col_i64(st, 11);
 	e->updated_at = store_col_i64(st, 12);
 	return e->unit_path && e->kind && e->name && e->achievement ? STORE_OK : STORE_E_NOMEM;

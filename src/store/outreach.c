@@ -15,24 +15,10 @@ const char *const outreach_kind_names[] = {"propaganda", "campaign_launch", "tra
 					   NULL};
 const char *const outreach_audience_names[] = {"residents", "pupils", "teachers", "members", NULL};
 
-static const char *dup_col(struct arena *a, struct store_stmt *st, int col)
-{
-	const char *s = store_col_text(st, col);
-	return s && !store_col_is_null(st, col) ? arena_strdup(a, s) : NULL;
-}
-
 static void bind_opt_text(struct store_stmt *st, int idx, const char *s)
 {
 	if (s)
 		store_bind_text(st, idx, s);
-	else
-		store_bind_null(st, idx);
-}
-
-static void bind_opt_id(struct store_stmt *st, int idx, int64_t v)
-{
-	if (v)
-		store_bind_i64(st, idx, v);
 	else
 		store_bind_null(st, idx);
 }
@@ -78,7 +64,7 @@ static int insert_links(struct store *db, const struct outreach_session *s)
 			return rc;
 		store_bind_i64(st, 1, s->id);
 		store_bind_text(st, 2, s->audiences[i].group);
-		bind_opt_id(st, 3, s->audiences[i].organisation_id);
+		store_bind_opt_i64(st, 3, s->audiences[i].organisation_id);
 		store_bind_i64(st, 4, s->audiences[i].count);
 		store_bind_i64(st, 5, s->commune_id);
 		if ((rc = store_run(st)) != STORE_OK)
@@ -124,8 +110,8 @@ int outreach_session_insert(struct store *db, struct outreach_session *s, int64_
 	bind_opt_text(st, 5, s->place);
 	store_bind_i64(st, 6, s->participants);
 	bind_opt_text(st, 7, s->notes);
-	bind_opt_id(st, 8, s->series_id);
-	bind_opt_id(st, 9, s->created_by);
+	store_bind_opt_i64(st, 8, s->series_id);
+	store_bind_opt_i64(st, 9, s->created_by);
 	store_bind_i64(st, 10, now);
 	rc = store_step_i64(st, &s->id);
 	if (rc == STORE_DONE)
@@ -203,13 +189,13 @@ static int read_session(struct store_stmt *st, struct arena *a, struct outreach_
 	s->id = store_col_i64(st, 0);
 	s->commune_id = store_col_i64(st, 1);
 	s->unit_id = store_col_i64(st, 2);
-	s->unit_path = dup_col(a, st, 3);
-	s->unit_name = dup_col(a, st, 4);
-	s->kind = dup_col(a, st, 5);
+	s->unit_path = store_col_dup(st, 3, a, NULL);
+	s->unit_name = store_col_dup(st, 4, a, NULL);
+	s->kind = store_col_dup(st, 5, a, NULL);
 	s->held_at = store_col_i64(st, 6);
-	s->place = dup_col(a, st, 7);
+	s->place = store_col_dup(st, 7, a, NULL);
 	s->participants = store_col_i64(st, 8);
-	s->notes = dup_col(a, st, 9);
+	s->notes = store_col_dup(st, 9, a, NULL);
 	s->series_id = store_col_is_null(st, 10) ? 0 : store_col_i64(st, 10);
 	s->created_by = store_col_is_null(st, 11) ? 0 : store_col_i64(st, 11);
 	s->created_at = store_col_i64(st, 12);
@@ -231,7 +217,7 @@ int outreach_session_links(struct store *db, struct arena *a, struct outreach_se
 	s->norganisers = 0;
 	while ((rc = store_step(st)) == STORE_ROW && s->norganisers < OUTREACH_ORGANISERS_MAX) {
 		s->organisers[s->norganisers].id = store_col_i64(st, 0);
-		s->organisers[s->norganisers++].name = dup_col(a, st, 1);
+		s->organisers[s->norganisers++].name = store_col_dup(st, 1, a, NULL);
 	}
 	store_reset(st);
 	if (rc < 0)
@@ -246,7 +232,7 @@ int outreach_session_links(struct store *db, struct arena *a, struct outreach_se
 	store_bind_i64(st, 1, s->id);
 	s->ntopics = 0;
 	while ((rc = store_step(st)) == STORE_ROW && s->ntopics < OUTREACH_TOPICS_MAX)
-		s->topics[s->ntopics++] = dup_col(a, st, 0);
+		s->topics[s->ntopics++] = store_col_dup(st, 0, a, NULL);
 	store_reset(st);
 	if (rc < 0)
 		return rc;
@@ -260,7 +246,7 @@ int outreach_session_links(struct store *db, struct arena *a, struct outreach_se
 	s->naudiences = 0;
 	while ((rc = store_step(st)) == STORE_ROW && s->naudiences < OUTREACH_AUDIENCES_MAX) {
 		struct outreach_audience *au = &s->audiences[s->naudiences++];
-		au->group = dup_col(a, st, 0);
+		au->group = store_col_dup(st, 0, a, NULL);
 		au->organisation_id = store_col_is_null(st, 1) ? 0 : store_col_i64(st, 1);
 		au->count = store_col_i64(st, 2);
 	}
@@ -346,9 +332,9 @@ int outreach_topics_list(struct store *db, struct arena *a, int max, struct outr
 	if (rc)
 		return rc;
 	while (k < max && (rc = store_step(st)) == STORE_ROW) {
-		t[k].code = dup_col(a, st, 0);
-		t[k].name_vi = dup_col(a, st, 1);
-		t[k].name_en = dup_col(a, st, 2);
+		t[k].code = store_col_dup(st, 0, a, NULL);
+		t[k].name_vi = store_col_dup(st, 1, a, NULL);
+		t[k].name_en = store_col_dup(st, 2, a, NULL);
 		k++;
 	}
 	store_reset(st);
@@ -416,9 +402,9 @@ static void read_file(struct store_stmt *st, struct arena *a, struct outreach_fi
 {
 	f->id = store_col_i64(st, 0);
 	f->session_id = store_col_i64(st, 1);
-	f->role = dup_col(a, st, 2);
-	f->sha256 = dup_col(a, st, 3);
-	f->mime = dup_col(a, st, 4);
+	f->role = store_col_dup(st, 2, a, NULL);
+	f->sha256 = store_col_dup(st, 3, a, NULL);
+	f->mime = store_col_dup(st, 4, a, NULL);
 	f->size = store_col_i64(st, 5);
 	f->created_at = store_col_i64(st, 6);
 }

@@ -10,34 +10,10 @@
 
 #include "store/bucket.h"
 
-static const char *dup_col(struct arena *a, struct store_stmt *st, int col, bool *ok)
-{
-	if (store_col_is_null(st, col))
-		return NULL;
-	const char *s = store_col_text(st, col);
-	char *c = arena_strdup(a, s ? s : "");
-	if (!c)
-		*ok = false;
-	return c;
-}
-
-static int64_t col_i64_or0(struct store_stmt *st, int col)
-{
-	return store_col_is_null(st, col) ? 0 : store_col_i64(st, col);
-}
-
 static void bind_opt_text(struct store_stmt *st, int idx, const char *s)
 {
 	if (s)
 		store_bind_text(st, idx, s);
-	else
-		store_bind_null(st, idx);
-}
-
-static void bind_opt_i64(struct store_stmt *st, int idx, int64_t v)
-{
-	if (v)
-		store_bind_i64(st, idx, v);
 	else
 		store_bind_null(st, idx);
 }
@@ -68,7 +44,7 @@ int patrols_insert(struct store *db, const struct patrol_row *p, int64_t now, in
 	store_bind_i64(st, 5, p->planned_start);
 	store_bind_i64(st, 6, p->planned_end);
 	bind_opt_text(st, 7, p->findings);
-	bind_opt_i64(st, 8, p->created_by);
+	store_bind_opt_i64(st, 8, p->created_by);
 	store_bind_i64(st, 9, now);
 	return returning_id(st, id);
 }
@@ -121,17 +97,17 @@ static bool read_patrol(struct store_stmt *st, struct arena *a, struct patrol_ro
 	bool ok = true;
 	p->id = store_col_i64(st, 0);
 	p->team_id = store_col_i64(st, 1);
-	p->team_name = dup_col(a, st, 2, &ok);
+	p->team_name = store_col_dup(st, 2, a, &ok);
 	p->unit_id = store_col_i64(st, 3);
-	p->unit_path = dup_col(a, st, 4, &ok);
+	p->unit_path = store_col_dup(st, 4, a, &ok);
 	p->commune_id = store_col_i64(st, 5);
-	p->area = dup_col(a, st, 6, &ok);
+	p->area = store_col_dup(st, 6, a, &ok);
 	p->planned_start = store_col_i64(st, 7);
 	p->planned_end = store_col_i64(st, 8);
-	p->started_at = col_i64_or0(st, 9);
-	p->ended_at = col_i64_or0(st, 10);
-	p->findings = dup_col(a, st, 11, &ok);
-	p->created_by = col_i64_or0(st, 12);
+	p->started_at = store_col_opt_i64(st, 9);
+	p->ended_at = store_col_opt_i64(st, 10);
+	p->findings = store_col_dup(st, 11, a, &ok);
+	p->created_by = store_col_opt_i64(st, 12);
 	p->created_at = store_col_i64(st, 13);
 	p->updated_at = store_col_i64(st, 14);
 	return ok && p->unit_path && p->area;
@@ -215,8 +191,8 @@ int patrols_forces(struct store *db, struct arena *a, int64_t id, struct patrol_
 	store_bind_i64(st, 1, id);
 	while (k < PATROL_FORCES_MAX && (rc = store_step(st)) == STORE_ROW) {
 		rows[k].organisation_id = store_col_i64(st, 0);
-		rows[k].name = dup_col(a, st, 1, &ok);
-		rows[k].kind = dup_col(a, st, 2, &ok);
+		rows[k].name = store_col_dup(st, 1, a, &ok);
+		rows[k].kind = store_col_dup(st, 2, a, &ok);
 		k++;
 	}
 	store_reset(st);
@@ -270,8 +246,8 @@ int patrols_members(struct store *db, struct arena *a, int64_t id, struct patrol
 	store_bind_i64(st, 1, id);
 	while (k < PATROL_MEMBERS_MAX && (rc = store_step(st)) == STORE_ROW) {
 		rows[k].person_id = store_col_i64(st, 0);
-		rows[k].full_name = dup_col(a, st, 1, &ok);
-		rows[k].checked_in_at = col_i64_or0(st, 2);
+		rows[k].full_name = store_col_dup(st, 1, a, &ok);
+		rows[k].checked_in_at = store_col_opt_i64(st, 2);
 		rows[k].has_location = !store_col_is_null(st, 3) && !store_col_is_null(st, 4);
 		rows[k].lat = rows[k].has_location ? store_col_double(st, 3) : 0;
 		rows[k].lng = rows[k].has_location ? store_col_double(st, 4) : 0;
@@ -387,9 +363,9 @@ int violations_kinds(struct store *db, struct arena *a, struct violation_kind **
 	if (rc)
 		return rc;
 	while (k < cap && (rc = store_step(st)) == STORE_ROW) {
-		rows[k].code = dup_col(a, st, 0, &ok);
-		rows[k].name_vi = dup_col(a, st, 1, &ok);
-		rows[k].name_en = dup_col(a, st, 2, &ok);
+		rows[k].code = store_col_dup(st, 0, a, &ok);
+		rows[k].name_vi = store_col_dup(st, 1, a, &ok);
+		rows[k].name_en = store_col_dup(st, 2, a, &ok);
 		k++;
 	}
 	store_reset(st);
@@ -413,7 +389,7 @@ int violations_insert(struct store *db, const struct violation_row *v, const cha
 	    &st);
 	if (rc)
 		return rc;
-	bind_opt_i64(st, 1, v->patrol_id);
+	store_bind_opt_i64(st, 1, v->patrol_id);
 	store_bind_i64(st, 2, v->unit_id);
 	store_bind_i64(st, 3, v->commune_id);
 	bind_opt_text(st, 4, v->place);
@@ -422,11 +398,11 @@ int violations_insert(struct store *db, const struct violation_row *v, const cha
 	store_bind_text(st, 7, v->legal_basis);
 	store_bind_text(st, 8, v->action);
 	bind_opt_text(st, 9, v->record_no);
-	bind_opt_i64(st, 10, v->fine_vnd);
-	bind_opt_i64(st, 11, v->person_id);
+	store_bind_opt_i64(st, 10, v->fine_vnd);
+	store_bind_opt_i64(st, 11, v->person_id);
 	bind_opt_text(st, 12, identity_sealed);
 	bind_opt_text(st, 13, v->summary);
-	bind_opt_i64(st, 14, v->created_by);
+	store_bind_opt_i64(st, 14, v->created_by);
 	store_bind_i64(st, 15, now);
 	return returning_id(st, id);
 }
@@ -450,8 +426,8 @@ int violations_update(struct store *db, const struct violation_row *v, int64_t n
 	store_bind_text(st, 6, v->legal_basis);
 	store_bind_text(st, 7, v->action);
 	bind_opt_text(st, 8, v->record_no);
-	bind_opt_i64(st, 9, v->fine_vnd);
-	bind_opt_i64(st, 10, v->person_id);
+	store_bind_opt_i64(st, 9, v->fine_vnd);
+	store_bind_opt_i64(st, 10, v->person_id);
 	bind_opt_text(st, 11, v->summary);
 	store_bind_i64(st, 12, now);
 	return store_run(st);
@@ -483,26 +459,26 @@ static bool read_violation(struct store_stmt *st, struct arena *a, struct violat
 {
 	bool ok = true;
 	v->id = store_col_i64(st, 0);
-	v->patrol_id = col_i64_or0(st, 1);
+	v->patrol_id = store_col_opt_i64(st, 1);
 	v->unit_id = store_col_i64(st, 2);
-	v->unit_path = dup_col(a, st, 3, &ok);
+	v->unit_path = store_col_dup(st, 3, a, &ok);
 	v->commune_id = store_col_i64(st, 4);
-	v->place = dup_col(a, st, 5, &ok);
+	v->place = store_col_dup(st, 5, a, &ok);
 	v->occurred_at = store_col_i64(st, 6);
-	v->kind = dup_col(a, st, 7, &ok);
-	v->legal_basis = dup_col(a, st, 8, &ok);
-	v->action = dup_col(a, st, 9, &ok);
-	v->record_no = dup_col(a, st, 10, &ok);
-	v->fine_vnd = col_i64_or0(st, 11);
-	v->person_id = col_i64_or0(st, 12);
-	v->person_name = dup_col(a, st, 13, &ok);
+	v->kind = store_col_dup(st, 7, a, &ok);
+	v->legal_basis = store_col_dup(st, 8, a, &ok);
+	v->action = store_col_dup(st, 9, a, &ok);
+	v->record_no = store_col_dup(st, 10, a, &ok);
+	v->fine_vnd = store_col_opt_i64(st, 11);
+	v->person_id = store_col_opt_i64(st, 12);
+	v->person_name = store_col_dup(st, 13, a, &ok);
 	v->has_identity = store_col_i64(st, 14) != 0;
-	v->summary = dup_col(a, st, 15, &ok);
-	v->created_by = col_i64_or0(st, 16);
+	v->summary = store_col_dup(st, 15, a, &ok);
+	v->created_by = store_col_opt_i64(st, 16);
 	v->created_at = store_col_i64(st, 17);
 	v->updated_at = store_col_i64(st, 18);
-	v->team_id = col_i64_or0(st, 19);
-	v->team_unit_path = dup_col(a, st, 20, &ok);
+	v->team_id = store_col_opt_i64(st, 19);
+	v->team_unit_path = store_col_dup(st, 20, a, &ok);
 	return ok && v->unit_path && v->kind && v->legal_basis && v->action;
 }
 
@@ -531,7 +507,7 @@ int violations_identity(struct store *db, struct arena *a, int64_t id, const cha
 	store_bind_i64(st, 1, id);
 	rc = store_step(st);
 	if (rc == STORE_ROW)
-		*sealed = dup_col(a, st, 0, &ok);
+		*sealed = store_col_dup(st, 0, a, &ok);
 	store_reset(st);
 	if (rc < 0)
 		return rc;
@@ -620,8 +596,8 @@ int violations_files(struct store *db, struct arena *a, int64_t violation_id, st
 	store_bind_i64(st, 1, violation_id);
 	while (k < VIOLATION_FILES_MAX && (rc = store_step(st)) == STORE_ROW) {
 		rows[k].id = store_col_i64(st, 0);
-		rows[k].sha256 = dup_col(a, st, 1, &ok);
-		rows[k].mime = dup_col(a, st, 2, &ok);
+		rows[k].sha256 = store_col_dup(st, 1, a, &ok);
+		rows[k].mime = store_col_dup(st, 2, a, &ok);
 		rows[k].size = store_col_i64(st, 3);
 		rows[k].created_at = store_col_i64(st, 4);
 		k++;

@@ -149,32 +149,21 @@ void people_mask(const char *last4, char *out, size_t outlen)
 	"p.id, p.unit_id, p.commune_id, u.path, p.full_name, p.name_key, p.gender, p.birth_date, "           \
 	"p.birth_year, p.phone, p.address, p.national_id_last4, p.created_at, p.updated_at"
 
-static const char *dup_or_null(struct arena *a, struct store_stmt *st, int col, bool *ok)
-{
-	const char *s = store_col_text(st, col);
-	if (!s || store_col_is_null(st, col))
-		return NULL;
-	char *c = arena_strdup(a, s);
-	if (!c)
-		*ok = false;
-	return c;
-}
-
 static int read_person(struct store_stmt *st, struct arena *a, struct person_row *p)
 {
 	bool ok = true;
 	p->id = store_col_i64(st, 0);
 	p->unit_id = store_col_i64(st, 1);
 	p->commune_id = store_col_is_null(st, 2) ? 0 : store_col_i64(st, 2);
-	p->unit_path = dup_or_null(a, st, 3, &ok);
-	p->full_name = dup_or_null(a, st, 4, &ok);
-	p->name_key = dup_or_null(a, st, 5, &ok);
-	p->gender = dup_or_null(a, st, 6, &ok);
-	p->birth_date = dup_or_null(a, st, 7, &ok);
+	p->unit_path = store_col_dup(st, 3, a, &ok);
+	p->full_name = store_col_dup(st, 4, a, &ok);
+	p->name_key = store_col_dup(st, 5, a, &ok);
+	p->gender = store_col_dup(st, 6, a, &ok);
+	p->birth_date = store_col_dup(st, 7, a, &ok);
 	p->birth_year = store_col_is_null(st, 8) ? 0 : (int)store_col_i64(st, 8);
-	p->phone = dup_or_null(a, st, 9, &ok);
-	p->address = dup_or_null(a, st, 10, &ok);
-	p->national_id_last4 = dup_or_null(a, st, 11, &ok);
+	p->phone = store_col_dup(st, 9, a, &ok);
+	p->address = store_col_dup(st, 10, a, &ok);
+	p->national_id_last4 = store_col_dup(st, 11, a, &ok);
 	p->created_at = store_col_i64(st, 12);
 	p->updated_at = store_col_i64(st, 13);
 	if (!p->unit_path)
@@ -251,14 +240,6 @@ static void bind_opt_text(struct store_stmt *st, int idx, const char *s)
 		store_bind_null(st, idx);
 }
 
-static void bind_opt_i64(struct store_stmt *st, int idx, int64_t v)
-{
-	if (v)
-		store_bind_i64(st, idx, v);
-	else
-		store_bind_null(st, idx);
-}
-
 int people_insert(struct store *db, struct arena *a, const struct person_input *in, int64_t now,
 		  struct person_row *out)
 {
@@ -281,13 +262,13 @@ int people_insert(struct store *db, struct arena *a, const struct person_input *
 	if (rc)
 		goto out;
 	store_bind_i64(st, 1, in->unit_id);
-	bind_opt_i64(st, 2, d->commune_id);
+	store_bind_opt_i64(st, 2, d->commune_id);
 	store_bind_text(st, 3, in->full_name);
 	store_bind_text(st, 4, d->key);
 	store_bind_text(st, 5, d->folded);
 	bind_opt_text(st, 6, in->gender);
 	bind_opt_text(st, 7, in->birth_date);
-	bind_opt_i64(st, 8, d->birth_year);
+	store_bind_opt_i64(st, 8, d->birth_year);
 	bind_opt_text(st, 9, in->phone);
 	bind_opt_text(st, 10, in->address);
 	bind_opt_text(st, 11, d->sealed);
@@ -333,13 +314,13 @@ int people_update(struct store *db, int64_t id, const struct person_input *in, i
 		goto out;
 	store_bind_i64(st, 1, id);
 	store_bind_i64(st, 2, in->unit_id);
-	bind_opt_i64(st, 3, d.commune_id);
+	store_bind_opt_i64(st, 3, d.commune_id);
 	store_bind_text(st, 4, in->full_name);
 	store_bind_text(st, 5, d.key);
 	store_bind_text(st, 6, d.folded);
 	bind_opt_text(st, 7, in->gender);
 	bind_opt_text(st, 8, in->birth_date);
-	bind_opt_i64(st, 9, d.birth_year);
+	store_bind_opt_i64(st, 9, d.birth_year);
 	bind_opt_text(st, 10, in->phone);
 	bind_opt_text(st, 11, in->address);
 	store_bind_i64(st, 12, now);

@@ -6,22 +6,6 @@
 
 #include <string.h>
 
-static const char *dup_col(struct arena *a, struct store_stmt *st, int col, bool *ok)
-{
-	if (store_col_is_null(st, col))
-		return NULL;
-	const char *s = store_col_text(st, col);
-	char *c = arena_strdup(a, s ? s : "");
-	if (!c)
-		*ok = false;
-	return c;
-}
-
-static int64_t col_i64_or0(struct store_stmt *st, int col)
-{
-	return store_col_is_null(st, col) ? 0 : store_col_i64(st, col);
-}
-
 int rosters_person_of_user(struct store *db, int64_t user_id, int64_t *person_id)
 {
 	struct store_stmt *st;
@@ -54,7 +38,7 @@ int rosters_shifts(struct store *db, struct arena *a, int64_t team_id, struct sh
 	while (k < ROSTER_SHIFTS_MAX && (rc = store_step(st)) == STORE_ROW) {
 		rows[k].id = store_col_i64(st, 0);
 		rows[k].team_id = store_col_i64(st, 1);
-		rows[k].name = dup_col(a, st, 2, &ok);
+		rows[k].name = store_col_dup(st, 2, a, &ok);
 		rows[k].start_min = (int)store_col_i64(st, 3);
 		rows[k].end_min = (int)store_col_i64(st, 4);
 		k++;
@@ -110,8 +94,8 @@ int rosters_members(struct store *db, struct arena *a, int64_t team_id, const ch
 	store_bind_text(st, 2, day);
 	while (k < cap && (rc = store_step(st)) == STORE_ROW) {
 		rows[k].person_id = store_col_i64(st, 0);
-		rows[k].full_name = dup_col(a, st, 1, &ok);
-		rows[k].role = dup_col(a, st, 2, &ok);
+		rows[k].full_name = store_col_dup(st, 1, a, &ok);
+		rows[k].role = store_col_dup(st, 2, a, &ok);
 		k++;
 	}
 	store_reset(st);
@@ -154,10 +138,10 @@ static bool read_slot(struct store_stmt *st, struct arena *a, struct slot_row *s
 	s->commune_id = store_col_i64(st, 2);
 	s->shift_id = store_col_i64(st, 3);
 	s->person_id = store_col_i64(st, 4);
-	s->day = dup_col(a, st, 5, &ok);
-	s->full_name = dup_col(a, st, 6, &ok);
-	s->shift_name = dup_col(a, st, 7, &ok);
-	s->team_name = dup_col(a, st, 8, &ok);
+	s->day = store_col_dup(st, 5, a, &ok);
+	s->full_name = store_col_dup(st, 6, a, &ok);
+	s->shift_name = store_col_dup(st, 7, a, &ok);
+	s->team_name = store_col_dup(st, 8, a, &ok);
 	s->starts_at = store_col_i64(st, 9);
 	s->ends_at = store_col_i64(st, 10);
 	return ok;
@@ -326,16 +310,16 @@ static bool read_swap(struct store_stmt *st, struct arena *a, struct swap_row *w
 	w->slot_id = store_col_i64(st, 3);
 	w->from_person_id = store_col_i64(st, 4);
 	w->to_person_id = store_col_i64(st, 5);
-	w->from_name = dup_col(a, st, 6, &ok);
-	w->to_name = dup_col(a, st, 7, &ok);
-	w->reason = dup_col(a, st, 8, &ok);
-	w->status = dup_col(a, st, 9, &ok);
-	w->day = dup_col(a, st, 10, &ok);
-	w->shift_name = dup_col(a, st, 11, &ok);
+	w->from_name = store_col_dup(st, 6, a, &ok);
+	w->to_name = store_col_dup(st, 7, a, &ok);
+	w->reason = store_col_dup(st, 8, a, &ok);
+	w->status = store_col_dup(st, 9, a, &ok);
+	w->day = store_col_dup(st, 10, a, &ok);
+	w->shift_name = store_col_dup(st, 11, a, &ok);
 	w->starts_at = store_col_i64(st, 12);
 	w->ends_at = store_col_i64(st, 13);
 	w->created_at = store_col_i64(st, 14);
-	w->decided_at = col_i64_or0(st, 15);
+	w->decided_at = store_col_opt_i64(st, 15);
 	return ok;
 }
 
@@ -452,11 +436,11 @@ static void read_token(struct store_stmt *st, struct ical_token_row *t)
 	t->id = store_col_i64(st, 0);
 	const char *k = store_col_text(st, 1);
 	t->kind = k && strcmp(k, "team") == 0 ? "team" : "member";
-	t->team_id = col_i64_or0(st, 2);
-	t->person_id = col_i64_or0(st, 3);
+	t->team_id = store_col_opt_i64(st, 2);
+	t->person_id = store_col_opt_i64(st, 3);
 	t->commune_id = store_col_i64(st, 4);
 	t->created_at = store_col_i64(st, 5);
-	t->revoked_at = col_i64_or0(st, 6);
+	t->revoked_at = store_col_opt_i64(st, 6);
 }
 
 int rosters_ical_find(struct store *db, const char *kind, const char *token_hash, struct ical_token_row *t)

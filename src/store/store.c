@@ -1,6 +1,7 @@
 /*
  * store.c: the engine-neutral half of store.h — choosing the engine from the URL, the per-thread
- * connection, and the calls that forward to the engine's vtable.
+ * connection, the calls that forward to the engine's vtable, and the helpers built on them (whole-
+ * statement runs, optional columns and parameters).
  */
 #include "store/store.h"
 
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/arena.h"
 #include "lib/log.h"
 
 int store_open(const char *url, struct store **out, char *err, size_t errlen)
@@ -185,4 +187,25 @@ int store_run(struct store_stmt *st)
 		;
 	store_reset(st);
 	return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+const char *store_col_dup(struct store_stmt *st, int col, struct arena *a, bool *ok)
+{
+	if (store_col_is_null(st, col))
+		return NULL;
+	const char *s = store_col_text(st, col);
+	char *c = s ? arena_strdup(a, s) : NULL;
+	if (!c && ok)
+		*ok = false;
+	return c;
+}
+
+int64_t store_col_opt_i64(struct store_stmt *st, int col)
+{
+	return store_col_is_null(st, col) ? 0 : store_col_i64(st, col);
+}
+
+int store_bind_opt_i64(struct store_stmt *st, int idx, int64_t v)
+{
+	return v ? store_bind_i64(st, idx, v) : store_bind_null(st, idx);
 }

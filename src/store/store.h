@@ -19,6 +19,7 @@
  */
 #ifndef TIENGMO_STORE_H
 #define TIENGMO_STORE_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -87,6 +88,19 @@ int store_rollback(struct store *db);
 int store_step_i64(struct store_stmt *st, int64_t *out);
 /* Runs a statement that returns no rows (or ignores them) and resets it: STORE_OK or an error. */
 int store_run(struct store_stmt *st);
+
+/* Optional columns and parameters, the same on every engine (store.c). An optional id or time is 0
+ * in C and SQL NULL in the database; optional text is NULL in both. */
+struct arena;
+/* Copies text column col of the current row into arena a and returns the copy (owned by the arena),
+ * or NULL for SQL NULL. When the copy cannot be made (the arena is exhausted or out of memory) it
+ * returns NULL and sets *ok to false; it never sets *ok to true, so one flag can collect the failures
+ * of a whole row. ok may be NULL when the caller does not distinguish a failed copy from SQL NULL. */
+const char *store_col_dup(struct store_stmt *st, int col, struct arena *a, bool *ok);
+/* Integer column col of the current row, or 0 for SQL NULL. */
+int64_t store_col_opt_i64(struct store_stmt *st, int col);
+/* Binds v to parameter idx (1-based), or SQL NULL when v is 0. Returns the bind's result. */
+int store_bind_opt_i64(struct store_stmt *st, int idx, int64_t v);
 
 /* Migrations (migrate.c): applies every embedded migration newer than the database's version, each in
  * its own transaction. Returns 0 and the number applied, or -1 with a message, among them a database

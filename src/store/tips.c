@@ -10,34 +10,10 @@
 
 #include "lib/vn.h"
 
-static const char *dup_col(struct arena *a, struct store_stmt *st, int col, bool *ok)
-{
-	const char *s = store_col_text(st, col);
-	if (!s || store_col_is_null(st, col))
-		return NULL;
-	char *c = arena_strdup(a, s);
-	if (!c)
-		*ok = false;
-	return c;
-}
-
-static int64_t i64_or0(struct store_stmt *st, int col)
-{
-	return store_col_is_null(st, col) ? 0 : store_col_i64(st, col);
-}
-
 static void bind_opt_text(struct store_stmt *st, int idx, const char *s)
 {
 	if (s)
 		store_bind_text(st, idx, s);
-	else
-		store_bind_null(st, idx);
-}
-
-static void bind_opt_id(struct store_stmt *st, int idx, int64_t v)
-{
-	if (v)
-		store_bind_i64(st, idx, v);
 	else
 		store_bind_null(st, idx);
 }
@@ -57,9 +33,9 @@ int tips_categories(struct store *db, struct arena *a, struct tip_category **out
 		return rc;
 	while (k < cap && (rc = store_step(st)) == STORE_ROW) {
 		bool ok = true;
-		rows[k].code = dup_col(a, st, 0, &ok);
-		rows[k].name_vi = dup_col(a, st, 1, &ok);
-		rows[k].name_en = dup_col(a, st, 2, &ok);
+		rows[k].code = store_col_dup(st, 0, a, &ok);
+		rows[k].name_vi = store_col_dup(st, 1, a, &ok);
+		rows[k].name_en = store_col_dup(st, 2, a, &ok);
 		rows[k].is_public = store_col_i64(st, 3) != 0;
 		if (!ok) {
 			rc = STORE_E_NOMEM;
@@ -109,7 +85,7 @@ int tips_insert(struct store *db, const struct tip_input *in, int64_t now, int64
 		store_bind_null(st, 7);
 		store_bind_null(st, 8);
 	}
-	bind_opt_id(st, 9, in->occurred_at);
+	store_bind_opt_i64(st, 9, in->occurred_at);
 	store_bind_i64(st, 10, in->anonymous ? 1 : 0);
 	bind_opt_text(st, 11, in->identity_sealed);
 	store_bind_text(st, 12, in->receipt_hash);
@@ -139,23 +115,23 @@ static int read_tip(struct store_stmt *st, struct arena *a, struct tip_row *t)
 	t->id = store_col_i64(st, 0);
 	t->unit_id = store_col_i64(st, 1);
 	t->commune_id = store_col_i64(st, 2);
-	t->unit_path = dup_col(a, st, 3, &ok);
-	t->unit_name = dup_col(a, st, 4, &ok);
-	t->category = dup_col(a, st, 5, &ok);
-	t->description = dup_col(a, st, 6, &ok);
-	t->address = dup_col(a, st, 7, &ok);
+	t->unit_path = store_col_dup(st, 3, a, &ok);
+	t->unit_name = store_col_dup(st, 4, a, &ok);
+	t->category = store_col_dup(st, 5, a, &ok);
+	t->description = store_col_dup(st, 6, a, &ok);
+	t->address = store_col_dup(st, 7, a, &ok);
 	t->has_location = !store_col_is_null(st, 8) && !store_col_is_null(st, 9);
 	t->lat = t->has_location ? store_col_double(st, 8) : 0;
 	t->lng = t->has_location ? store_col_double(st, 9) : 0;
-	t->occurred_at = i64_or0(st, 10);
+	t->occurred_at = store_col_opt_i64(st, 10);
 	t->anonymous = store_col_i64(st, 11) != 0;
 	t->has_identity = store_col_i64(st, 12) != 0;
-	t->status = dup_col(a, st, 13, &ok);
-	t->duplicate_of = i64_or0(st, 14);
-	t->assigned_to = i64_or0(st, 15);
-	t->assigned_name = dup_col(a, st, 16, &ok);
-	t->case_id = i64_or0(st, 17);
-	t->source = dup_col(a, st, 18, &ok);
+	t->status = store_col_dup(st, 13, a, &ok);
+	t->duplicate_of = store_col_opt_i64(st, 14);
+	t->assigned_to = store_col_opt_i64(st, 15);
+	t->assigned_name = store_col_dup(st, 16, a, &ok);
+	t->case_id = store_col_opt_i64(st, 17);
+	t->source = store_col_dup(st, 18, a, &ok);
 	t->created_at = store_col_i64(st, 19);
 	t->updated_at = store_col_i64(st, 20);
 	if (!t->unit_path)
@@ -207,7 +183,7 @@ int tips_identity(struct store *db, struct arena *a, int64_t id, const char **se
 	store_bind_i64(st, 1, id);
 	rc = store_step(st);
 	if (rc == STORE_ROW)
-		*sealed = dup_col(a, st, 0, &ok);
+		*sealed = store_col_dup(st, 0, a, &ok);
 	store_reset(st);
 	return ok ? rc : STORE_E_NOMEM;
 }
@@ -658,9 +634,9 @@ int tips_update(struct store *db, int64_t id, const char *status, int64_t duplic
 		return rc;
 	store_bind_i64(st, 1, id);
 	store_bind_text(st, 2, status);
-	bind_opt_id(st, 3, duplicate_of);
-	bind_opt_id(st, 4, assigned_to);
-	bind_opt_id(st, 5, case_id);
+	store_bind_opt_i64(st, 3, duplicate_of);
+	store_bind_opt_i64(st, 4, assigned_to);
+	store_bind_opt_i64(st, 5, case_id);
 	store_bind_i64(st, 6, now);
 	rc = store_step_i64(st, &got);
 	return rc == STORE_ROW ? STORE_OK : rc;
@@ -681,7 +657,7 @@ int tips_event_add(struct store *db, int64_t tip_id, int64_t commune_id, const c
 	store_bind_i64(st, 2, commune_id);
 	store_bind_i64(st, 3, now);
 	store_bind_text(st, 4, kind);
-	bind_opt_id(st, 5, user_id);
+	store_bind_opt_i64(st, 5, user_id);
 	bind_opt_text(st, 6, from_value);
 	bind_opt_text(st, 7, to_value);
 	return store_run(st);
@@ -709,11 +685,11 @@ int tips_events(struct store *db, struct arena *a, int64_t tip_id, int max, stru
 		bool ok = true;
 		rows[k].id = store_col_i64(st, 0);
 		rows[k].at = store_col_i64(st, 1);
-		rows[k].kind = dup_col(a, st, 2, &ok);
-		rows[k].user_id = i64_or0(st, 3);
-		rows[k].actor = dup_col(a, st, 4, &ok);
-		rows[k].from_value = dup_col(a, st, 5, &ok);
-		rows[k].to_value = dup_col(a, st, 6, &ok);
+		rows[k].kind = store_col_dup(st, 2, a, &ok);
+		rows[k].user_id = store_col_opt_i64(st, 3);
+		rows[k].actor = store_col_dup(st, 4, a, &ok);
+		rows[k].from_value = store_col_dup(st, 5, a, &ok);
+		rows[k].to_value = store_col_dup(st, 6, a, &ok);
 		if (!ok) {
 			rc = STORE_E_NOMEM;
 			break;
@@ -742,7 +718,7 @@ int tips_message_add(struct store *db, int64_t tip_id, int64_t commune_id, const
 	store_bind_i64(st, 1, tip_id);
 	store_bind_i64(st, 2, commune_id);
 	store_bind_text(st, 3, author);
-	bind_opt_id(st, 4, user_id);
+	store_bind_opt_i64(st, 4, user_id);
 	store_bind_text(st, 5, body);
 	store_bind_i64(st, 6, now);
 	rc = store_step_i64(st, id);
@@ -775,10 +751,10 @@ int tips_messages(struct store *db, struct arena *a, int64_t tip_id, int max, st
 	while (k < max && (rc = store_step(st)) == STORE_ROW) {
 		bool ok = true;
 		rows[k].id = store_col_i64(st, 0);
-		rows[k].author = dup_col(a, st, 1, &ok);
-		rows[k].user_id = i64_or0(st, 2);
-		rows[k].actor = dup_col(a, st, 3, &ok);
-		rows[k].body = dup_col(a, st, 4, &ok);
+		rows[k].author = store_col_dup(st, 1, a, &ok);
+		rows[k].user_id = store_col_opt_i64(st, 2);
+		rows[k].actor = store_col_dup(st, 3, a, &ok);
+		rows[k].body = store_col_dup(st, 4, a, &ok);
 		rows[k].created_at = store_col_i64(st, 5);
 		if (!ok) {
 			rc = STORE_E_NOMEM;
@@ -821,8 +797,8 @@ static int read_file_row(struct store_stmt *st, struct arena *a, struct tip_file
 	bool ok = true;
 	f->id = store_col_i64(st, 0);
 	f->tip_id = store_col_i64(st, 1);
-	f->sha256 = dup_col(a, st, 2, &ok);
-	f->mime = dup_col(a, st, 3, &ok);
+	f->sha256 = store_col_dup(st, 2, a, &ok);
+	f->mime = store_col_dup(st, 3, a, &ok);
 	f->size = store_col_i64(st, 4);
 	f->created_at = store_col_i64(st, 5);
 	if (!f->sha256 || !f->mime)

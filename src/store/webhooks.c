@@ -16,19 +16,6 @@ static const char *dup(struct arena *a, const char *s, int *bad)
 	return c;
 }
 
-static void bind_opt(struct store_stmt *st, int idx, int64_t v)
-{
-	if (v)
-		store_bind_i64(st, idx, v);
-	else
-		store_bind_null(st, idx);
-}
-
-static int64_t col_opt(struct store_stmt *st, int col)
-{
-	return store_col_is_null(st, col) ? 0 : store_col_i64(st, col);
-}
-
 /* ---- feed tokens ---- */
 
 int feed_tokens_add(struct store *db, int64_t commune_id, const char *name, const char *token_hash,
@@ -45,7 +32,7 @@ int feed_tokens_add(struct store *db, int64_t commune_id, const char *name, cons
 	store_bind_i64(st, 1, commune_id);
 	store_bind_text(st, 2, name);
 	store_bind_text(st, 3, token_hash);
-	bind_opt(st, 4, created_by);
+	store_bind_opt_i64(st, 4, created_by);
 	store_bind_i64(st, 5, now);
 	rc = store_step_i64(st, id);
 	return rc == STORE_ROW ? STORE_OK : (rc == STORE_DONE ? STORE_E_DB : rc);
@@ -81,9 +68,9 @@ int feed_tokens_list(struct store *db, struct arena *a, int max, struct feed_tok
 		rows[k].id = store_col_i64(st, 0);
 		rows[k].commune_id = store_col_i64(st, 1);
 		rows[k].name = dup(a, store_col_text(st, 2), &bad);
-		rows[k].created_by = col_opt(st, 3);
+		rows[k].created_by = store_col_opt_i64(st, 3);
 		rows[k].created_at = store_col_i64(st, 4);
-		rows[k].revoked_at = col_opt(st, 5);
+		rows[k].revoked_at = store_col_opt_i64(st, 5);
 		k++;
 	}
 	store_reset(st);
@@ -121,9 +108,9 @@ static int read_webhook(struct store_stmt *st, struct arena *a, struct webhook_r
 	w->id = store_col_i64(st, 0);
 	w->url = dup(a, store_col_text(st, 1), &bad);
 	w->events = dup(a, store_col_text(st, 2), &bad);
-	w->commune_id = col_opt(st, 3);
+	w->commune_id = store_col_opt_i64(st, 3);
 	w->secret_sealed = dup(a, store_col_text(st, 4), &bad);
-	w->created_by = col_opt(st, 5);
+	w->created_by = store_col_opt_i64(st, 5);
 	w->created_at = store_col_i64(st, 6);
 	return bad ? STORE_E_NOMEM : STORE_OK;
 }
@@ -139,9 +126,9 @@ int webhooks_add(struct store *db, const struct webhook_row *w, int64_t now, int
 		return rc;
 	store_bind_text(st, 1, w->url);
 	store_bind_text(st, 2, w->events);
-	bind_opt(st, 3, w->commune_id);
+	store_bind_opt_i64(st, 3, w->commune_id);
 	store_bind_text(st, 4, w->secret_sealed);
-	bind_opt(st, 5, w->created_by);
+	store_bind_opt_i64(st, 5, w->created_by);
 	store_bind_i64(st, 6, now);
 	rc = store_step_i64(st, id);
 	return rc == STORE_ROW ? STORE_OK : (rc == STORE_DONE ? STORE_E_DB : rc);
@@ -232,7 +219,7 @@ int deliveries_add(struct store *db, int64_t webhook_id, int64_t event_id, const
 	store_bind_i64(st, 1, webhook_id);
 	store_bind_i64(st, 2, event_id);
 	store_bind_text(st, 3, event);
-	bind_opt(st, 4, commune_id);
+	store_bind_opt_i64(st, 4, commune_id);
 	store_bind_text(st, 5, payload);
 	store_bind_i64(st, 6, now);
 	rc = store_step_i64(st, id);
@@ -292,9 +279,9 @@ static int read_delivery(struct store_stmt *st, struct arena *a, struct delivery
 	d->payload = dup(a, store_col_text(st, 4), &bad);
 	d->status = dup(a, store_col_text(st, 5), &bad);
 	d->attempts = (int)store_col_i64(st, 6);
-	d->last_code = (int)col_opt(st, 7);
+	d->last_code = (int)store_col_opt_i64(st, 7);
 	d->last_error = dup(a, store_col_text(st, 8), &bad);
-	d->next_try_at = col_opt(st, 9);
+	d->next_try_at = store_col_opt_i64(st, 9);
 	d->created_at = store_col_i64(st, 10);
 	d->updated_at = store_col_i64(st, 11);
 	return bad ? STORE_E_NOMEM : STORE_OK;
@@ -336,9 +323,9 @@ int deliveries_record(struct store *db, int64_t id, const char *status, int atte
 		return rc;
 	store_bind_text(st, 1, status);
 	store_bind_i64(st, 2, attempts);
-	bind_opt(st, 3, code);
+	store_bind_opt_i64(st, 3, code);
 	store_bind_text(st, 4, error);
-	bind_opt(st, 5, next_try_at);
+	store_bind_opt_i64(st, 5, next_try_at);
 	store_bind_i64(st, 6, now);
 	store_bind_i64(st, 7, id);
 	return store_run(st);
