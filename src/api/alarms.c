@@ -156,25 +156,11 @@ static int answer_alarm(struct req *r, int status, const struct alarm_row *a)
 
 /* ---- helpers ---- */
 
-static const char *id_text(struct req *r, int64_t id)
-{
-	return arena_printf(&r->arena, "%" PRId64, id);
-}
-
+/* The audit entry of an alarm's step: a household's press has no account behind it. */
 static int audit_alarm(struct req *r, bool household, const char *action, int64_t id, const char *detail)
 {
-	struct audit_entry e = {
-	    .user_id = household ? 0 : r->user.user_id,
-	    .actor = household ? "public" : r->user.username,
-	    .address = household ? "" : r->addr,
-	    .action = action,
-	    .entity = "alarm",
-	    .entity_id = id_text(r, id),
-	    .detail = detail ? detail : "{}",
-	};
-	if (!e.entity_id)
-		return STORE_E_NOMEM;
-	return audit_append(r->db, &e);
+	return household ? api_audit_as(r, 0, "public", action, "alarm", id, detail)
+			 : api_audit(r, action, "alarm", id, detail);
 }
 
 static const char *throttle_key(struct req *r, const char *what, int64_t id)
@@ -888,18 +874,9 @@ int api_duty_put(struct req *r)
 		goto out;
 	}
 	rc = duty_set(r->db, &d, now);
-	if (rc == STORE_OK) {
-		struct audit_entry e = {
-		    .user_id = r->user.user_id,
-		    .actor = r->user.username,
-		    .address = r->addr,
-		    .action = "duty.update",
-		    .entity = "user",
-		    .entity_id = id_text(r, r->user.user_id),
-		    .detail = d.on_duty ? "{\"on_duty\":true}" : "{\"on_duty\":false}",
-		};
-		rc = e.entity_id ? audit_append(r->db, &e) : STORE_E_NOMEM;
-	}
+	if (rc == STORE_OK)
+		rc = api_audit(r, "duty.update", "user", r->user.user_id,
+			       d.on_duty ? "{\"on_duty\":true}" : "{\"on_duty\":false}");
 	if (rc == STORE_OK)
 		rc = store_commit(r->db);
 	else

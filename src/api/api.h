@@ -94,6 +94,16 @@ int api_tips_record_event(struct req *r, const char *name, int64_t id, int64_t n
  * path holding every root (NULL for everything); rows must still be checked one by one. */
 int api_scope_roots(struct req *r, enum perm perm, const char ***roots, int *nroots, bool *all);
 int api_scope_path(struct req *r, enum perm perm, const char *unit_arg, const char **path);
+/* Audit (scope.c): appends the audit entry of a write inside the caller's open transaction (see
+ * store/audit.h): `action` ("case.create") on record `id` of `entity` ("case"), with detail a JSON
+ * object as text (NULL for "{}"; never a secret or personal data). api_audit names the signed-in
+ * caller and keeps the request's address. api_audit_as names someone else: user_id and actor of a user
+ * who is not (yet) the request's caller, such as one logging in, with the address kept; or user_id 0
+ * and actor "public" or "open311" for someone without an account, whose address is not kept.
+ * Both return STORE_OK or a STORE_E_* code (the caller then rolls its transaction back). */
+int api_audit(struct req *r, const char *action, const char *entity, int64_t id, const char *detail);
+int api_audit_as(struct req *r, int64_t user_id, const char *actor, const char *action, const char *entity,
+		 int64_t id, const char *detail);
 /* Reads ?name= as a date (YYYY-MM-DD, Vietnam's midnight; as an end, the next midnight) or an RFC 3339
  * time into *out (0 when absent); records a field error when malformed. */
 int api_parse_period(struct req *r, const char *name, bool end, int64_t *out);

@@ -13,7 +13,6 @@
 #include "lib/crypto.h"
 #include "lib/timeutil.h"
 #include "store/apikeys.h"
-#include "store/audit.h"
 
 #define APIKEY_BYTES 32
 #define APIKEY_LIST_MAX 1000
@@ -41,19 +40,9 @@ static int audit_key(struct req *r, const char *action, int64_t id, const char *
 	buf_adds(&b, "{\"name\":\"");
 	json_escape(&b, name, strlen(name));
 	buf_adds(&b, "\"}");
-	struct audit_entry e = {
-	    .user_id = r->user.user_id,
-	    .actor = r->user.username,
-	    .address = r->addr,
-	    .action = action,
-	    .entity = "api_key",
-	    .entity_id = arena_printf(&r->arena, "%" PRId64, id),
-	    .detail = arena_strdup(&r->arena, buf_str(&b)),
-	};
+	int rc = api_audit(r, action, "api_key", id, buf_str(&b));
 	buf_release(&b);
-	if (!e.entity_id || !e.detail)
-		return STORE_E_NOMEM;
-	return audit_append(r->db, &e);
+	return rc;
 }
 
 static void write_key(struct jw *w, const struct apikey_row *k)

@@ -496,19 +496,9 @@ static int refuse(struct req *r)
 
 static int audit_token(struct req *r, const char *action, int64_t id, int64_t commune_id)
 {
-	char idt[24], detail[64];
-	snprintf(idt, sizeof idt, "%" PRId64, id);
+	char detail[64];
 	snprintf(detail, sizeof detail, "{\"commune_id\":%" PRId64 "}", commune_id);
-	struct audit_entry e = {
-	    .user_id = r->user.user_id,
-	    .actor = r->user.username,
-	    .address = r->addr,
-	    .action = action,
-	    .entity = "feed_token",
-	    .entity_id = idt,
-	    .detail = detail,
-	};
-	return audit_append(r->db, &e);
+	return api_audit(r, action, "feed_token", id, detail);
 }
 
 static void write_token(struct jw *w, const struct feed_token_row *t)

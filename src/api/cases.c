@@ -13,7 +13,6 @@
 
 #include "api/api.h"
 #include "lib/timeutil.h"
-#include "store/audit.h"
 #include "store/cases.h"
 #include "store/tips.h"
 #include "store/units.h"
@@ -31,24 +30,13 @@ static bool in_list(const char *s, const char *const *names)
 
 static int audit_case(struct req *r, const char *action, int64_t id, int64_t unit_id, int64_t tip_id)
 {
-	char idt[24];
 	char detail[96];
-	snprintf(idt, sizeof idt, "%" PRId64, id);
 	if (tip_id)
 		snprintf(detail, sizeof detail, "{\"unit_id\":%" PRId64 ",\"tip_id\":%" PRId64 "}", unit_id,
 			 tip_id);
 	else
 		snprintf(detail, sizeof detail, "{\"unit_id\":%" PRId64 "}", unit_id);
-	struct audit_entry e = {
-	    .user_id = r->user.user_id,
-	    .actor = r->user.username,
-	    .address = r->addr,
-	    .action = action,
-	    .entity = "case",
-	    .entity_id = idt,
-	    .detail = detail,
-	};
-	return audit_append(r->db, &e);
+	return api_audit(r, action, "case", id, detail);
 }
 
 static void write_case_fields(struct jw *w, const struct case_row *c)

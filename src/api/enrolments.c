@@ -20,7 +20,6 @@
 #include "lib/crypto.h"
 #include "lib/timeutil.h"
 #include "store/alarms.h"
-#include "store/audit.h"
 #include "store/units.h"
 
 #define TOKEN_BYTES 32
@@ -78,19 +77,10 @@ static void enrolment_fields(struct req *r, struct jw *w, const struct enrolment
 
 static int audit_enrolment(struct req *r, const char *action, const struct enrolment_row *e)
 {
-	struct audit_entry a = {
-	    .user_id = r->user.user_id,
-	    .actor = r->user.username,
-	    .address = r->addr,
-	    .action = action,
-	    .entity = "enrolment",
-	    .entity_id = arena_printf(&r->arena, "%" PRId64, e->id),
-	    .detail = arena_printf(&r->arena, "{\"unit_id\":%" PRId64 ",\"phone\":%s}", e->unit_id,
-				   e->phone_sealed ? "true" : "false"),
-	};
-	if (!a.entity_id || !a.detail)
-		return STORE_E_NOMEM;
-	return audit_append(r->db, &a);
+	char detail[64];
+	snprintf(detail, sizeof detail, "{\"unit_id\":%" PRId64 ",\"phone\":%s}", e->unit_id,
+		 e->phone_sealed ? "true" : "false");
+	return api_audit(r, action, "enrolment", e->id, detail);
 }
 
 /* ---- POST /api/v1/enrolments ---- */

@@ -24,7 +24,6 @@
 #include "domain/mediation_rules.h"
 #include "domain/team_rules.h"
 #include "lib/timeutil.h"
-#include "store/audit.h"
 #include "store/mediation.h"
 #include "store/teams.h"
 #include "store/units.h"
@@ -202,8 +201,7 @@ static int answer_case(struct req *r, int status, int64_t id)
 
 static int audit_case(struct req *r, const char *action, const struct med_case *c, int64_t session_id)
 {
-	char sid[24], detail[192];
-	snprintf(sid, sizeof sid, "%" PRId64, c->id);
+	char detail[192];
 	if (session_id)
 		snprintf(detail, sizeof detail,
 			 "{\"team_id\":%" PRId64 ",\"unit_id\":%" PRId64 ",\"year\":%d,\"number\":%d,"
@@ -213,16 +211,7 @@ static int audit_case(struct req *r, const char *action, const struct med_case *
 		snprintf(detail, sizeof detail,
 			 "{\"team_id\":%" PRId64 ",\"unit_id\":%" PRId64 ",\"year\":%d,\"number\":%d}",
 			 c->team_id, c->unit_id, c->year, c->number);
-	struct audit_entry e = {
-	    .user_id = r->user.user_id,
-	    .actor = r->user.username,
-	    .address = r->addr,
-	    .action = action,
-	    .entity = "mediation_case",
-	    .entity_id = sid,
-	    .detail = detail,
-	};
-	return audit_append(r->db, &e);
+	return api_audit(r, action, "mediation_case", c->id, detail);
 }
 
 /* ---- reading a body ---- */

@@ -16,7 +16,6 @@
 #include "api/api.h"
 #include "domain/movement.h"
 #include "lib/timeutil.h"
-#include "store/audit.h"
 #include "store/models.h"
 #include "store/organisations.h"
 #include "store/people.h"
@@ -31,22 +30,6 @@ static int64_t own_org(struct req *r)
 {
 	struct user_row u;
 	return users_get(r->db, &r->arena, r->user.user_id, &u) == STORE_ROW ? u.organisation_id : 0;
-}
-
-static int audit_rec(struct req *r, const char *entity, const char *action, int64_t id, const char *detail)
-{
-	char idt[24];
-	snprintf(idt, sizeof idt, "%" PRId64, id);
-	struct audit_entry e = {
-	    .user_id = r->user.user_id,
-	    .actor = r->user.username,
-	    .address = r->addr,
-	    .action = action,
-	    .entity = entity,
-	    .entity_id = idt,
-	    .detail = detail ? detail : "{}",
-	};
-	return audit_append(r->db, &e);
 }
 
 /* Commits when rc is STORE_OK, else rolls back; returns the store code. */
@@ -342,7 +325,7 @@ int api_models_create(struct req *r)
 	if ((rc = store_begin(r->db)) == STORE_OK) {
 		rc = models_insert(r->db, &m, time_now());
 		if (rc == STORE_OK)
-			rc = audit_rec(r, "model", "model.create", m.id,
+			rc = api_audit(r, "model.create", "model", m.id,
 				       arena_printf(&r->arena,
 						    "{\"unit_id\":%" PRId64 ",\"sponsor_id\":%" PRId64 "}",
 						    m.unit_id, m.sponsor_id));
@@ -387,7 +370,7 @@ int api_models_update(struct req *r)
 	if ((rc = store_begin(r->db)) == STORE_OK) {
 		rc = models_update(r->db, &m, time_now());
 		if (rc == STORE_OK)
-			rc = audit_rec(r, "model", "model.update", m.id,
+			rc = api_audit(r, "model.update", "model", m.id,
 				       arena_printf(&r->arena,
 						    "{\"unit_id\":%" PRId64 ",\"sponsor_id\":%" PRId64 "}",
 						    m.unit_id, m.sponsor_id));
@@ -410,7 +393,7 @@ int api_models_delete(struct req *r)
 	if ((rc = store_begin(r->db)) == STORE_OK) {
 		rc = models_delete(r->db, m.id);
 		if (rc == STORE_OK)
-			rc = audit_rec(r, "model", "model.delete", m.id, NULL);
+			rc = api_audit(r, "model.delete", "model", m.id, NULL);
 		rc = finish(r, rc);
 	}
 	if (rc)
@@ -454,7 +437,7 @@ int api_models_sites_add(struct req *r)
 	if ((rc = store_begin(r->db)) == STORE_OK) {
 		rc = models_site_add(r->db, m.id, m.commune_id, &s, time_now(), &id);
 		if (rc == STORE_OK)
-			rc = audit_rec(r, "model", "model.site_add", m.id,
+			rc = api_audit(r, "model.site_add", "model", m.id,
 				       arena_printf(&r->arena,
 						    "{\"site_id\":%" PRId64 ",\"unit_id\":%" PRId64 "}", id,
 						    s.unit_id));
@@ -493,7 +476,7 @@ int api_models_activities_add(struct req *r)
 		rc = models_activity_add(r->db, m.id, m.commune_id, &x, time_now(), &id);
 		if (rc == STORE_OK)
 			rc =
-			    audit_rec(r, "model", "model.activity_add", m.id,
+			    api_audit(r, "model.activity_add", "model", m.id,
 				      arena_printf(&r->arena, "{\"activity_id\":%" PRId64 ",\"kind\":\"%s\"}",
 						   id, x.kind));
 		rc = finish(r, rc);
@@ -548,7 +531,7 @@ int api_models_evaluations_add(struct req *r)
 	if ((rc = store_begin(r->db)) == STORE_OK) {
 		rc = models_evaluation_add(r->db, m.id, m.commune_id, &e, time_now(), &id);
 		if (rc == STORE_OK)
-			rc = audit_rec(r, "model", "model.evaluate", m.id,
+			rc = api_audit(r, "model.evaluate", "model", m.id,
 				       arena_printf(&r->arena,
 						    "{\"evaluation_id\":%" PRId64 ",\"rating\":\"%s\"}", id,
 						    e.rating));
@@ -830,7 +813,7 @@ int api_exemplars_create(struct req *r)
 	if ((rc = store_begin(r->db)) == STORE_OK) {
 		rc = exemplars_insert(r->db, e, time_now());
 		if (rc == STORE_OK)
-			rc = audit_rec(r, "exemplar", "exemplar.create", e->id,
+			rc = api_audit(r, "exemplar.create", "exemplar", e->id,
 				       arena_printf(&r->arena, "{\"unit_id\":%" PRId64 ",\"kind\":\"%s\"}",
 						    e->unit_id, e->kind));
 		rc = finish(r, rc);
@@ -879,7 +862,7 @@ int api_exemplars_update(struct req *r)
 	if ((rc = store_begin(r->db)) == STORE_OK) {
 		rc = exemplars_update(r->db, e, time_now());
 		if (rc == STORE_OK)
-			rc = audit_rec(r, "exemplar", "exemplar.update", e->id, NULL);
+			rc = api_audit(r, "exemplar.update", "exemplar", e->id, NULL);
 		rc = finish(r, rc);
 	}
 	rc = rc ? http_fail_store(r, rc) : answer_exemplar(r, 200, e->id);
@@ -899,7 +882,7 @@ int api_exemplars_delete(struct req *r)
 	if ((rc = store_begin(r->db)) == STORE_OK) {
 		rc = exemplars_delete(r->db, e->id);
 		if (rc == STORE_OK)
-			rc = audit_rec(r, "exemplar", "exemplar.delete", e->id, NULL);
+			rc = api_audit(r, "exemplar.delete", "exemplar", e->id, NULL);
 		rc = finish(r, rc);
 	}
 	if (rc)
@@ -939,7 +922,7 @@ int api_exemplars_commendations_add(struct req *r)
 	if ((rc = store_begin(r->db)) == STORE_OK) {
 		rc = exemplars_commendation_add(r->db, e->id, e->commune_id, &c, time_now(), &id);
 		if (rc == STORE_OK)
-			rc = audit_rec(r, "exemplar", "exemplar.commend", e->id,
+			rc = api_audit(r, "exemplar.commend", "exemplar", e->id,
 				       arena_printf(&r->arena,
 						    "{\"commendation_id\":%" PRId64 ",\"level\":\"%s\"}", id,
 						    c.level));

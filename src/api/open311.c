@@ -36,7 +36,6 @@
 #include "lib/crypto.h"
 #include "lib/timeutil.h"
 #include "store/apikeys.h"
-#include "store/audit.h"
 #include "store/open311.h"
 #include "store/tips.h"
 
@@ -626,18 +625,13 @@ int api_open311_create(struct req *r)
 		}
 		rc = tips_insert(r->db, &in, now, &id);
 		if (rc == STORE_OK) {
-			struct audit_entry e = {
-			    .actor = "open311",
-			    .address = "",
-			    .action = "tip.submit",
-			    .entity = "tip",
-			    .entity_id = arena_printf(&r->arena, "%" PRId64, id),
-			    .detail = arena_printf(&r->arena,
-						   "{\"api_key_id\":%" PRId64 ",\"category\":\"%s\","
-						   "\"anonymous\":%s}",
-						   key_id, in.category, in.anonymous ? "true" : "false"),
-			};
-			rc = e.entity_id && e.detail ? audit_append(r->db, &e) : STORE_E_NOMEM;
+			const char *detail =
+			    arena_printf(&r->arena,
+					 "{\"api_key_id\":%" PRId64 ",\"category\":\"%s\","
+					 "\"anonymous\":%s}",
+					 key_id, in.category, in.anonymous ? "true" : "false");
+			rc = detail ? api_audit_as(r, 0, "open311", "tip.submit", "tip", id, detail)
+				    : STORE_E_NOMEM;
 		}
 		if (rc == STORE_OK)
 			rc = throttle_add(r->db, tkey, now, now - THROTTLE_FORGET);

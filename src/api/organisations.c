@@ -13,7 +13,6 @@
 
 #include "api/api.h"
 #include "lib/timeutil.h"
-#include "store/audit.h"
 #include "store/organisations.h"
 #include "store/units.h"
 
@@ -57,7 +56,6 @@ static int audit_org(struct req *r, const char *action, const struct org_row *o,
 {
 	struct buf b;
 	struct jw w;
-	char id[24];
 	buf_init(&b, 4096);
 	jw_init(&w, &b);
 	jw_obj(&w);
@@ -73,21 +71,7 @@ static int audit_org(struct req *r, const char *action, const struct org_row *o,
 		jw_end(&w);
 	}
 	jw_end(&w);
-	snprintf(id, sizeof id, "%" PRId64, o->id);
-	if (b.err) {
-		buf_release(&b);
-		return STORE_E_NOMEM;
-	}
-	struct audit_entry e = {
-	    .user_id = r->user.user_id,
-	    .actor = r->user.username,
-	    .address = r->addr,
-	    .action = action,
-	    .entity = "organisation",
-	    .entity_id = id,
-	    .detail = buf_str(&b),
-	};
-	int rc = audit_append(r->db, &e);
+	int rc = b.err ? STORE_E_NOMEM : api_audit(r, action, "organisation", o->id, buf_str(&b));
 	buf_release(&b);
 	return rc;
 }

@@ -29,7 +29,6 @@
 #include "lib/crypto.h"
 #include "lib/media.h"
 #include "lib/timeutil.h"
-#include "store/audit.h"
 #include "store/organisations.h"
 #include "store/patrols.h"
 #include "store/people.h"
@@ -44,22 +43,6 @@
 #define IDENTITY_FIELD_MAX 300
 #define PHOTO_BYTES (10u << 20)
 #define FINE_MAX ((int64_t)10000000000) /* 10 billion VND: far above any administrative fine */
-
-static int audit_write(struct req *r, const char *action, const char *entity, int64_t id, const char *detail)
-{
-	char idt[24];
-	snprintf(idt, sizeof idt, "%" PRId64, id);
-	struct audit_entry e = {
-	    .user_id = r->user.user_id,
-	    .actor = r->user.username,
-	    .address = r->addr,
-	    .action = action,
-	    .entity = entity,
-	    .entity_id = idt,
-	    .detail = detail ? detail : "{}",
-	};
-	return audit_append(r->db, &e);
-}
 
 static int finish_tx(struct req *r, int rc)
 {
@@ -393,7 +376,7 @@ int api_patrols_create(struct req *r)
 	if (rc == STORE_OK)
 		rc = patrols_set_members(r->db, id, p.commune_id, people, npeople);
 	if (rc == STORE_OK)
-		rc = audit_write(r, "patrol.create", "patrol", id, unit_detail(r, p.unit_id));
+		rc = api_audit(r, "patrol.create", "patrol", id, unit_detail(r, p.unit_id));
 	rc = finish_tx(r, rc);
 	if (rc) {
 		rc = http_fail_store(r, rc);
@@ -464,7 +447,7 @@ int api_patrols_update(struct req *r)
 	if (rc == STORE_OK && has_people == 1)
 		rc = patrols_set_members(r->db, p.id, p.commune_id, people, npeople);
 	if (rc == STORE_OK)
-		rc = audit_write(r, "patrol.update", "patrol", p.id, unit_detail(r, p.unit_id));
+		rc = api_audit(r, "patrol.update", "patrol", p.id, unit_detail(r, p.unit_id));
 	rc = finish_tx(r, rc);
 	if (rc) {
 		rc = http_fail_store(r, rc);
@@ -502,8 +485,8 @@ static int mark(struct req *r, int which)
 					    : "the patrol has not started yet");
 	}
 	if (rc == STORE_OK)
-		rc = audit_write(r, which == 0 ? "patrol.start" : "patrol.end", "patrol", p.id,
-				 unit_detail(r, p.unit_id));
+		rc = api_audit(r, which == 0 ? "patrol.start" : "patrol.end", "patrol", p.id,
+			       unit_detail(r, p.unit_id));
 	rc = finish_tx(r, rc);
 	if (rc)
 		return http_fail_store(r, rc);
@@ -598,10 +581,10 @@ int api_patrols_checkin(struct req *r)
 		}
 		rc = patrols_checkin(r->db, p.id, me, now, gl == 1, lat, lng);
 		if (rc == STORE_OK)
-			rc = audit_write(r, "patrol.checkin", "patrol", p.id,
-					 arena_printf(&r->arena,
-						      "{\"unit_id\":%" PRId64 ",\"person_id\":%" PRId64 "}",
-						      p.unit_id, me));
+			rc = api_audit(r, "patrol.checkin", "patrol", p.id,
+				       arena_printf(&r->arena,
+						    "{\"unit_id\":%" PRId64 ",\"person_id\":%" PRId64 "}",
+						    p.unit_id, me));
 		rc = finish_tx(r, rc);
 		if (rc) {
 			rc = http_fail_store(r, rc);
@@ -1013,7 +996,7 @@ int api_violations_create(struct req *r)
 	}
 	rc = violations_insert(r->db, &v, sealed, now, &id);
 	if (rc == STORE_OK)
-		rc = audit_write(r, "violation.create", "violation", id, unit_detail(r, v.unit_id));
+		rc = api_audit(r, "violation.create", "violation", id, unit_detail(r, v.unit_id));
 	rc = finish_tx(r, rc);
 	if (rc) {
 		rc = http_fail_store(r, rc);
@@ -1086,7 +1069,7 @@ int api_violations_update(struct req *r)
 	if (rc == STORE_OK && json_object_get(body, "identity"))
 		rc = violations_set_identity(r->db, v.id, sealed, now);
 	if (rc == STORE_OK)
-		rc = audit_write(r, "violation.update", "violation", v.id, unit_detail(r, v.unit_id));
+		rc = api_audit(r, "violation.update", "violation", v.id, unit_detail(r, v.unit_id));
 	rc = finish_tx(r, rc);
 	if (rc) {
 		rc = http_fail_store(r, rc);
@@ -1161,8 +1144,7 @@ int api_violations_reveal(struct req *r)
 	jw_end(&dw);
 	rc = store_begin(r->db);
 	if (rc == STORE_OK)
-		rc = b.err ? STORE_E_NOMEM
-			   : audit_write(r, "violation.reveal", "violation", v.id, buf_str(&b));
+		rc = b.err ? STORE_E_NOMEM : api_audit(r, "violation.reveal", "violation", v.id, buf_str(&b));
 	buf_release(&b);
 	rc = finish_tx(r, rc);
 	if (rc) {
@@ -1242,7 +1224,7 @@ int api_violations_photo_add(struct req *r)
 		rc = violations_file_add(r->db, v.id, v.commune_id, sha, media_mime[kind], (int64_t)clean_len,
 					 time_now(), &fid);
 	if (rc == STORE_OK)
-		rc = audit_write(r, "violation.photo", "violation", v.id, unit_detail(r, v.unit_id));
+		rc = api_audit(r, "violation.photo", "violation", v.id, unit_detail(r, v.unit_id));
 	rc = finish_tx(r, rc);
 	free(clean);
 	if (rc) {

@@ -21,7 +21,6 @@
 #include "api/api.h"
 #include "domain/cccd.h"
 #include "lib/timeutil.h"
-#include "store/audit.h"
 #include "store/people.h"
 #include "store/units.h"
 
@@ -94,7 +93,6 @@ static int audit_person(struct req *r, const char *action, int64_t id, int64_t u
 {
 	struct buf b;
 	struct jw w;
-	char idt[24];
 	buf_init(&b, 4096);
 	jw_init(&w, &b);
 	jw_obj(&w);
@@ -109,21 +107,7 @@ static int audit_person(struct req *r, const char *action, int64_t id, int64_t u
 	if (reason)
 		jw_kstr(&w, "reason", reason);
 	jw_end(&w);
-	snprintf(idt, sizeof idt, "%" PRId64, id);
-	if (b.err) {
-		buf_release(&b);
-		return STORE_E_NOMEM;
-	}
-	struct audit_entry e = {
-	    .user_id = r->user.user_id,
-	    .actor = r->user.username,
-	    .address = r->addr,
-	    .action = action,
-	    .entity = "person",
-	    .entity_id = idt,
-	    .detail = buf_str(&b),
-	};
-	int rc = audit_append(r->db, &e);
+	int rc = b.err ? STORE_E_NOMEM : api_audit(r, action, "person", id, buf_str(&b));
 	buf_release(&b);
 	return rc;
 }

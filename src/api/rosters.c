@@ -22,7 +22,6 @@
 #include "export/ical.h"
 #include "lib/crypto.h"
 #include "lib/timeutil.h"
-#include "store/audit.h"
 #include "store/organisations.h"
 #include "store/patrols.h"
 #include "store/rosters.h"
@@ -36,22 +35,6 @@
 #define PATROL_FORCE_CHOICES_MAX 200
 
 /* ---- shared helpers ---- */
-
-static int audit_write(struct req *r, const char *action, const char *entity, int64_t id, const char *detail)
-{
-	char idt[24];
-	snprintf(idt, sizeof idt, "%" PRId64, id);
-	struct audit_entry e = {
-	    .user_id = r->user.user_id,
-	    .actor = r->user.username,
-	    .address = r->addr,
-	    .action = action,
-	    .entity = entity,
-	    .entity_id = idt,
-	    .detail = detail ? detail : "{}",
-	};
-	return audit_append(r->db, &e);
-}
 
 /* Commits after a write that went well (rc STORE_OK), else rolls back; returns the store code. */
 static int finish_tx(struct req *r, int rc)
@@ -218,9 +201,9 @@ int api_shifts_create(struct req *r)
 	}
 	rc = rosters_shift_insert(r->db, t.id, t.commune_id, s.name, s.start_min, s.end_min, time_now(), &id);
 	if (rc == STORE_OK)
-		rc = audit_write(r, "shift.create", "team", t.id,
-				 arena_printf(&r->arena, "{\"unit_id\":%" PRId64 ",\"shift_id\":%" PRId64 "}",
-					      t.unit_id, id));
+		rc = api_audit(r, "shift.create", "team", t.id,
+			       arena_printf(&r->arena, "{\"unit_id\":%" PRId64 ",\"shift_id\":%" PRId64 "}",
+					    t.unit_id, id));
 	rc = finish_tx(r, rc);
 	if (rc) {
 		rc = http_fail_store(r, rc);
@@ -472,11 +455,11 @@ int api_roster_put(struct req *r)
 		added++;
 	}
 	if (rc == STORE_OK)
-		rc = audit_write(r, "roster.update", "team", t.id,
-				 arena_printf(&r->arena,
-					      "{\"unit_id\":%" PRId64
-					      ",\"week\":\"%s\",\"added\":%d,\"removed\":%d}",
-					      t.unit_id, week, added, removed));
+		rc = api_audit(r, "roster.update", "team", t.id,
+			       arena_printf(&r->arena,
+					    "{\"unit_id\":%" PRId64
+					    ",\"week\":\"%s\",\"added\":%d,\"removed\":%d}",
+					    t.unit_id, week, added, removed));
 	rc = finish_tx(r, rc);
 	if (rc) {
 		rc = http_fail_store(r, rc);
@@ -606,12 +589,12 @@ int api_swaps_create(struct req *r)
 	if (rc == STORE_DONE)
 		rc = rosters_swap_insert(r->db, &s, to_person, reason, r->user.user_id, now, &id);
 	if (rc == STORE_OK)
-		rc = audit_write(r, "swap.request", "swap", id,
-				 arena_printf(&r->arena,
-					      "{\"unit_id\":%" PRId64 ",\"team_id\":%" PRId64
-					      ",\"slot_id\":%" PRId64 ",\"from_person_id\":%" PRId64
-					      ",\"to_person_id\":%" PRId64 "}",
-					      t.unit_id, t.id, s.id, s.person_id, to_person));
+		rc = api_audit(r, "swap.request", "swap", id,
+			       arena_printf(&r->arena,
+					    "{\"unit_id\":%" PRId64 ",\"team_id\":%" PRId64
+					    ",\"slot_id\":%" PRId64 ",\"from_person_id\":%" PRId64
+					    ",\"to_person_id\":%" PRId64 "}",
+					    t.unit_id, t.id, s.id, s.person_id, to_person));
 	rc = finish_tx(r, rc);
 	if (rc) {
 		rc = http_fail_store(r, rc);
@@ -663,9 +646,9 @@ static int decide(struct req *r, bool approve)
 				 "the member asked to take over is already on this shift that day");
 	}
 	if (rc == STORE_OK)
-		rc = audit_write(r, approve ? "swap.approve" : "swap.refuse", "swap", s.id,
-				 arena_printf(&r->arena, "{\"unit_id\":%" PRId64 ",\"team_id\":%" PRId64 "}",
-					      t.unit_id, t.id));
+		rc = api_audit(r, approve ? "swap.approve" : "swap.refuse", "swap", s.id,
+			       arena_printf(&r->arena, "{\"unit_id\":%" PRId64 ",\"team_id\":%" PRId64 "}",
+					    t.unit_id, t.id));
 	rc = finish_tx(r, rc);
 	if (rc)
 		return http_fail_store(r, rc);
@@ -842,7 +825,7 @@ static int issue(struct req *r, const char *kind, int64_t team_id, int64_t perso
 	rc =
 	    rosters_ical_insert(r->db, kind, team_id, person_id, commune_id, hash, r->user.user_id, now, &id);
 	if (rc == STORE_OK)
-		rc = audit_write(
+		rc = api_audit(
 		    r, "ical.issue", "ical_token", id,
 		    arena_printf(&r->arena, "{\"unit_id\":%" PRId64 ",\"kind\":\"%s\"}", unit_id, kind));
 	rc = finish_tx(r, rc);
@@ -884,7 +867,7 @@ static int revoke(struct req *r, int param, int64_t team_id, int64_t person_id, 
 		return http_fail_store(r, rc);
 	rc = rosters_ical_revoke(r->db, id, time_now());
 	if (rc == STORE_OK)
-		rc = audit_write(
+		rc = api_audit(
 		    r, "ical.revoke", "ical_token", id,
 		    arena_printf(&r->arena, "{\"unit_id\":%" PRId64 ",\"kind\":\"%s\"}", unit_id, t.kind));
 	rc = finish_tx(r, rc);

@@ -1,12 +1,21 @@
 /*
- * scope.c: which units a list handler may show — the roots of the caller's visible subtrees for a
+ * scope.c: the helpers every handler in src/api/ shares.
+ *
+ * Scope: which units a list handler may show — the roots of the caller's visible subtrees for a
  * permission, and the one subtree path a list query is narrowed to (the ?unit_id= asked for, or the
  * deepest path holding every root). Rows must still be checked one by one with perm_on_unit: the path
- * only narrows the query. Shared by every list handler in src/api/.
+ * only narrows the query.
+ *
+ * Audit: the one way a handler writes its audit entry (who, from where, what, on which record), so
+ * that the entries of every resource name their author the same way. What goes into the detail stays
+ * with each resource.
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "api/api.h"
+#include "store/audit.h"
 #include "store/units.h"
 
 int api_scope_roots(struct req *r, enum perm perm, const char ***roots, int *nroots, bool *all)
@@ -66,4 +75,33 @@ int api_scope_path(struct req *r, enum perm perm, const char *unit_arg, const ch
 		len--;
 	*path = arena_strndup(&r->arena, roots[0], len ? len : 1);
 	return *path ? APP_OK : APP_E_NOMEM;
+}
+
+/* Appends the entry; address NULL keeps none. */
+static int append(struct req *r, int64_t user_id, const char *actor, const char *address, const char *action,
+		  const char *entity, int64_t id, const char *detail)
+{
+	char idt[24];
+	snprintf(idt, sizeof idt, "%" PRId64, id);
+	struct audit_entry e = {
+	    .user_id = user_id,
+	    .actor = actor,
+	    .address = address ? address : "",
+	    .action = action,
+	    .entity = entity,
+	    .entity_id = idt,
+	    .detail = detail ? detail : "{}",
+	};
+	return audit_append(r->db, &e);
+}
+
+int api_audit(struct req *r, const char *action, const char *entity, int64_t id, const char *detail)
+{
+	return append(r, r->user.user_id, r->user.username, r->addr, action, entity, id, detail);
+}
+
+int api_audit_as(struct req *r, int64_t user_id, const char *actor, const char *action, const char *entity,
+		 int64_t id, const char *detail)
+{
+	return append(r, user_id, actor, user_id ? r->addr : NULL, action, entity, id, detail);
 }

@@ -19,7 +19,6 @@
 #include "http/auth.h"
 #include "lib/crypto.h"
 #include "lib/timeutil.h"
-#include "store/audit.h"
 #include "store/users.h"
 
 #define LOGIN_WINDOW_SECONDS (15 * 60)
@@ -54,20 +53,12 @@ static int finish_tx(struct req *r, int rc)
 	return rc == APP_OK ? APP_E_DB : rc;
 }
 
+/* The audit entry of a change to account user_id made by its own user (actor: the one logging in, or the
+ * caller): APP_OK or APP_E_DB. */
 static int audit(struct req *r, int64_t user_id, const char *actor, const char *action, const char *detail)
 {
-	char id[24];
-	snprintf(id, sizeof id, "%lld", (long long)user_id);
-	struct audit_entry e = {
-	    .user_id = user_id,
-	    .actor = actor,
-	    .address = r->addr,
-	    .action = action,
-	    .entity = "user",
-	    .entity_id = id,
-	    .detail = detail,
-	};
-	return audit_append(r->db, &e) == STORE_OK ? APP_OK : APP_E_DB;
+	return api_audit_as(r, user_id, actor, action, "user", user_id, detail) == STORE_OK ? APP_OK
+											    : APP_E_DB;
 }
 
 static int fail_code(struct req *r, int err, const char *code, const char *msg)

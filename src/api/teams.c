@@ -32,7 +32,6 @@
 #include "domain/team_rules.h"
 #include "lib/csv.h"
 #include "lib/timeutil.h"
-#include "store/audit.h"
 #include "store/people.h"
 #include "store/teams.h"
 #include "store/units.h"
@@ -162,22 +161,6 @@ static const char *detail_text(struct req *r, struct buf *b)
 	return out ? out : "{}";
 }
 
-static int audit(struct req *r, const char *action, const char *entity, int64_t id, const char *detail)
-{
-	char sid[24];
-	snprintf(sid, sizeof sid, "%" PRId64, id);
-	struct audit_entry e = {
-	    .user_id = r->user.user_id,
-	    .actor = r->user.username,
-	    .address = r->addr,
-	    .action = action,
-	    .entity = entity,
-	    .entity_id = sid,
-	    .detail = detail,
-	};
-	return audit_append(r->db, &e);
-}
-
 static int audit_team(struct req *r, const char *action, const struct team_row *t, const char *before_name)
 {
 	struct buf b;
@@ -195,7 +178,7 @@ static int audit_team(struct req *r, const char *action, const struct team_row *
 		jw_end(&w);
 	}
 	jw_end(&w);
-	return audit(r, action, "team", t->id, detail_text(r, &b));
+	return api_audit(r, action, "team", t->id, detail_text(r, &b));
 }
 
 static void member_terms(struct jw *w, enum team_role role, const char *from, const char *to)
@@ -228,7 +211,7 @@ static int audit_member(struct req *r, const char *action, const struct team_row
 	if (line > 0)
 		jw_kint(&w, "line", line);
 	jw_end(&w);
-	return audit(r, action, "team_member", member_id, detail_text(r, &b));
+	return api_audit(r, action, "team_member", member_id, detail_text(r, &b));
 }
 
 /* ---- GET /api/v1/teams ---- */
@@ -1161,7 +1144,7 @@ static int import_write(struct req *r, const struct team_row *t, struct import_r
 		jw_kint(&w, "line", row->line);
 		jw_kstr(&w, "via", "team_member.import");
 		jw_end(&w);
-		rc = audit(r, "person.import", "person", p.id, detail_text(r, &b));
+		rc = api_audit(r, "person.import", "person", p.id, detail_text(r, &b));
 		if (!rc)
 			rc = teams_member_insert(r->db, t, p.id, row->role, row->from, row->to, now,
 						 &row->member_id);

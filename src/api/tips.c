@@ -25,7 +25,6 @@
 #include "lib/crypto.h"
 #include "lib/media.h"
 #include "lib/timeutil.h"
-#include "store/audit.h"
 #include "store/cases.h"
 #include "store/tips.h"
 #include "store/units.h"

@@ -16,7 +16,6 @@
 
 #include "api/api.h"
 #include "lib/timeutil.h"
-#include "store/audit.h"
 #include "store/units.h"
 
 /* The path permissions for changing a unit are checked against: its parent's ("/1/5/" for
@@ -104,18 +103,7 @@ static const char *unit_detail(struct req *r, const struct unit_row *u, const st
 static int audit_unit(struct req *r, const char *action, const struct unit_row *u,
 		      const struct unit_row *before)
 {
-	char id[24];
-	snprintf(id, sizeof id, "%" PRId64, u->id);
-	struct audit_entry e = {
-	    .user_id = r->user.user_id,
-	    .actor = r->user.username,
-	    .address = r->addr,
-	    .action = action,
-	    .entity = "unit",
-	    .entity_id = id,
-	    .detail = unit_detail(r, u, before),
-	};
-	return audit_append(r->db, &e);
+	return api_audit(r, action, "unit", u->id, unit_detail(r, u, before));
 }
 
 /* ---- GET /api/v1/units ---- */

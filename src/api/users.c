@@ -23,7 +23,6 @@
 #include "api/api.h"
 #include "lib/crypto.h"
 #include "lib/timeutil.h"
-#include "store/audit.h"
 #include "store/organisations.h"
 #include "store/people.h"
 #include "store/teams.h"
@@ -228,20 +227,10 @@ static int finish_tx(struct req *r, int rc)
 	return rc == APP_OK ? APP_E_DB : rc;
 }
 
+/* The audit entry of the caller's change to account user_id: APP_OK or APP_E_DB. */
 static int audit(struct req *r, int64_t user_id, const char *action, const char *detail)
 {
-	char id[24];
-	snprintf(id, sizeof id, "%" PRId64, user_id);
-	struct audit_entry e = {
-	    .user_id = r->user.user_id,
-	    .actor = r->user.username,
-	    .address = r->addr,
-	    .action = action,
-	    .entity = "user",
-	    .entity_id = id,
-	    .detail = detail,
-	};
-	return audit_append(r->db, &e) == STORE_OK ? APP_OK : APP_E_DB;
+	return api_audit(r, action, "user", user_id, detail) == STORE_OK ? APP_OK : APP_E_DB;
 }
 
 /* The audit detail of a grant: {"grant_id":…,"role":…,"unit_id":…|null}, with "team_id":… after

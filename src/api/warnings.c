@@ -17,7 +17,6 @@
 #include "api/api.h"
 #include "http/stream.h"
 #include "lib/timeutil.h"
-#include "store/audit.h"
 #include "store/units.h"
 #include "store/warnings.h"
 
@@ -97,19 +96,9 @@ static int answer(struct req *r, int status, const struct warning_row *x)
 static int record(struct req *r, const char *action, const char *event, const struct warning_row *x,
 		  int64_t now, int64_t *event_id)
 {
-	char idt[24], detail[96], cap[64];
-	snprintf(idt, sizeof idt, "%" PRId64, x->id);
+	char detail[96], cap[64];
 	snprintf(detail, sizeof detail, "{\"unit_id\":%" PRId64 "}", x->unit_id);
-	struct audit_entry e = {
-	    .user_id = r->user.user_id,
-	    .actor = r->user.username,
-	    .address = r->addr,
-	    .action = action,
-	    .entity = "warning",
-	    .entity_id = idt,
-	    .detail = detail,
-	};
-	int rc = audit_append(r->db, &e);
+	int rc = api_audit(r, action, "warning", x->id, detail);
 	if (rc)
 		return rc;
 	/* the event names and summarises the warning (its body may be long): id, area, kind, title */

@@ -13,7 +13,6 @@
 #include "http/webhooks.h"
 #include "lib/crypto.h"
 #include "lib/timeutil.h"
-#include "store/audit.h"
 #include "store/units.h"
 #include "store/webhooks.h"
 
@@ -40,25 +39,13 @@ static int refuse(struct req *r)
 static int audit_hook(struct req *r, const char *action, int64_t id, const char *url)
 {
 	struct buf b;
-	char idt[24];
-	snprintf(idt, sizeof idt, "%" PRId64, id);
 	buf_init(&b, WEBHOOK_URL_MAX * 2 + 32);
 	buf_adds(&b, "{\"url\":");
 	json_escape(&b, url, strlen(url));
 	buf_adds(&b, "}");
-	struct audit_entry e = {
-	    .user_id = r->user.user_id,
-	    .actor = r->user.username,
-	    .address = r->addr,
-	    .action = action,
-	    .entity = "webhook",
-	    .entity_id = idt,
-	    .detail = arena_strdup(&r->arena, b.err ? "{}" : buf_str(&b)),
-	};
+	int rc = api_audit(r, action, "webhook", id, b.err ? "{}" : buf_str(&b));
 	buf_release(&b);
-	if (!e.detail)
-		return STORE_E_NOMEM;
-	return audit_append(r->db, &e);
+	return rc;
 }
 
 static void write_events(struct jw *w, const char *events)
