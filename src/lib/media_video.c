@@ -17,7 +17,6 @@
 #include <libavutil/display.h>
 #include <pthread.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,8 +198,8 @@ static void quiet(void)
 	av.av_log_set_level(AV_LOG_QUIET); /* nothing about an upload reaches the log */
 }
 
-/* Loads FFmpeg if it is not yet. 0, or -1 with the library that failed logged (once per failing call:
- * uploads of videos are rare, and an operator must see why they are refused). */
+/* Loads FFmpeg if it is not yet. 0, or -1 with the library that failed and why logged (on every
+ * failing call: videos are rare, and an operator must see why they are refused). */
 static int video_load(void)
 {
 	char why[512];
