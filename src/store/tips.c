@@ -288,7 +288,15 @@ static char *search_and(struct arena *a, const char *const *t, int n)
 }
 
 static const char *tips_search_sql(enum store_engine e, int kind, bool newest_first);
-enum { SEARCH_SCAN, SEARCH_INDEXED, SEARCH_PROBE, SEARCH_ID_RANGE, SEARCH_WALK, SEARCH_WINDOW };
+enum {
+	SEARCH_SCAN,
+	SEARCH_INDEXED,
+	SEARCH_PROBE,
+	SEARCH_ID_RANGE,
+	SEARCH_WALK,
+	SEARCH_WINDOW,
+	SEARCH_SAMPLE
+};
 
 /*
  * The FTS5 query for a folded search text of three characters or more, on SQLite: the tips holding
@@ -385,8 +393,9 @@ static size_t utf8_chars(const char *s)
  * tips_search_sql: the inbox's statement, and the one place where the search differs per engine
  * (DESIGN §3: per-engine SQL only in migrations and a few named helpers). Parameters: $1 the keyset
  * cursor, $2–$7 LIST_FILTERS, $8 the limit, and on the indexed SQLite path $9 the FTS5 query.
- *   - PostgreSQL: one statement; the LIKE '%…%' on description_folded is served by the pg_trgm GIN
- *     index of migration 0009, so nothing differs.
+ *   - PostgreSQL, a search of three characters or more: list_pg_search (a walk in id order, then the
+ *     pg_trgm GIN index of migration 0009 given only the search's rarest pieces, pg_index_pattern, with
+ *     the full LIKE after it); shorter searches: the scan.
  *   - SQLite, `indexed` (a search of three characters or more): the FTS5 trigram table tips_fts of
  *     migration 0009 drives the query (CROSS JOIN keeps it the outer loop) with every trigram of the
  *     search ANDed (search_trigrams; the index keeps no positions), walked in id order with the cursor
@@ -438,12 +447,13 @@ static const char *tips_search_sql(enum store_engine e, int kind, bool newest_fi
 	    "$1" LIST_FILTERS " ORDER BY t.id DESC LIMIT $8",
 	};
 	static const char *const pg_gin[2] = {
-	    /* every match past the cursor through the trigram index */
-	    "SELECT " TIP_COLS " FROM (SELECT * FROM tips WHERE description_folded LIKE $7 ESCAPE '\\' "
+	    /* every match past the cursor through the trigram index, which is given the rare pieces $9
+	     * (pg_index_pattern); the full LIKE $7 of LIST_FILTERS decides */
+	    "SELECT " TIP_COLS " FROM (SELECT * FROM tips WHERE description_folded LIKE $9 ESCAPE '\\' "
 	    "AND id + 0 > $1 OFFSET 0) t JOIN units u ON u.id = t.unit_id "
 	    "LEFT JOIN users us ON us.id = t.assigned_to WHERE t.id > $1" LIST_FILTERS
 	    " ORDER BY t.id LIMIT $8",
-	    "SELECT " TIP_COLS " FROM (SELECT * FROM tips WHERE description_folded LIKE $7 ESCAPE '\\' "
+	    "SELECT " TIP_COLS " FROM (SELECT * FROM tips WHERE description_folded LIKE $9 ESCAPE '\\' "
 	    "AND id + 0 < $1 OFFSET 0) t JOIN units u ON u.id = t.unit_id "
 	    "LEFT JOIN users us ON us.id = t.assigned_to WHERE t.id < $1" LIST_FILTERS
 	    " ORDER BY t.id DESC LIMIT $8",
@@ -460,6 +470,8 @@ static const char *tips_search_sql(enum store_engine e, int kind, bool newest_fi
 		       "0)";
 	case SEARCH_WINDOW:
 		return pg_window[o];
+	case SEARCH_SAMPLE: /* PostgreSQL: the newest $1 tips' folded text (pg_index_pattern) */
+		return "SELECT description_folded FROM tips ORDER BY id DESC LIMIT $1";
 	case SEARCH_WALK:
 		return pg_walk[o];
 	case SEARCH_INDEXED:
@@ -511,6 +523,171 @@ static int list_run(struct store *db, struct arena *a, const char *sql, struct l
 }
 
 /*
+ * The pattern that PostgreSQL's trigram index is asked for, for a folded search text: a few of its
+ * rarest pieces, '%P1%P2%…%', which every tip holding the text also matches (the pieces are taken in
+ * their order in the text, overlapping ones merged), so the index finds a superset and the full LIKE
+ * decides (store/tips.c pg_gin: the pieces in the GIN scan, the LIKE after it). The index ANDs the
+ * posting lists of every pg_trgm trigram of its pattern, and for a whole search some of them are in
+ * most tips (`  c`, `  t`, `ong` …): `khong co tu nay` read 2,800 pages of lists (~100 ms) to find
+ * nothing, where `hon`, `tu ` and `nay` alone (6 to 14 % of the tips each) already leave no candidate.
+ *
+ * A piece is three bytes of the text that give pg_trgm exactly one trigram whatever the database's
+ * locale: three ASCII letters or digits (`hon`), or two and a following ASCII separator (`tu `, the end
+ * of a word; not % _ \, which LIKE escapes). pg_trgm keeps no counts, so each piece's share of the tips
+ * is estimated from the newest SAMPLE_ROWS tips (read once per search, ~1 ms), and the pieces are
+ * chosen greedily: first the rarest, then while the next one's list (share × tips entries to read) costs
+ * less than the candidates it is expected to remove (each fetched and re-checked: LIST_VS_CHECK entries
+ * read cost as much). The expected candidates come from the sample itself while it still holds
+ * SAMPLE_JOINT_MIN tips with every chosen piece (so `kar`, `ara`, `aok` of karaoke, always together,
+ * count once), else from independence. Returns the full pattern when the text has no piece (short
+ * words, other scripts) or the sample cannot be read; NULL when memory runs out.
+ */
+#define SAMPLE_ROWS 1000
+#define SAMPLE_JOINT_MIN 5
+#define PIECES_MAX 64
+#define CHOSEN_MAX 6
+#define LIST_VS_CHECK 200.0
+
+static bool ascii_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static bool ascii_separator(char c)
+{
+	return c > 0 && c < 0x7f && !ascii_alnum(c) && c != '%' && c != '_' && c != '\\';
+}
+
+/* Rows of the sample (bitset bits) present in both a and b. */
+static int sample_joint(const uint64_t *a, const uint64_t *b, uint64_t *out, int words)
+{
+	int n = 0;
+	for (int w = 0; w < words; w++) {
+		out[w] = a[w] & b[w];
+		n += __builtin_popcountll(out[w]);
+	}
+	return n;
+}
+
+static const char *pg_index_pattern(struct store *db, struct arena *a, const char *folded, const char *full)
+{
+	size_t len = strlen(folded);
+	size_t at[PIECES_MAX];
+	int n = 0;
+	for (size_t i = 0; i + 3 <= len && n < PIECES_MAX; i++) {
+		if (!ascii_alnum(folded[i]) || !ascii_alnum(folded[i + 1]) ||
+		    !(ascii_alnum(folded[i + 2]) || ascii_separator(folded[i + 2])))
+			continue;
+		bool seen = false; /* the same three bytes once: the sample counts them once */
+		for (int k = 0; k < n && !seen; k++)
+			seen = memcmp(folded + at[k], folded + i, 3) == 0;
+		if (!seen)
+			at[n++] = i;
+	}
+	if (n == 0)
+		return full;
+
+	/* the sample: which of its rows hold each piece (one bitset per piece) */
+	enum { WORDS = (SAMPLE_ROWS + 63) / 64 };
+	uint64_t *rows = arena_alloc(a, sizeof *rows * WORDS * (size_t)(n + 2));
+	if (!rows)
+		return NULL;
+	memset(rows, 0, sizeof *rows * WORDS * (size_t)(n + 2));
+	uint64_t *cand = rows + (size_t)n * WORDS, *next = cand + WORDS;
+	int count[PIECES_MAX] = {0}, sampled = 0, rc;
+	struct store_stmt *st;
+	if (store_prepare(db, tips_search_sql(STORE_PG, SEARCH_ID_RANGE, true), &st) != STORE_OK)
+		return full;
+	rc = store_step(st);
+	double tips = rc == STORE_ROW ? (double)(store_col_i64(st, 1) - store_col_i64(st, 0) + 1) : 0;
+	store_reset(st);
+	if (tips < 1 || store_prepare(db, tips_search_sql(STORE_PG, SEARCH_SAMPLE, true), &st) != STORE_OK)
+		return full;
+	store_bind_i64(st, 1, SAMPLE_ROWS);
+	while (sampled < SAMPLE_ROWS && (rc = store_step(st)) == STORE_ROW) {
+		const char *text = store_col_text(st, 0);
+		size_t tl = text ? strlen(text) : 0;
+		for (int k = 0; k < n; k++)
+			if (tl && memmem(text, tl, folded + at[k], 3)) {
+				rows[(size_t)k * WORDS + (size_t)sampled / 64] |= 1ull << (sampled % 64);
+				count[k]++;
+			}
+		sampled++;
+	}
+	store_reset(st);
+	if (rc < 0 || sampled == 0)
+		return full;
+
+	/* greedy: the rarest piece, then each that pays for its list */
+	bool chosen[PIECES_MAX] = {false};
+	int nchosen = 0, joint = sampled;
+	double expect = tips;
+	for (int w = 0; w < WORDS; w++)
+		cand[w] = ~0ull;
+	while (nchosen < CHOSEN_MAX) {
+		int best = -1, best_joint = 0;
+		double best_gain = 0, best_expect = 0;
+		for (int k = 0; k < n; k++) {
+			if (chosen[k])
+				continue;
+			double share = (count[k] ? (double)count[k] : 0.5) / (double)sampled;
+			int j = sample_joint(cand, rows + (size_t)k * WORDS, next, WORDS);
+			double after = joint >= SAMPLE_JOINT_MIN
+					   ? (j ? (double)j : 0.5) / (double)sampled * tips
+					   : expect * share;
+			double gain = (expect - after) * LIST_VS_CHECK - share * tips;
+			if (nchosen == 0)
+				gain = 1.0 / share; /* the first: the rarest */
+			if (gain > best_gain) {
+				best = k;
+				best_gain = gain;
+				best_expect = after;
+				best_joint = j;
+			}
+		}
+		if (best < 0)
+			break;
+		chosen[best] = true;
+		nchosen++;
+		expect = best_expect;
+		joint = best_joint;
+		sample_joint(cand, rows + (size_t)best * WORDS, cand, WORDS);
+	}
+
+	/* '%' + the chosen pieces in text order, overlapping ones merged into one span + '%' */
+	char *p = arena_alloc(a, len * 2 + 3), *o = p;
+	if (!p)
+		return NULL;
+	*o++ = '%';
+	size_t span_from = 0, span_to = 0; /* [from, to) of the open span; to == 0: none */
+	for (size_t i = 0; i + 3 <= len; i++) {
+		bool take = false;
+		for (int k = 0; k < n && !take; k++)
+			take = chosen[k] && at[k] == i;
+		if (!take)
+			continue;
+		if (span_to && i < span_to) {
+			span_to = i + 3;
+			continue;
+		}
+		if (span_to) {
+			memcpy(o, folded + span_from, span_to - span_from);
+			o += span_to - span_from;
+			*o++ = '%';
+		}
+		span_from = i;
+		span_to = i + 3;
+	}
+	if (span_to) {
+		memcpy(o, folded + span_from, span_to - span_from);
+		o += span_to - span_from;
+		*o++ = '%';
+	}
+	*o = '\0';
+	return p;
+}
+
+/*
  * A search of three characters or more on PostgreSQL. The GIN trigram index finds a rare word's few
  * tips at once, but for a word in thousands of tips the planner took the bitmap scan, which fetches
  * every match from the heap and sorts them all for the newest 50 (1–2 s for `karaoke` at 1,000,000
@@ -522,8 +699,9 @@ static int list_run(struct store *db, struct arena *a, const char *sql, struct l
  *      the index would fetch, walk that far and look again (with only one or two hits, which say
  *      little, first eight times as far as so far), up to WALK_MAX rows in all; no hit at all: step 3;
  *   3. whatever is still missing comes from the GIN index past the walked rows (a rare search: few
- *      matches to fetch and sort). `id + 0` keeps the cursor out of the index scan, else the planner
- *      ANDs a bitmap of every older id (a million) into it.
+ *      matches to fetch and sort), asked only for the search's rarest pieces (pg_index_pattern; the
+ *      full LIKE re-checks its candidates). `id + 0` keeps the cursor out of the index scan, else the
+ *      planner ANDs a bitmap of every older id (a million) into it.
  * Each step starts where the previous one ended (SEARCH_WINDOW gives the walk's last id), so the page
  * holds exactly the rows of the one LIKE query, in the same order. Oldest-first pages walk once.
  * Measured at 1,000,000 tips: a walked row costs ~0.7 µs, a match fetched by the index ~10 µs.
@@ -532,7 +710,7 @@ static int list_run(struct store *db, struct arena *a, const char *sql, struct l
 #define WALK_MAX 50000
 #define FETCH_VS_WALK 10.0
 
-static int list_pg_search(struct store *db, struct arena *a, struct list_args *l)
+static int list_pg_search(struct store *db, struct arena *a, struct list_args *l, const char *folded)
 {
 	const struct tips_query *q = l->q;
 	int64_t cursor = q->after_id ? q->after_id : (q->newest_first ? INT64_MAX : 0), walk = WALK_FIRST;
@@ -572,7 +750,10 @@ static int list_pg_search(struct store *db, struct arena *a, struct list_args *l
 			break;
 		walk = need < WALK_FIRST ? WALK_FIRST : (int64_t)need;
 	}
-	return list_run(db, a, tips_search_sql(STORE_PG, SEARCH_INDEXED, q->newest_first), l, cursor, NULL,
+	const char *pieces = pg_index_pattern(db, a, folded, l->pattern);
+	if (!pieces)
+		return STORE_E_NOMEM;
+	return list_run(db, a, tips_search_sql(STORE_PG, SEARCH_INDEXED, q->newest_first), l, cursor, pieces,
 			0);
 }
 
@@ -580,7 +761,7 @@ int tips_list(struct store *db, struct arena *a, const struct tips_query *q, str
 {
 	int limit = q->limit > 0 ? q->limit : 1, rc;
 	const char *path = q->unit_path ? arena_printf(a, "%s%%", q->unit_path) : "%";
-	const char *pattern = "", *match = NULL;
+	const char *pattern = "", *match = NULL, *folded = NULL;
 	bool indexed = false; /* three characters or more: the trigram index serves the search */
 	enum store_engine engine = store_engine_of(db);
 	*out = NULL;
@@ -588,7 +769,7 @@ int tips_list(struct store *db, struct arena *a, const struct tips_query *q, str
 	if (!path)
 		return STORE_E_NOMEM;
 	if (q->search && *q->search) {
-		const char *folded = search_folded(a, q->search);
+		folded = search_folded(a, q->search);
 		if (!folded)
 			return STORE_E_CHECK;
 		if (*folded) { /* only blanks: no filter */
@@ -608,7 +789,7 @@ int tips_list(struct store *db, struct arena *a, const struct tips_query *q, str
 	if (!l.rows)
 		return STORE_E_NOMEM;
 	if (engine == STORE_PG && indexed)
-		rc = list_pg_search(db, a, &l);
+		rc = list_pg_search(db, a, &l, folded);
 	else
 		rc = list_run(db, a,
 			      tips_search_sql(engine, match ? SEARCH_INDEXED : SEARCH_SCAN, q->newest_first),

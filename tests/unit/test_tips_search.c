@@ -4,8 +4,10 @@
  * the walk in id order, the longer walk and the trigram index past it — and still returns exactly what
  * the folded LIKE returns: the same tips, in the same order, page after page, newest first and oldest
  * first, alone and with a category filter. 4,000 tips over two blocks: a phrase in every tip, one in
- * three, one in 4 %, one in about 1 %, one in 5 tips, and none. SQLite, or the engine of $TIENGMO_TEST_DB
- * (testdb.h).
+ * three, one in 4 %, one in about 1 %, one in 5 tips, one in 6 (with LIKE's % and _), and none. On
+ * PostgreSQL the rare searches reach the index with only their rarest pieces (pg_index_pattern):
+ * overlapping pieces merged, pieces ending at a separator, texts with no piece at all. SQLite, or the engine
+ * of $TIENGMO_TEST_DB (testdb.h).
  */
 #include "unit.h"
 
@@ -72,11 +74,12 @@ static int setup(void **state)
 	for (int i = 0; i < TIPS; i++) {
 		char desc[256], hash[32], folded[512];
 		/* every tip: "phản ánh"; one in three: a name; 1 in 25: a café; 1 in 97: "karaoke quá to";
-		 * 5 tips: a plate */
-		snprintf(desc, sizeof desc, "Người dân phản ánh %s ở ngõ %d%s%s%s.",
+		 * 5 tips: a plate; 6 tips: a code with LIKE's special characters */
+		snprintf(desc, sizeof desc, "Người dân phản ánh %s ở ngõ %d%s%s%s%s.",
 			 i % 97 == 5 ? "hát karaoke quá to" : "mất trộm xe máy", i % 50,
 			 i % 3 == 0 ? ", ông Nguyễn Văn Đạt" : "", i % 25 == 3 ? ", gần quán cà phê" : "",
-			 i % 800 == 7 ? ", xe biển số 92H1-04817" : "");
+			 i % 800 == 7 ? ", xe biển số 92H1-04817" : "",
+			 i % 700 == 11 ? ", mã A_7 giảm 50% (khuyến_mãi)" : "");
 		snprintf(hash, sizeof hash, "search-%d", i);
 		struct tip_input in = {
 		    .unit_id = g_blocks[i % 2],
@@ -172,6 +175,11 @@ static void middle_and_rare_words_cross_the_walk(void **state)
 	same_as_like(t->db, "92h1-04817", NULL, true, 50, 5); /* rare: the index past the first walk */
 	same_as_like(t->db, "92H1-0481", NULL, true, 2, 5);
 	same_as_like(t->db, "xe bien so 92h1", "noise", true, 50, 1);
+	/* rare, with LIKE's special characters and pieces ending at '_', ' ', '(' */
+	same_as_like(t->db, "mã A_7 giảm 50% (khuyến_mãi)", NULL, true, 50, 6);
+	same_as_like(t->db, "a_7 giam 50%", NULL, false, 4, 6);
+	same_as_like(t->db, "50% (khuyen", "noise", true, 50, 3);
+	same_as_like(t->db, "khuyến_mãi", NULL, true, 2, 6);
 }
 
 static void no_match_is_an_empty_page(void **state)
@@ -179,6 +187,9 @@ static void no_match_is_an_empty_page(void **state)
 	struct testdb *t = *state;
 	same_as_like(t->db, "không có từ này", NULL, true, 50, 0);
 	same_as_like(t->db, "karaoke nguyen", NULL, true, 50, 0);
+	same_as_like(t->db, "ô x ý", NULL, true, 50, 0);	     /* no piece: the whole pattern */
+	same_as_like(t->db, "dan dan phan anh", NULL, false, 50, 0); /* a piece twice */
+	same_as_like(t->db, "50% giam", NULL, true, 50, 0);
 }
 
 int main(void)
