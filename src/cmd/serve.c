@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "http/escalator.h"
@@ -16,6 +17,13 @@
 #include "http/webhooks.h"
 #include "lib/log.h"
 #include "store/bus.h"
+
+/* Worker threads when --threads is not given, per core. A handler that writes spends most of its
+ * time waiting for the disk, and SQLite's batching (store/sqlite.c, "Batching") commits the
+ * transactions in flight together: a batch can hold only as many as there are threads, and a
+ * waiting thread is cheap. bench/submit.sh: see bench/RESULTS.md, "Durable tip submission". */
+#define THREADS_PER_CORE 16
+#define THREADS_MAX 256
 
 static const struct cmd_opt serve_opts[] = {
     {"stream-heartbeat", required_argument,
@@ -90,9 +98,17 @@ int cmd_serve(int argc, char **argv)
 		bus_close(bus);
 		return 1;
 	}
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int threads = cmd_config.threads;
+	if (threads <= 0) {
+		if (cores < 1)
+			cores = 1;
+		threads =
+		    cores >= THREADS_MAX / THREADS_PER_CORE ? THREADS_MAX : (int)cores * THREADS_PER_CORE;
+	}
 	struct http_options opt = {
 	    .listen = cmd_config.listen,
-	    .threads = cmd_config.threads,
+	    .threads = threads,
 	    .secure_cookies = cmd_config.secure_cookies,
 	    .trusted_proxies = cmd_config.trusted_proxies,
 	};

@@ -157,19 +157,22 @@ struct sq_group {
 	/* batching, under bmu */
 	pthread_mutex_t bmu;
 	pthread_cond_t begin_cv; /* the writer was released: one thread waiting to begin may take it */
-	pthread_cond_t done_cv;	 /* a batch ended, or the writer is free with a batch open */
 	struct sq_db *writer;	 /* opened on the first store_begin; closed with the group */
 	int held;		 /* a thread holds the writer */
 	int waiting;		 /* threads waiting in store_begin for the writer */
 	struct sq_batch *open;	 /* the batch in the writer's transaction, or NULL */
+	double batch_ms;	 /* BATCH_MS, or $TIENGMO_SQLITE_BATCH_MS (tests hold a batch open) */
 };
 
+enum { BATCH_OPEN, BATCH_WRITTEN, BATCH_DURABLE, BATCH_FAILED };
+
 struct sq_batch {
-	int refs;     /* the group's while open, plus one per committed member awaiting the outcome */
-	int members;  /* joined so far */
-	int state;    /* 0 open, 1 committed, -1 failed (rolled back) */
-	uint64_t wal; /* the group commit number of its COMMIT (0: it wrote nothing) */
+	int refs;    /* the group's while open (then its committer's), one per committed member waiting */
+	int members; /* joined so far */
+	int state; /* BATCH_OPEN → WRITTEN (committed) → DURABLE, or FAILED (rolled back, fsync failed) */
+	uint64_t wal;		 /* the group commit number of its COMMIT (0: it wrote nothing) */
 	struct timespec started; /* CLOCK_MONOTONIC */
+	pthread_cond_t cv;	 /* its members wait here (under bmu) */
 };
 
 #define BATCH_MAX 64
@@ -203,7 +206,9 @@ static struct sq_group *group_get(const char *path)
 			pthread_cond_init(&g->cv, NULL);
 			pthread_mutex_init(&g->bmu, NULL);
 			pthread_cond_init(&g->begin_cv, NULL);
-			pthread_cond_init(&g->done_cv, NULL);
+			const char *ms = getenv("TIENGMO_SQLITE_BATCH_MS");
+			double v = ms ? strtod(ms, NULL) : 0;
+			g->batch_ms = v > 0 && v <= 600000 ? v : BATCH_MS;
 			g->next = g_groups;
 			g_groups = g;
 		}
@@ -213,6 +218,7 @@ static struct sq_group *group_get(const char *path)
 }
 
 static void conn_free(struct sq_db *d);
+static void batch_unref(struct sq_batch *b);
 
 static void group_release(struct sq_group *g)
 {
@@ -229,12 +235,12 @@ static void group_release(struct sq_group *g)
 				sqlite3_exec(g->writer->h, "ROLLBACK", NULL, NULL, NULL);
 			conn_free(g->writer);
 		}
-		free(g->open); /* an empty batch nobody ended: no member can be left */
+		if (g->open) /* an empty batch nobody ended: no member can be left */
+			batch_unref(g->open);
 		pthread_mutex_destroy(&g->mu);
 		pthread_cond_destroy(&g->cv);
 		pthread_mutex_destroy(&g->bmu);
 		pthread_cond_destroy(&g->begin_cv);
-		pthread_cond_destroy(&g->done_cv);
 		free(g->path);
 		free(g);
 	}
@@ -257,7 +263,7 @@ static int wal_sync(struct sq_db *d)
 static int group_wait(struct sq_db *d, uint64_t mine)
 {
 	struct sq_group *g = d->group;
-	int rc;
+	int rc, synced = 0;
 	if (!mine)
 		return 0;
 	pthread_mutex_lock(&g->mu);
@@ -266,20 +272,27 @@ static int group_wait(struct sq_db *d, uint64_t mine)
 			pthread_cond_wait(&g->cv, &g->mu);
 			continue;
 		}
-		g->syncing = 1;
+		__atomic_store_n(&g->syncing, 1, __ATOMIC_RELAXED);
 		uint64_t target = g->written; /* >= mine: these commits' frames are all written */
 		pthread_mutex_unlock(&g->mu);
 		int failed = wal_sync(d);
 		pthread_mutex_lock(&g->mu);
-		g->syncing = 0;
+		__atomic_store_n(&g->syncing, 0, __ATOMIC_RELAXED);
 		if (failed)
 			g->failed = 1;
 		else if (target > g->durable)
 			g->durable = target;
 		pthread_cond_broadcast(&g->cv);
+		synced = 1;
 	}
 	rc = g->durable >= mine ? 0 : -1;
 	pthread_mutex_unlock(&g->mu);
+	if (synced) { /* the disk is free: a batch left open for it may commit now (batch_await) */
+		pthread_mutex_lock(&g->bmu);
+		if (g->open && !g->held)
+			pthread_cond_signal(&g->open->cv);
+		pthread_mutex_unlock(&g->bmu);
+	}
 	return rc;
 }
 
@@ -336,11 +349,23 @@ static struct timespec deadline_in(double ms)
 	return t;
 }
 
+/* Whether the open batch b should commit now (under bmu): it is full or BATCH_MS old, or nobody
+ * waits to join it and the disk is idle. While an fsync runs, a commit would only wait for the next
+ * one: the batch stays open for more members, and commits when that fsync ends (group_wait wakes a
+ * member waiting for it). */
+static int batch_due(struct sq_group *g, struct sq_batch *b)
+{
+	return b->members >= BATCH_MAX || ms_since(&b->started) >= g->batch_ms ||
+	       (g->waiting == 0 && !__atomic_load_n(&g->syncing, __ATOMIC_RELAXED));
+}
+
 /* Drops one reference to b; the last frees it. Under bmu. */
 static void batch_unref(struct sq_batch *b)
 {
-	if (--b->refs == 0)
+	if (--b->refs == 0) {
+		pthread_cond_destroy(&b->cv);
 		free(b);
+	}
 }
 
 /* Takes the writer, opening it on first use: STORE_OK, STORE_E_BUSY after WRITER_WAIT_SECONDS, or
@@ -375,8 +400,8 @@ out:
 	return rc;
 }
 
-/* Releases the writer: wakes one thread waiting to begin, or else the members waiting for an open
- * batch (one of them commits it). */
+/* Releases the writer: wakes one thread waiting to begin, or else a member waiting for the open
+ * batch (it commits it if due). */
 static void writer_give(struct sq_group *g)
 {
 	pthread_mutex_lock(&g->bmu);
@@ -384,30 +409,34 @@ static void writer_give(struct sq_group *g)
 	if (g->waiting)
 		pthread_cond_signal(&g->begin_cv);
 	else if (g->open)
-		pthread_cond_broadcast(&g->done_cv);
+		pthread_cond_signal(&g->open->cv);
 	pthread_mutex_unlock(&g->bmu);
 }
 
-/* Ends the open batch with `state` (1 committed, -1 failed) and wakes its members. Under bmu. */
-static void batch_finish(struct sq_group *g, int state, uint64_t wal)
+/* Closes the open batch with `state` (BATCH_WRITTEN or BATCH_FAILED; a failed one wakes its members)
+ * and returns it with the open reference, which now belongs to the caller. Under bmu. */
+static struct sq_batch *batch_close(struct sq_group *g, int state, uint64_t wal)
 {
 	struct sq_batch *b = g->open;
 	g->open = NULL;
 	b->state = state;
 	b->wal = wal;
-	batch_unref(b);
-	pthread_cond_broadcast(&g->done_cv);
+	if (state == BATCH_FAILED)
+		pthread_cond_broadcast(&b->cv);
+	return b;
 }
 
-/* Commits the open batch; the caller holds the writer. A due checkpoint is handed to d (a caller's
- * own connection), which runs it after the writer is released. */
-static void batch_commit(struct sq_group *g, struct sq_db *d)
+/* Commits the open batch; the caller holds the writer. Returns the batch (with a reference, for
+ * batch_sync) or NULL when none was open. A due checkpoint is handed to d (a caller's own
+ * connection), which runs it after the writer is released. */
+static struct sq_batch *batch_commit(struct sq_group *g, struct sq_db *d)
 {
 	struct sq_db *w = g->writer;
 	int ok = !w->broken && sqlite3_exec(w->h, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
 	if (!ok && !sqlite3_get_autocommit(w->h))
 		sqlite3_exec(w->h, "ROLLBACK", NULL, NULL, NULL);
 	uint64_t wal = ok ? w->pending : 0;
+	struct sq_batch *b = NULL;
 	w->pending = 0;
 	if (w->checkpoint_due) {
 		w->checkpoint_due = 0;
@@ -415,7 +444,22 @@ static void batch_commit(struct sq_group *g, struct sq_db *d)
 	}
 	pthread_mutex_lock(&g->bmu);
 	if (g->open)
-		batch_finish(g, ok ? 1 : -1, wal);
+		b = batch_close(g, ok ? BATCH_WRITTEN : BATCH_FAILED, wal);
+	pthread_mutex_unlock(&g->bmu);
+	return b;
+}
+
+/* Makes the batch that d committed durable (group commit, through d's own connection), tells its
+ * members, and drops the reference batch_commit gave. Called after the writer is released. */
+static void batch_sync(struct sq_db *d, struct sq_batch *b)
+{
+	struct sq_group *g = d->group;
+	int failed = b->state == BATCH_WRITTEN && group_wait(d, b->wal) != 0;
+	pthread_mutex_lock(&g->bmu);
+	if (b->state == BATCH_WRITTEN)
+		b->state = failed ? BATCH_FAILED : BATCH_DURABLE;
+	pthread_cond_broadcast(&b->cv);
+	batch_unref(b);
 	pthread_mutex_unlock(&g->bmu);
 }
 
@@ -427,37 +471,40 @@ static void writer_broke(struct sq_db *w)
 	w->broken = 1;
 	pthread_mutex_lock(&g->bmu);
 	if (g->open)
-		batch_finish(g, -1, 0);
+		batch_unref(batch_close(g, BATCH_FAILED, 0));
 	pthread_mutex_unlock(&g->bmu);
 }
 
-/* Waits for the outcome of batch b, which d committed into, and then for its durability; commits b
- * itself when it can take the free writer and nobody waits to begin, or b is BATCH_MS old. Drops d's
- * reference to b. STORE_OK or STORE_E_DB. */
+/* Waits until batch b, which d committed into, is durable or failed; commits (and syncs) b itself
+ * when it is still open, the writer is free and b is due (batch_due), waking at b's BATCH_MS age at
+ * the latest. Drops d's reference to b. STORE_OK or STORE_E_DB. */
 static int batch_await(struct sq_db *d, struct sq_batch *b)
 {
 	struct sq_group *g = d->group;
 	pthread_mutex_lock(&g->bmu);
-	while (b->state == 0) { /* b is g->open */
-		double age = ms_since(&b->started);
-		if (!g->held && (g->waiting == 0 || age >= BATCH_MS)) {
+	while (b->state == BATCH_OPEN || b->state == BATCH_WRITTEN) {
+		if (b->state == BATCH_WRITTEN) { /* its committer syncs it */
+			pthread_cond_wait(&b->cv, &g->bmu);
+			continue;
+		}
+		double age = ms_since(&b->started); /* b is g->open */
+		if (!g->held && batch_due(g, b)) {
 			g->held = 1;
 			pthread_mutex_unlock(&g->bmu);
-			batch_commit(g, d);
+			struct sq_batch *c = batch_commit(g, d);
 			writer_give(g);
+			if (c)
+				batch_sync(d, c);
 			pthread_mutex_lock(&g->bmu);
 			continue;
 		}
-		struct timespec until = deadline_in(age < BATCH_MS ? BATCH_MS - age + 0.1 : 1.0);
-		pthread_cond_timedwait(&g->done_cv, &g->bmu, &until);
+		struct timespec until = deadline_in(age < g->batch_ms ? g->batch_ms - age + 0.1 : 1.0);
+		pthread_cond_timedwait(&b->cv, &g->bmu, &until);
 	}
 	int state = b->state;
-	uint64_t wal = b->wal;
 	batch_unref(b);
 	pthread_mutex_unlock(&g->bmu);
-	if (state < 0)
-		return STORE_E_DB;
-	return group_wait(d, wal) != 0 ? STORE_E_DB : STORE_OK;
+	return state == BATCH_DURABLE ? STORE_OK : STORE_E_DB;
 }
 
 /* Resets every statement of the writer still running (a member's un-reset SELECT, say), so that
@@ -470,6 +517,7 @@ static void writer_reset_busy(struct sq_db *w)
 }
 
 static int sq_exec(struct store *db, const char *sql);
+static int member_end(struct sq_db *d, int commit);
 
 /* Joins the open batch, or opens one: the writer taken, a savepoint set. */
 static int sq_begin(struct store *db)
@@ -491,6 +539,7 @@ static int sq_begin(struct store *db)
 			return rc;
 		}
 		b->refs = 1;
+		pthread_cond_init(&b->cv, NULL);
 		clock_gettime(CLOCK_MONOTONIC, &b->started);
 		w->broken = 0;
 		pthread_mutex_lock(&g->bmu);
@@ -505,8 +554,7 @@ static int sq_begin(struct store *db)
 	if (rc) {
 		if (sqlite3_get_autocommit(w->h))
 			writer_broke(w);
-		d->in_tx = 0;
-		writer_give(g);
+		member_end(d, 0); /* leaves the writer, ending the batch if nobody else would */
 	}
 	return rc;
 }
@@ -546,12 +594,16 @@ static int member_end(struct sq_db *d, int commit)
 		b->refs++;
 		mine = b;
 	}
-	int end = b && (g->waiting == 0 || b->members >= BATCH_MAX || ms_since(&b->started) >= BATCH_MS);
+	/* due, or nobody would be left to commit it: no committed member awaits it, nobody waits to join */
+	int end = b && (batch_due(g, b) || (b->refs == 1 && g->waiting == 0));
 	pthread_mutex_unlock(&g->bmu);
+	struct sq_batch *ended = NULL;
 	if (end)
-		batch_commit(g, d);
+		ended = batch_commit(g, d);
 	d->in_tx = 0;
 	writer_give(g);
+	if (ended)
+		batch_sync(d, ended);
 	if (mine)
 		rc = batch_await(d, mine);
 	if (d->checkpoint_due) {
@@ -859,8 +911,18 @@ static int conn_open(const char *path, struct sq_group *g, int is_writer, struct
 	return 0;
 }
 
+/* Before SQLite's first use: no memory statistics, whose global mutex every allocation of every
+ * connection would take (the server's threads contend on it). Too late when SQLite is already
+ * initialised (a test registered a VFS first): then it stays as it is. */
+static void sqlite_config(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_sqlite_open(const char *path, struct store **out, char *err, size_t errlen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_config);
 	struct sq_group *g = group_get(path);
 	struct sq_db *d = NULL;
 	if (!g) {

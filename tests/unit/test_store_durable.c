@@ -7,7 +7,18 @@
  * cuts" copy the database file and only the durable part of the WAL, as a crash would leave them.
  * Every copy, opened afresh, must hold every id that had been reported before the copy was made.
  * (Without the wait for the fsync — COMMIT alone under synchronous=NORMAL — the copies lose reported
- * rows and this test fails.) SQLite only; skipped when $TIENGMO_TEST_DB names another engine.
+ * rows and this test fails.) The writers' transactions also roll back now and then, and run a failing
+ * statement before they commit: those rows must never appear, the others always.
+ *
+ * The batching of sqlite.c (concurrent transactions sharing one SQLite transaction, each member in
+ * its own savepoint) is pinned deterministically: the shim can hold the WAL's fsync (a "gate"), and
+ * while one commit waits at the gate the next batch stays open, so the test knows which transactions
+ * share a batch ($TIENGMO_SQLITE_BATCH_MS keeps the batch from committing on age meanwhile). It checks
+ * that members share one commit and read each other's writes, that a member's rollback and failing
+ * statement undo only its own work, that a whole-transaction rollback by SQLite (a trigger's
+ * RAISE(ROLLBACK)) fails every committed member of the batch, and that a COMMIT failing to write
+ * the WAL (the shim fails the write) does the same, each leaving the store usable.
+ * SQLite only; skipped when $TIENGMO_TEST_DB names another engine.
  */
 #include "unit.h"
 
@@ -29,6 +40,11 @@ static sqlite3_vfs *g_real;
 static sqlite3_vfs g_shim;
 static pthread_mutex_t g_io = PTHREAD_MUTEX_INITIALIZER; /* WAL writes, fsync bookkeeping, copies */
 static sqlite3_int64 g_wal_durable;			 /* bytes of the WAL that an fsync has made durable */
+static int g_wal_commits;				 /* commit frames written to a WAL (under g_io) */
+static int g_fail_wal; /* WAL writes fail with SQLITE_IOERR_WRITE (under g_io) */
+static pthread_mutex_t g_gate_mu = PTHREAD_MUTEX_INITIALIZER; /* the gate: WAL fsyncs wait at it */
+static pthread_cond_t g_gate_cv = PTHREAD_COND_INITIALIZER;
+static int g_gate_closed, g_gate_waiting;
 
 #define REAL(f) (((struct shim_file *)(f))->real)
 
@@ -47,7 +63,10 @@ static int x_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
 	if (!s->is_wal)
 		return s->real->pMethods->xWrite(s->real, p, n, off);
 	pthread_mutex_lock(&g_io);
-	int rc = s->real->pMethods->xWrite(s->real, p, n, off);
+	int rc = g_fail_wal ? SQLITE_IOERR_WRITE : s->real->pMethods->xWrite(s->real, p, n, off);
+	const unsigned char *h = p; /* a frame header: page number, then the database size if a commit */
+	if (rc == SQLITE_OK && n == 24 && off >= 32 && (h[4] | h[5] | h[6] | h[7]))
+		g_wal_commits++;
 	pthread_mutex_unlock(&g_io);
 	return rc;
 }
@@ -60,6 +79,15 @@ static int x_sync(sqlite3_file *f, int flags)
 	struct shim_file *s = (struct shim_file *)f;
 	sqlite3_int64 size = 0;
 	if (s->is_wal) {
+		pthread_mutex_lock(&g_gate_mu);
+		if (g_gate_closed) {
+			g_gate_waiting++;
+			pthread_cond_broadcast(&g_gate_cv);
+			while (g_gate_closed)
+				pthread_cond_wait(&g_gate_cv, &g_gate_mu);
+			g_gate_waiting--;
+		}
+		pthread_mutex_unlock(&g_gate_mu);
 		pthread_mutex_lock(&g_io);
 		s->real->pMethods->xFileSize(s->real, &size); /* what the fsync is sure to cover */
 		pthread_mutex_unlock(&g_io);
@@ -188,6 +216,8 @@ static int shim_current_time64(sqlite3_vfs *v, sqlite3_int64 *t)
 
 static void shim_install(void)
 {
+	if (g_real)
+		return;
 	g_real = sqlite3_vfs_find(NULL);
 	assert_non_null(g_real);
 	memset(&g_shim, 0, sizeof g_shim);
@@ -218,6 +248,19 @@ static pthread_mutex_t g_rep_mu = PTHREAD_MUTEX_INITIALIZER;
 static int64_t g_reported[WRITERS * COMMITS];
 static int g_nreported, g_failures;
 
+/* Inserts row id (STORE_OK, or the error of the step). */
+static int insert(struct store *db, int64_t id)
+{
+	struct store_stmt *st;
+	int rc = store_prepare(db, "INSERT INTO t (id, v) VALUES ($1, $2)", &st);
+	if (rc == STORE_OK) {
+		store_bind_i64(st, 1, id);
+		store_bind_text(st, 2, "a row that must survive a power cut once it is reported");
+		rc = store_run(st);
+	}
+	return rc;
+}
+
 static void *writer(void *arg)
 {
 	int no = (int)(intptr_t)arg;
@@ -229,22 +272,25 @@ static void *writer(void *arg)
 	}
 	for (int i = 0; i < COMMITS; i++) {
 		int64_t id = (int64_t)no * 1000 + i;
-		bool single = (i % 3) == 2; /* every third one a statement outside a transaction */
-		struct store_stmt *st;
+		bool single = (i % 3) == 2;	       /* every third one a statement outside a transaction */
+		bool undone = !single && (i % 7) == 3; /* rolled back: must never appear */
+		bool stumbles = (i % 5) == 1; /* a failing statement (a duplicate id) before its commit */
+		int64_t row = undone ? -id : id;
 		int rc = single ? STORE_OK : store_begin(db);
 		if (rc == STORE_OK)
-			rc = store_prepare(db, "INSERT INTO t (id, v) VALUES ($1, $2)", &st);
-		if (rc == STORE_OK) {
-			store_bind_i64(st, 1, id);
-			store_bind_text(st, 2, "a row that must survive a power cut once it is reported");
-			rc = store_run(st);
-		}
-		if (!single)
+			rc = insert(db, row);
+		if (rc == STORE_OK && stumbles && insert(db, row) != STORE_E_UNIQUE)
+			rc = STORE_E_DB;
+		if (!single && undone)
+			rc = rc == STORE_OK ? store_rollback(db) : rc;
+		else if (!single)
 			rc = rc == STORE_OK ? store_commit(db) : (store_rollback(db), rc);
 		if (rc != STORE_OK) {
 			__atomic_add_fetch(&g_failures, 1, __ATOMIC_SEQ_CST);
 			break;
 		}
+		if (undone)
+			continue;
 		pthread_mutex_lock(&g_rep_mu); /* reported: the caller was told "committed" */
 		g_reported[g_nreported++] = id;
 		pthread_mutex_unlock(&g_rep_mu);
@@ -297,6 +343,12 @@ static int power_cut(int cut)
 	sqlite3 *h = NULL;
 	sqlite3_stmt *st = NULL;
 	assert_int_equal(sqlite3_open_v2(img, &h, SQLITE_OPEN_READWRITE, g_real->zName), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, "SELECT COUNT(*) FROM t WHERE id < 0", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	if (sqlite3_column_int(st, 0) != 0)
+		fail_msg("power cut %d: a rolled-back row is on disk", cut);
+	sqlite3_finalize(st);
 	assert_int_equal(sqlite3_prepare_v2(h, "SELECT 1 FROM t WHERE id = ?1", -1, &st, NULL), SQLITE_OK);
 	for (int i = 0; i < n; i++) {
 		sqlite3_bind_int64(st, 1, ids[i]);
@@ -345,14 +397,226 @@ static void reported_commits_survive_a_power_cut(void **state)
 	assert_int_equal(g_failures, 0);
 	assert_true(checked > 0);
 	checked = power_cut(CUTS); /* and after the last commit: all of them */
-	assert_int_equal(checked, WRITERS * COMMITS);
+	assert_true(checked > WRITERS * COMMITS * 3 / 4);
+	assert_true(checked < WRITERS * COMMITS); /* the rolled-back ones are not */
 
 	struct store_stmt *st;
 	int64_t rows = 0;
 	assert_int_equal(store_prepare(db, "SELECT COUNT(*) FROM t", &st), STORE_OK);
 	assert_int_equal(store_step_i64(st, &rows), STORE_ROW);
-	assert_int_equal(rows, WRITERS * COMMITS);
+	assert_int_equal(rows, checked);
 	store_close(db);
+	unit_rmdir(g_dir);
+}
+
+/* ---- batches, pinned with the gate ---- */
+
+static void gate_close(void)
+{
+	pthread_mutex_lock(&g_gate_mu);
+	g_gate_closed = 1;
+	pthread_mutex_unlock(&g_gate_mu);
+}
+
+static void gate_open(void)
+{
+	pthread_mutex_lock(&g_gate_mu);
+	g_gate_closed = 0;
+	pthread_cond_broadcast(&g_gate_cv);
+	pthread_mutex_unlock(&g_gate_mu);
+}
+
+/* Waits until a WAL fsync is held at the gate. */
+static void gate_wait_held(void)
+{
+	pthread_mutex_lock(&g_gate_mu);
+	while (g_gate_waiting == 0)
+		pthread_cond_wait(&g_gate_cv, &g_gate_mu);
+	pthread_mutex_unlock(&g_gate_mu);
+}
+
+static int wal_commits(void)
+{
+	pthread_mutex_lock(&g_io);
+	int n = g_wal_commits;
+	pthread_mutex_unlock(&g_io);
+	return n;
+}
+
+/* One client of the store in its own thread: a single statement inserting `id` (single), or a
+ * transaction inserting it (after a failing duplicate of `dup` when dup > 0) and committing; `ready`
+ * is set while the transaction holds the writer, before its commit. */
+struct job {
+	pthread_t th;
+	int64_t id, dup;
+	bool single;
+	int rc; /* of the commit (or the single statement) */
+	bool ready;
+};
+static pthread_mutex_t g_job_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_job_cv = PTHREAD_COND_INITIALIZER;
+
+static void *job_run(void *arg)
+{
+	struct job *j = arg;
+	char err[256];
+	struct store *db = NULL;
+	int rc = store_open(g_url, &db, err, sizeof err) == 0 ? STORE_OK : STORE_E_DB;
+	if (rc == STORE_OK && !j->single)
+		rc = store_begin(db);
+	if (rc == STORE_OK && j->dup > 0 && insert(db, j->dup) != STORE_E_UNIQUE)
+		rc = STORE_E_DB;
+	if (rc == STORE_OK)
+		rc = insert(db, j->id);
+	pthread_mutex_lock(&g_job_mu);
+	j->ready = true;
+	pthread_cond_broadcast(&g_job_cv);
+	pthread_mutex_unlock(&g_job_mu);
+	if (!j->single)
+		rc = rc == STORE_OK ? store_commit(db) : (store_rollback(db), rc);
+	j->rc = rc;
+	store_close(db);
+	return NULL;
+}
+
+static void job_start(struct job *j, int64_t id, int64_t dup, bool single)
+{
+	*j = (struct job){.id = id, .dup = dup, .single = single, .rc = 99};
+	assert_int_equal(pthread_create(&j->th, NULL, job_run, j), 0);
+}
+
+static void job_wait_ready(struct job *j)
+{
+	pthread_mutex_lock(&g_job_mu);
+	while (!j->ready)
+		pthread_cond_wait(&g_job_cv, &g_job_mu);
+	pthread_mutex_unlock(&g_job_mu);
+}
+
+static int job_join(struct job *j)
+{
+	pthread_join(j->th, NULL);
+	return j->rc;
+}
+
+/* Whether row id is visible to db (1 or 0). */
+static int64_t has_row(struct store *db, int64_t id)
+{
+	struct store_stmt *st;
+	int64_t n = -1;
+	assert_int_equal(store_prepare(db, "SELECT COUNT(*) FROM t WHERE id = $1", &st), STORE_OK);
+	store_bind_i64(st, 1, id);
+	assert_int_equal(store_step_i64(st, &n), STORE_ROW);
+	return n;
+}
+
+/* A commit held at the gate (a single statement), so that the next batch stays open until it opens. */
+static void hold_the_disk(struct job *z, int64_t id)
+{
+	gate_close();
+	job_start(z, id, 0, true);
+	gate_wait_held();
+}
+
+static void batches_share_a_commit_and_fail_together(void **state)
+{
+	(void)state;
+	const char *env = getenv("TIENGMO_TEST_DB");
+	if (env && *env && strncmp(env, "sqlite:", 7) != 0)
+		skip();
+	shim_install();
+	setenv("TIENGMO_SQLITE_BATCH_MS", "600000", 1); /* batches end by the rules, never by age */
+	unit_tmpdir(g_dir, sizeof g_dir);
+	snprintf(g_url, sizeof g_url, "sqlite:%s/batch.db", g_dir);
+	char err[256];
+	struct store *me = NULL, *other = NULL;
+	assert_int_equal(store_open(g_url, &me, err, sizeof err), 0);
+	assert_int_equal(store_open(g_url, &other, err, sizeof err), 0);
+	assert_int_equal(store_exec(me, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL);"
+					"CREATE TABLE boom (x INTEGER);"
+					"CREATE TRIGGER boom_rolls_back BEFORE INSERT ON boom "
+					"BEGIN SELECT RAISE(ROLLBACK, 'the whole transaction'); END;"),
+			 STORE_OK);
+	struct job z, a, b;
+	struct store_stmt *st;
+
+	/* 1. A commits into an open batch; I join it and see A's row (one SQLite transaction), which
+	 * nobody outside sees yet; my rollback undoes only my row; B's failing statement only its
+	 * own; then A, B and my rollback are one COMMIT. */
+	hold_the_disk(&z, 1);
+	int commits = wal_commits();
+	job_start(&a, 2, 0, false);
+	job_wait_ready(&a); /* A holds the writer: my begin waits for it and joins A's batch */
+	assert_int_equal(store_begin(me), STORE_OK);
+	assert_int_equal(has_row(me, 2), 1);
+	assert_int_equal(has_row(other, 2), 0);
+	assert_int_equal(insert(me, 3), STORE_OK);
+	assert_int_equal(has_row(me, 3), 1);
+	assert_int_equal(store_rollback(me), STORE_OK);
+	job_start(&b, 4, 2, false); /* a duplicate of A's row first: STORE_E_UNIQUE, then row 4 */
+	job_wait_ready(&b);
+	gate_open();
+	assert_int_equal(job_join(&z), STORE_OK);
+	assert_int_equal(job_join(&a), STORE_OK);
+	assert_int_equal(job_join(&b), STORE_OK);
+	assert_int_equal(wal_commits() - commits, 1); /* A's and B's transactions: one commit */
+	assert_int_equal(has_row(other, 1), 1);
+	assert_int_equal(has_row(other, 2), 1);
+	assert_int_equal(has_row(other, 3), 0);
+	assert_int_equal(has_row(other, 4), 1);
+
+	/* 2. SQLite rolls the whole transaction back under my statement: A and B, committed into the
+	 * batch, are told so at once (the gate is still closed); my next statements and my commit fail;
+	 * none of it is stored, and the next transaction works. */
+	hold_the_disk(&z, 10);
+	job_start(&a, 11, 0, false);
+	job_wait_ready(&a);
+	job_start(&b, 12, 0, false);
+	job_wait_ready(&b);
+	assert_int_equal(store_begin(me), STORE_OK);
+	assert_int_equal(has_row(me, 11), 1);
+	assert_int_equal(store_prepare(me, "INSERT INTO boom (x) VALUES (1)", &st), STORE_OK);
+	assert_true(store_run(st) < 0);
+	assert_int_equal(job_join(&a), STORE_E_DB);
+	assert_int_equal(job_join(&b), STORE_E_DB);
+	assert_true(insert(me, 13) < 0);
+	assert_int_equal(store_commit(me), STORE_E_DB);
+	gate_open();
+	assert_int_equal(job_join(&z), STORE_OK);
+	for (int64_t id = 11; id <= 13; id++)
+		assert_int_equal(has_row(other, id), 0);
+	assert_int_equal(store_begin(me), STORE_OK);
+	assert_int_equal(insert(me, 14), STORE_OK);
+	assert_int_equal(store_commit(me), STORE_OK);
+	assert_int_equal(has_row(other, 10), 1);
+	assert_int_equal(has_row(other, 14), 1);
+
+	/* 3. The batch's COMMIT cannot write the WAL: both members get STORE_E_DB, nothing is stored,
+	 * and once the disk works again so does the store. */
+	hold_the_disk(&z, 20);
+	job_start(&a, 21, 0, false);
+	job_wait_ready(&a);
+	job_start(&b, 22, 0, false);
+	job_wait_ready(&b);
+	pthread_mutex_lock(&g_io);
+	g_fail_wal = 1;
+	pthread_mutex_unlock(&g_io);
+	gate_open();
+	assert_int_equal(job_join(&z), STORE_OK);
+	assert_int_equal(job_join(&a), STORE_E_DB);
+	assert_int_equal(job_join(&b), STORE_E_DB);
+	pthread_mutex_lock(&g_io);
+	g_fail_wal = 0;
+	pthread_mutex_unlock(&g_io);
+	assert_int_equal(has_row(other, 20), 1);
+	assert_int_equal(has_row(other, 21), 0);
+	assert_int_equal(has_row(other, 22), 0);
+	assert_int_equal(insert(me, 23), STORE_OK); /* a single statement, through a new batch */
+	assert_int_equal(has_row(other, 23), 1);
+
+	store_close(other);
+	store_close(me);
+	unsetenv("TIENGMO_SQLITE_BATCH_MS");
 	unit_rmdir(g_dir);
 }
 
@@ -360,6 +624,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(reported_commits_survive_a_power_cut),
+	    cmocka_unit_test(batches_share_a_commit_and_fail_together),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
