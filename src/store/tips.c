@@ -445,13 +445,13 @@ static const char *tips_search_sql(enum store_engine e, int kind, bool newest_fi
 	    "SELECT COUNT(*), MIN(id) FROM (SELECT id FROM tips WHERE id < $1 ORDER BY id DESC LIMIT $2) w",
 	};
 	static const char *const pg_walk[2] = {
-	    /* those $9 rows in id order, filtered (no index used) */
-	    "SELECT " TIP_COLS " FROM (SELECT * FROM tips WHERE id > $1 ORDER BY id LIMIT $9) t "
-	    "JOIN units u ON u.id = t.unit_id LEFT JOIN users us ON us.id = t.assigned_to WHERE t.id > "
-	    "$1" PG_SEARCH_FILTERS " ORDER BY t.id LIMIT $8",
-	    "SELECT " TIP_COLS " FROM (SELECT * FROM tips WHERE id < $1 ORDER BY id DESC LIMIT $9) t "
-	    "JOIN units u ON u.id = t.unit_id LEFT JOIN users us ON us.id = t.assigned_to WHERE t.id < "
-	    "$1" PG_SEARCH_FILTERS " ORDER BY t.id DESC LIMIT $8",
+	    /* those rows, up to the window's last id $9, in id order and filtered in the primary key's
+	     * scan (a LIMIT subquery instead cost three times as much per row: 12 against 4 ms for
+	     * 8,000 rows, its Subquery Scan filtering every row again) */
+	    "SELECT " TIP_COLS TIP_FROM "WHERE t.id > $1 AND t.id <= $9" PG_SEARCH_FILTERS
+	    " ORDER BY t.id LIMIT $8",
+	    "SELECT " TIP_COLS TIP_FROM "WHERE t.id < $1 AND t.id >= $9" PG_SEARCH_FILTERS
+	    " ORDER BY t.id DESC LIMIT $8",
 	};
 	static const char *const pg_gin[2] = {
 	    /* every match past the cursor through the trigram index, which is given the rare pieces $9
@@ -737,9 +737,11 @@ static int list_pg_search(struct store *db, struct arena *a, struct list_args *l
 		store_reset(st);
 		if (rc < 0)
 			return rc;
+		if (walked == 0)
+			return STORE_OK; /* no tips beyond the cursor */
 		int before = l->k;
 		rc = list_run(db, a, tips_search_sql(STORE_PG, SEARCH_WALK, q->newest_first), l, cursor, NULL,
-			      walk);
+			      edge);
 		if (rc || l->k == l->limit || walked < walk)
 			return rc; /* full, or no tips beyond the walked ones */
 		cursor = edge;
