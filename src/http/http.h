@@ -78,6 +78,10 @@ struct req {
 	bool prebuilt_owned;	       /* set by http_own_response: the server drops it once queued */
 	bool long_lived; /* the response outlives the request (an event stream): once it is queued the
 			    server frees the request, keeping only what the access log needs */
+	/* where the server placed the connection (server.c "Accepting"): on the small-pool stream
+	   daemon, and whether an earlier request came on the same connection (keep-alive) */
+	bool stream_daemon;
+	bool conn_reused;
 };
 
 typedef int (*http_handler)(struct req *r);
@@ -184,7 +188,13 @@ extern bool http_secure_cookies;
 /* Metrics (metrics.c). */
 void metrics_observe(int route_index, int status, uint64_t nanos);
 void metrics_db_error(void);
-void metrics_streams_add(int delta);
+/* An event stream opened (+1) or closed (-1) on the stream daemon (stream_daemon) or the main one. */
+void metrics_streams_add(bool stream_daemon, int delta);
+/* A stream request on a reused connection of the main daemon was sent elsewhere with a 307. */
+void metrics_stream_redirected(void);
+/* A stream was ended with events undelivered (its reader too slow, or it stopped being read): the
+ * client reconnects with Last-Event-ID and gets them by replay. */
+void metrics_stream_dropped(void);
 /* Writes the Prometheus text exposition into b. */
 void metrics_write(struct buf *b);
 

@@ -1,6 +1,7 @@
 /*
  * metrics.c: counters for /metrics in the Prometheus text format — requests by route and status, a
- * latency histogram, database errors and open event streams. Lock-free: relaxed atomic adds.
+ * latency histogram, database errors and event streams (open, by daemon; redirected; dropped).
+ * Lock-free: relaxed atomic adds.
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -8,7 +9,7 @@
 #include "http/http.h"
 
 #define MAX_ROUTES 256
-static const int status_codes[] = {200, 201, 204, 304, 400, 401, 403, 404,
+static const int status_codes[] = {200, 201, 204, 304, 307, 400, 401, 403, 404,
 				   405, 409, 413, 422, 429, 499, 500, 503};
 #define NSTATUS (int)(sizeof status_codes / sizeof status_codes[0])
 static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
@@ -20,7 +21,8 @@ static atomic_ullong g_hist[NBUCKETS + 1];
 static atomic_ullong g_hist_sum_us;
 static atomic_ullong g_hist_count;
 static atomic_ullong g_db_errors;
-static atomic_llong g_streams;
+static atomic_llong g_streams, g_streams_small; /* all open streams; those on the stream daemon */
+static atomic_ullong g_stream_redirects, g_stream_drops;
 
 void metrics_observe(int route_index, int status, uint64_t nanos)
 {
@@ -47,9 +49,21 @@ void metrics_db_error(void)
 	atomic_fetch_add_explicit(&g_db_errors, 1, memory_order_relaxed);
 }
 
-void metrics_streams_add(int delta)
+void metrics_streams_add(bool stream_daemon, int delta)
 {
 	atomic_fetch_add_explicit(&g_streams, delta, memory_order_relaxed);
+	if (stream_daemon)
+		atomic_fetch_add_explicit(&g_streams_small, delta, memory_order_relaxed);
+}
+
+void metrics_stream_redirected(void)
+{
+	atomic_fetch_add_explicit(&g_stream_redirects, 1, memory_order_relaxed);
+}
+
+void metrics_stream_dropped(void)
+{
+	atomic_fetch_add_explicit(&g_stream_drops, 1, memory_order_relaxed);
 }
 
 void metrics_write(struct buf *b)
@@ -99,4 +113,24 @@ void metrics_write(struct buf *b)
 		   "# HELP tiengmo_open_streams Event streams open now.\n"
 		   "# TYPE tiengmo_open_streams gauge\ntiengmo_open_streams %lld\n",
 		   atomic_load_explicit(&g_streams, memory_order_relaxed));
+	long long all = atomic_load_explicit(&g_streams, memory_order_relaxed);
+	long long small = atomic_load_explicit(&g_streams_small, memory_order_relaxed);
+	buf_printf(b,
+		   "# HELP tiengmo_open_streams_by_daemon Event streams open now, by the daemon serving them "
+		   "(stream: the small-pool one).\n"
+		   "# TYPE tiengmo_open_streams_by_daemon gauge\n"
+		   "tiengmo_open_streams_by_daemon{daemon=\"stream\"} %lld\n"
+		   "tiengmo_open_streams_by_daemon{daemon=\"main\"} %lld\n",
+		   small, all - small);
+	buf_printf(
+	    b,
+	    "# HELP tiengmo_stream_redirects_total Stream requests on a reused connection sent to a new "
+	    "one (307).\n"
+	    "# TYPE tiengmo_stream_redirects_total counter\ntiengmo_stream_redirects_total %llu\n",
+	    atomic_load_explicit(&g_stream_redirects, memory_order_relaxed));
+	buf_printf(b,
+		   "# HELP tiengmo_streams_dropped_total Streams ended with events undelivered (the client "
+		   "replays them on reconnecting).\n"
+		   "# TYPE tiengmo_streams_dropped_total counter\ntiengmo_streams_dropped_total %llu\n",
+		   atomic_load_explicit(&g_stream_drops, memory_order_relaxed));
 }

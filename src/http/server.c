@@ -257,6 +257,26 @@ static void req_retire(struct req *r, void **con_cls)
 	*con_cls = (void *)((uintptr_t)d | DONE_TAG);
 }
 
+/* What the main daemon remembers of a connection: how many requests it has begun (a stream request
+ * that is not the first came on a reused keep-alive connection; see api_stream). The stream daemon's
+ * connections carry none: they only ever serve their first request. */
+struct conn_note {
+	unsigned requests;
+};
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		*socket_context = calloc(1, sizeof(struct conn_note)); /* NULL: counted as fresh */
+	} else {
+		free(*socket_context);
+		*socket_context = NULL;
+	}
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size,
 				  void **con_cls)
@@ -268,6 +288,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!r)
 			return MHD_NO;
 		*con_cls = r;
+		r->stream_daemon = cls == &stream_daemon_tag;
+		if (!r->stream_daemon) {
+			const union MHD_ConnectionInfo *ci =
+			    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+			struct conn_note *note = ci ? ci->socket_context : NULL;
+			if (note)
+				r->conn_reused = note->requests++ > 0;
+		}
 		r->route_index = router_match(r, method, url);
 		size_t limit = r->route_index >= 0 ? http_routes[r->route_index].body_limit : 0;
 		r->body.max = limit;
@@ -627,15 +655,17 @@ static int listen_on(const struct sockaddr_storage *ss, socklen_t len)
 
 static struct MHD_Daemon *start_daemon(int threads, size_t pool, void *cls)
 {
+	/* the main daemon counts each connection's requests (struct conn_note) */
+	MHD_NotifyConnectionCallback notify = cls == &stream_daemon_tag ? NULL : on_connection;
 	/* suspend/resume: an event stream with nothing to send waits suspended (http/stream.c); ITC so
 	 * that a connection handed over by the accept thread is served at once */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_TURBO |
 			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
-	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, cls, MHD_OPTION_THREAD_POOL_SIZE,
-				(unsigned)threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)20000,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-				MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_NOTIFY_COMPLETED,
-				on_completed, NULL, MHD_OPTION_END);
+	return MHD_start_daemon(
+	    flags, 0, NULL, NULL, on_request, cls, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)20000, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, notify, NULL, MHD_OPTION_END);
 }
 
 int http_serve(const struct http_options *opt)

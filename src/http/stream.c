@@ -51,6 +51,8 @@
 #define PRUNE_EVERY_S 3600
 #define KEEP_S (7 * 24 * 3600)
 #define BUS_TOPIC "stream"
+#define STREAM_HOPS_MAX 6	 /* redirects of a stream request off reused connections: see redirect() */
+#define STREAM_LOCATION_MAX 1024 /* the longest Location a redirect repeats the query in */
 
 enum stream_state { ST_PENDING, ST_REPLAYING, ST_LIVE };
 
@@ -76,9 +78,10 @@ struct stream {
 	unsigned qhead, qn, qslots;
 	size_t qlen; /* bytes waiting, at most STREAM_QUEUE_MAX */
 	struct qent qin[QUEUE_INLINE];
-	bool suspended;	   /* the reader suspended the connection; the next append resumes it */
-	bool closed;	   /* end the response once the queue is sent (or at once when dropped) */
-	_Atomic bool gone; /* the response is freed; the hub unlinks it from its list */
+	bool suspended;	    /* the reader suspended the connection; the next append resumes it */
+	bool closed;	    /* end the response once the queue is sent (or at once when dropped) */
+	_Atomic bool gone;  /* the response is freed; the hub unlinks it from its list */
+	bool stream_daemon; /* served by the small-pool daemon (for /metrics) */
 	/* the hub thread's own fields (read under the hub lock by the fan-out) */
 	enum stream_state state;
 	int64_t cursor; /* replay: the last id read; live: events up to it came by replay */
@@ -250,6 +253,7 @@ static bool queue_locked(struct stream *s, struct frame *f)
 	if (s->qlen + f->len > STREAM_QUEUE_MAX) {
 		queue_clear(s);
 		s->closed = true;
+		metrics_stream_dropped();
 		log_kv(LOG_INFO, "stream dropped", "reason", "reader too slow", NULL);
 		goto wake;
 	}
@@ -259,6 +263,8 @@ static bool queue_locked(struct stream *s, struct frame *f)
 		if (!q) {
 			queue_clear(s);
 			s->closed = true;
+			metrics_stream_dropped();
+			log_kv(LOG_WARN, "stream dropped", "reason", "out of memory", NULL);
 			goto wake;
 		}
 		for (unsigned i = 0; i < s->qn; i++)
@@ -343,7 +349,7 @@ static void stream_free(void *cls)
 {
 	struct stream *s = cls;
 	atomic_store(&s->gone, true);
-	metrics_streams_add(-1);
+	metrics_streams_add(s->stream_daemon, -1);
 	stream_unref(s);
 }
 
@@ -747,6 +753,68 @@ static int copy_grants(struct req *r, struct stream *s)
 	return APP_OK;
 }
 
+/* Adds one query argument to the Location being built (cls: a struct buf), percent-encoded; skips
+ * hop, which redirect() sets itself. */
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct buf *b = cls;
+	if (strcmp(key, "hop") == 0)
+		return MHD_YES;
+	static const char hex[] = "0123456789ABCDEF";
+	for (int part = 0; part < 2; part++) {
+		const unsigned char *p = (const unsigned char *)(part ? value : key);
+		if (part && !value)
+			break;
+		if (part)
+			buf_addc(b, '=');
+		for (; *p; p++) {
+			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+				buf_addc(b, (char)*p);
+			} else {
+				buf_addc(b, '%');
+				buf_addc(b, hex[*p >> 4]);
+				buf_addc(b, hex[*p & 15]);
+			}
+		}
+	}
+	buf_addc(b, '&');
+	return MHD_YES;
+}
+
+/* A stream request that came on a reused keep-alive connection of the main daemon (browsers send the
+ * EventSource request on an idle connection when they have one) would hold that daemon's 8 KiB pool for
+ * as long as it is open. Answers it instead with a 307 to the same path and query plus hop=N+1 and
+ * Connection: close: the browser follows on another connection, and once it is a fresh one the accept
+ * thread gives it to the stream daemon. After STREAM_HOPS_MAX hops the stream is served here, so nothing
+ * loops. Returns true when it answered, false to serve the stream (too many hops, or a query too long
+ * to repeat). */
+static bool redirect(struct req *r)
+{
+	const char *h = http_query(r, "hop");
+	int hop = 0;
+	for (const char *p = h; p && *p && hop < STREAM_HOPS_MAX; p++)
+		hop = *p >= '0' && *p <= '9' ? hop * 10 + (*p - '0') : STREAM_HOPS_MAX;
+	if (hop >= STREAM_HOPS_MAX)
+		return false;
+	struct buf b;
+	buf_init(&b, STREAM_LOCATION_MAX);
+	buf_adds(&b, r->path);
+	buf_addc(&b, '?');
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &b);
+	buf_printf(&b, "hop=%d", hop + 1);
+	const char *loc = b.err ? NULL : arena_strdup(&r->arena, b.data);
+	buf_release(&b);
+	if (!loc)
+		return false;
+	http_header(r, "Location", loc);
+	http_header(r, "Connection", "close");
+	http_text(r, 307, "text/plain; charset=utf-8", "");
+	metrics_stream_redirected();
+	return true;
+}
+
 int api_stream(struct req *r)
 {
 	int rc = APP_E_INTERNAL;
@@ -762,6 +830,8 @@ int api_stream(struct req *r)
 	pthread_mutex_unlock(&hub.mu);
 	if (!up)
 		return http_fail(r, APP_E_UNAVAIL, "live events are not available on this server");
+	if (!r->stream_daemon && r->conn_reused && redirect(r))
+		return APP_OK;
 
 	s = calloc(1, sizeof *s);
 	if (!s)
@@ -771,6 +841,7 @@ int api_stream(struct req *r)
 	s->qslots = QUEUE_INLINE;
 	atomic_init(&s->refs, 2); /* the response's and the hub list's */
 	s->conn = r->conn;
+	s->stream_daemon = r->stream_daemon;
 	s->cursor = last;
 	s->state = ST_PENDING;
 	/* no Last-Event-ID: from the last event committed now. The hub replays from there, so an event
@@ -795,7 +866,7 @@ int api_stream(struct req *r)
 		rc = APP_E_NOMEM;
 		goto out;
 	}
-	metrics_streams_add(1);
+	metrics_streams_add(s->stream_daemon, 1);
 	/* from here the response owns s: stream_free runs when it goes */
 	unsigned timeout = (unsigned)(hub.heartbeat_ms * 3 / 1000);
 	MHD_set_connection_option(r->conn, MHD_CONNECTION_OPTION_TIMEOUT, timeout < 3 ? 3u : timeout);

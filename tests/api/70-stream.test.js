@@ -206,3 +206,111 @@ test('logging out ends the open stream at the next heartbeat; the gauge counts o
   assert.ok(out.status === 200 || out.status === 204, String(out.status));
   assert.equal(await s.end(), true);
 });
+
+// One raw HTTP/1.1 connection: send() writes a request and waits until what the connection has said
+// since matches `until`; closed tells when the server ended it.
+async function rawConn(port) {
+  const sock = net.connect(port, '127.0.0.1');
+  await new Promise((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
+  const c = { text: '', closed: false, waiters: [] };
+  const wake = () => { for (const w of c.waiters.splice(0)) w(); };
+  sock.on('data', (d) => { c.text += d.toString(); wake(); });
+  sock.on('close', () => { c.closed = true; wake(); });
+  sock.on('error', () => {});
+  c.send = async (request, until) => {
+    const from = c.text.length;
+    sock.write(request);
+    const deadline = Date.now() + 10000;
+    while (!until.test(c.text.slice(from))) {
+      if (c.closed) throw new Error(`connection closed; it said: ${c.text.slice(from)}`);
+      if (Date.now() > deadline) throw new Error(`no ${until} within 10 s; it said: ${c.text.slice(from)}`);
+      await new Promise((resolve) => { c.waiters.push(resolve); setTimeout(resolve, 200); });
+    }
+    return c.text.slice(from);
+  };
+  c.waitClosed = async () => {
+    const deadline = Date.now() + 10000;
+    while (!c.closed && Date.now() < deadline) await new Promise((resolve) => { c.waiters.push(resolve); setTimeout(resolve, 200); });
+    return c.closed;
+  };
+  c.end = () => sock.destroy();
+  return c;
+}
+
+const streamGauge = async (daemon) => {
+  const m = await admin.get('/metrics');
+  return Number(m.text.match(new RegExp(`tiengmo_open_streams_by_daemon\\{daemon="${daemon}"\\} (\\d+)`))[1]);
+};
+// Streams closed by earlier tests leave at the next heartbeat (0.3 s here): wait for the main daemon to
+// have none, so that what a test opens there can be counted.
+const mainSettled = async () => {
+  for (let i = 0; i < 50 && await streamGauge('main') !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(await streamGauge('main'), 0);
+};
+
+test('a stream asked for on a reused keep-alive connection is sent to a new one, which the stream daemon serves; replay survives the hop', async () => {
+  const live = await openStream(srv.url, officerA.cookie);
+  let first;
+  let second;
+  try {
+    const t1 = await submit('A1', 'trước mốc phát lại');
+    first = await live.nextMatching((e) => e.event === 'tip.created' && e.data.id === t1.id);
+    const t2 = await submit('A1', 'sau mốc, phải được phát lại');
+    second = await live.nextMatching((e) => e.event === 'tip.created' && e.data.id === t2.id);
+  } finally {
+    live.close();
+  }
+  await mainSettled();
+  const redirects = Number((await admin.get('/metrics')).text.match(/tiengmo_stream_redirects_total (\d+)/)[1]);
+  // a browser tab: a page request first, then the EventSource request on the same idle connection
+  const tab = await rawConn(srv.port);
+  await tab.send('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n', /\r\n\r\n\{[^]*\}$/);
+  const hop = await tab.send(`GET /api/v1/stream?last_event_id=${first.id}&x=a%20b HTTP/1.1\r\nHost: x\r\nCookie: ${officerA.cookie}\r\n\r\n`,
+    /\r\n\r\n/);
+  assert.match(hop, /^HTTP\/1\.1 307 /);
+  assert.match(hop, /\r\nConnection: close\r\n/i);
+  const loc = hop.match(/\r\nLocation: ([^\r]*)\r\n/i)[1];
+  const url = new URL(loc, 'http://x');
+  assert.equal(url.pathname, '/api/v1/stream');
+  assert.equal(url.searchParams.get('hop'), '1');
+  assert.equal(url.searchParams.get('last_event_id'), first.id);
+  assert.equal(url.searchParams.get('x'), 'a b');
+  assert.equal(await tab.waitClosed(), true, 'the 307 closes its connection, so the browser follows on another');
+  const m = await admin.get('/metrics');
+  assert.match(m.text, new RegExp(`tiengmo_stream_redirects_total ${redirects + 1}\\n`));
+  // followed on a fresh connection: the stream daemon serves it, and the replay starts after the id
+  const next = await rawConn(srv.port);
+  try {
+    const body = await next.send(`GET ${loc} HTTP/1.1\r\nHost: x\r\nCookie: ${officerA.cookie}\r\n\r\n`,
+      new RegExp(`id: ${second.id}\\nevent: tip.created`));
+    assert.match(body, /^HTTP\/1\.1 200 /);
+    assert.doesNotMatch(body, new RegExp(`id: ${first.id}\\n`), 'the event at the Last-Event-ID is not sent again');
+    assert.ok(await streamGauge('stream') >= 1);
+    assert.equal(await streamGauge('main'), 0, 'not on the main daemon');
+  } finally {
+    next.end();
+  }
+});
+
+test('at the hop limit a stream on a reused connection is served where it is, and 401 stays 401', async () => {
+  const tab = await rawConn(srv.port);
+  try {
+    await tab.send('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n', /\r\n\r\n\{[^]*\}$/);
+    const none = await tab.send('GET /api/v1/stream HTTP/1.1\r\nHost: x\r\n\r\n', /"unauthenticated"/);
+    assert.match(none, /^HTTP\/1\.1 401 /, 'no session: refused before any redirect');
+  } finally {
+    tab.end();
+  }
+  await mainSettled();
+  const again = await rawConn(srv.port);
+  try {
+    await again.send('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n', /\r\n\r\n\{[^]*\}$/);
+    const served = await again.send(`GET /api/v1/stream?hop=6 HTTP/1.1\r\nHost: x\r\nCookie: ${officerA.cookie}\r\n\r\n`,
+      /retry: 3000/);
+    assert.match(served, /^HTTP\/1\.1 200 /);
+    assert.match(served, /text\/event-stream/);
+    assert.equal(await streamGauge('main'), 1, 'served by the main daemon');
+  } finally {
+    again.end();
+  }
+});

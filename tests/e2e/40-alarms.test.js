@@ -84,6 +84,13 @@ test('a household raises a fire alarm; a member of the block answers it live; th
 
   // the member: on duty, location shared, waiting on the alarms page
   const member = await alarmPage(PHONE);
+  // what reaches the member's EventSource (DevTools), and the answers to its stream requests
+  const cdp = await member.context().newCDPSession(member);
+  await cdp.send('Network.enable');
+  const sse = [];
+  cdp.on('Network.eventSourceMessageReceived', (e) => sse.push(e.eventName));
+  const streamAnswers = [];
+  member.on('response', (r) => { if (new URL(r.url()).pathname === '/api/v1/stream') streamAnswers.push(r.status()); });
   await member.context().grantPermissions(['geolocation'], { origin: srv.url });
   await member.context().setGeolocation(MEMBER_AT);
   await logIn(member, 'thanh.vien');
@@ -100,6 +107,16 @@ test('a household raises a fire alarm; a member of the block answers it live; th
   // then elsewhere in the app: the banner follows the member on every page, over the event stream
   await member.getByRole('link', { name: 'Trang chủ' }).click();
   await member.locator('html[data-stream="open"]').waitFor({ state: 'attached' });
+  // the app made its API calls on keep-alive connections before opening the stream; Chromium sends the
+  // stream request on one of those when it is idle, and the server sends it on (307) to a fresh
+  // connection, so the open stream is on the small-pool stream daemon, not the main one
+  const metrics = (await officer.get('/metrics')).text;
+  assert.match(metrics, /tiengmo_open_streams_by_daemon\{daemon="stream"\} 1\n/, metrics);
+  assert.match(metrics, /tiengmo_open_streams_by_daemon\{daemon="main"\} 0\n/);
+  assert.equal(streamAnswers.at(-1), 200);
+  const redirects = Number(metrics.match(/tiengmo_stream_redirects_total (\d+)/)[1]);
+  assert.equal(streamAnswers.filter((s) => s === 307).length, redirects, 'every redirect was followed');
+  console.log(`# stream requests answered ${streamAnswers.join(', ')} (redirects ${redirects})`);
 
   // a member of another block is on duty too, and must never see this alarm
   const other = await alarmPage(DESKTOP);
@@ -144,9 +161,11 @@ test('a household raises a fire alarm; a member of the block answers it live; th
   assert.equal(open.body.data[0].note, 'Cháy ở bếp, khói nhiều');
   const alarmId = open.body.data[0].id;
 
-  // the member sees it without reloading, with its gong
+  // the member sees it without reloading, with its gong; it came over the stream
   const banner = member.getByRole('region', { name: /Báo động đang mở: 1/ });
   await banner.waitFor();
+  for (let i = 0; i < 100 && !sse.includes('alarm.raised'); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(sse.includes('alarm.raised'), `the stream carried the alarm; it carried ${sse.join(', ')}`);
   await banner.getByText('Cháy', { exact: true }).waitFor();
   await banner.getByText('Khối phố 1').first().waitFor();
   await banner.getByText('Chưa có người nhận').waitFor();
@@ -171,7 +190,7 @@ test('a household raises a fire alarm; a member of the block answers it live; th
   await b.check(home, 'alarm-household-coming-phone');
 
   // the other block's member never had it
-  await other.waitForLoadState('networkidle');
+  await b.settled(other);
   assert.equal(await other.getByRole('region', { name: /Báo động đang mở/ }).count(), 0);
   await other.goto(srv.url + '/alarms');
   await other.getByText('Không có báo động nào đang mở.').waitFor();

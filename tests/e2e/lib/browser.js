@@ -6,6 +6,7 @@
 //   const b = await openBrowser();
 //   const page = await b.page({ width: 360, height: 740 });
 //   await b.check(page, 'phone-login');   // axe: no serious or critical violation; screenshot
+//   await b.settled(page);                 // no request in flight but the event stream, for 500 ms
 //   await b.close();
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
@@ -29,6 +30,7 @@ export async function openBrowser() {
       '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   const problems = new WeakMap(); // page → [messages]: page errors, CSP violations
+  const inflight = new WeakMap(); // page → { busy: Set of requests in flight, at: when it last changed }
   return {
     browser,
     // A new tab in a fresh context (its own cookies and storage) at the given viewport.
@@ -39,6 +41,16 @@ export async function openBrowser() {
       const list = [];
       problems.set(page, list);
       page.on('pageerror', (e) => list.push(`page error: ${e.message}`));
+      // Playwright's networkidle leaves out EventSource requests, but Chromium reports the hops of a
+      // redirected one (the server moves a stream off a reused connection with a 307) as "other", so
+      // it would wait for the open stream: settled() counts every request but the stream's instead.
+      const net = { busy: new Set(), at: Date.now() };
+      inflight.set(page, net);
+      const isStream = (r) => r.resourceType() === 'eventsource' || new URL(r.url()).pathname === '/api/v1/stream';
+      page.on('request', (r) => { if (!isStream(r)) { net.busy.add(r); net.at = Date.now(); } });
+      const done = (r) => { if (net.busy.delete(r)) net.at = Date.now(); };
+      page.on('requestfinished', done);
+      page.on('requestfailed', done);
       page.on('console', (m) => {
         if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) list.push(`CSP: ${m.text()}`);
       });
@@ -47,7 +59,7 @@ export async function openBrowser() {
     // Runs axe on the page (no serious or critical violation), checks there was no script error or
     // CSP violation, and saves a full-page screenshot as NAME.png.
     async check(page, name) {
-      await page.waitForLoadState('networkidle');
+      await this.settled(page);
       const hasAxe = await page.evaluate(() => typeof window.axe !== 'undefined');
       if (!hasAxe) await page.evaluate(axeSource);
       const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
@@ -56,6 +68,17 @@ export async function openBrowser() {
       await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
       assert.deepEqual(text, [], `axe on ${name}`);
       assert.deepEqual(problems.get(page) || [], [], `errors on ${name}`);
+    },
+    // Waits (up to 20 s) until the page has loaded and no request but the event stream has been in
+    // flight for 500 ms: Playwright's networkidle, with the stream left out however it was reached.
+    async settled(page) {
+      await page.waitForLoadState('load');
+      const net = inflight.get(page);
+      const deadline = Date.now() + 20000;
+      while (net.busy.size || Date.now() - net.at < 500) {
+        if (Date.now() > deadline) throw new Error(`still loading after 20 s: ${[...net.busy].map((r) => r.url()).join(', ')}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
     async close() {
       await browser.close();
