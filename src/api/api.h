@@ -94,6 +94,10 @@ int api_tips_record_event(struct req *r, const char *name, int64_t id, int64_t n
  * path holding every root (NULL for everything); rows must still be checked one by one. */
 int api_scope_roots(struct req *r, enum perm perm, const char ***roots, int *nroots, bool *all);
 int api_scope_path(struct req *r, enum perm perm, const char *unit_arg, const char **path);
+/* The disjoint subtree roots a statistic of perm covers, in an arena array: the ?unit_id= asked for
+ * (404 when the caller does not hold perm there) or every root of the caller ("/" for an
+ * installation-wide grant). APP_OK, or the failure already answered (http_fail) or APP_E_NOMEM. */
+int api_scope_stats_roots(struct req *r, enum perm perm, const char ***roots, int *nroots);
 /* Audit (scope.c): appends the audit entry of a write inside the caller's open transaction (see
  * store/audit.h): `action` ("case.create") on record `id` of `entity` ("case"), with detail a JSON
  * object as text (NULL for "{}"; never a secret or personal data). api_audit names the signed-in
@@ -238,9 +242,6 @@ int api_exemplars_get(struct req *r);
 int api_exemplars_update(struct req *r);
 int api_exemplars_delete(struct req *r);
 int api_exemplars_commendations_add(struct req *r);
-/* The disjoint subtree roots a statistic of perm covers: the ?unit_id= asked for (404 when the caller
- * does not hold perm there) or every root of the caller ("/" for an installation-wide grant). */
-int api_movement_stats_roots(struct req *r, enum perm perm, const char ***roots, int *nroots);
 /* warnings.c, cap.c, webhooks.c: public warnings (issue, list, change, cancel; the public list), CAP 1.2
  * documents and Atom feeds under /cap/ (public, and restricted by a feed token), feed tokens and
  * webhooks for installation admins */

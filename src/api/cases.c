@@ -452,31 +452,10 @@ int api_cases_stats(struct req *r)
 
 	/* scope: the unit asked for, or every root the caller holds cases.read on (disjoint subtrees) */
 	const char **roots;
-	int nroots, rc;
-	bool all;
-	const char *unit_arg = http_query(r, "unit_id");
-	if (unit_arg) {
-		const char *path;
-		rc = api_scope_path(r, PERM_CASES_READ, unit_arg, &path);
-		if (rc)
-			return rc;
-		if (!perm_on_unit(&r->user, PERM_CASES_READ, path))
-			return http_fail(r, APP_E_NOTFOUND, "no such unit");
-		nroots = 1;
-		all = false;
-		roots = arena_alloc(&r->arena, sizeof *roots);
-		if (!roots)
-			return APP_E_NOMEM;
-		roots[0] = path;
-	} else {
-		rc = api_scope_roots(r, PERM_CASES_READ, &roots, &nroots, &all);
-		if (rc)
-			return rc;
-		if (all) {
-			roots[0] = "/";
-			nroots = 1;
-		}
-	}
+	int nroots;
+	int rc = api_scope_stats_roots(r, PERM_CASES_READ, &roots, &nroots);
+	if (rc)
+		return rc;
 
 	int ncat = 0;
 	while (cases_category_names[ncat])

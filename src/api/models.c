@@ -573,7 +573,7 @@ int api_stats_models(struct req *r)
 		return http_fail(r, APP_E_PARAM, "malformed query");
 	const char **roots;
 	int nroots;
-	int rc = api_movement_stats_roots(r, PERM_MOVEMENT_READ, &roots, &nroots);
+	int rc = api_scope_stats_roots(r, PERM_MOVEMENT_READ, &roots, &nroots);
 	if (rc)
 		return rc;
 	struct models_stats *st = arena_alloc(&r->arena, sizeof *st);

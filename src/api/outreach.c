@@ -873,34 +873,6 @@ out:
 
 /* ---- GET /api/v1/stats/outreach ---- */
 
-int api_movement_stats_roots(struct req *r, enum perm perm, const char ***roots, int *nroots)
-{
-	bool all;
-	const char *unit_arg = http_query(r, "unit_id");
-	if (unit_arg) {
-		const char *path;
-		int rc = api_scope_path(r, perm, unit_arg, &path);
-		if (rc)
-			return rc;
-		if (!perm_on_unit(&r->user, perm, path))
-			return http_fail(r, APP_E_NOTFOUND, "no such unit");
-		*roots = arena_alloc(&r->arena, sizeof **roots);
-		if (!*roots)
-			return APP_E_NOMEM;
-		(*roots)[0] = path;
-		*nroots = 1;
-		return APP_OK;
-	}
-	int rc = api_scope_roots(r, perm, roots, nroots, &all);
-	if (rc)
-		return rc;
-	if (all) {
-		(*roots)[0] = "/";
-		*nroots = 1;
-	}
-	return APP_OK;
-}
-
 static int cmp_bucket_key(const void *a, const void *b)
 {
 	return strcmp(((const struct outreach_bucket *)a)->key, ((const struct outreach_bucket *)b)->key);
@@ -937,7 +909,7 @@ int api_stats_outreach(struct req *r)
 		return http_fail(r, APP_E_PARAM, "malformed query");
 	const char **roots;
 	int nroots;
-	int rc = api_movement_stats_roots(r, PERM_MOVEMENT_READ, &roots, &nroots);
+	int rc = api_scope_stats_roots(r, PERM_MOVEMENT_READ, &roots, &nroots);
 	if (rc)
 		return rc;
 	struct outreach_stats *st = arena_alloc(&r->arena, sizeof *st);

@@ -1344,30 +1344,10 @@ int api_stats_patrols(struct req *r)
 	if (r->fields.n)
 		return http_fail(r, APP_E_PARAM, "malformed query");
 	const char **roots;
-	int nroots, rc;
-	bool all;
-	const char *unit_arg = http_query(r, "unit_id");
-	if (unit_arg) {
-		const char *path;
-		rc = api_scope_path(r, PERM_PATROLS_READ, unit_arg, &path);
-		if (rc)
-			return rc;
-		if (!perm_on_unit(&r->user, PERM_PATROLS_READ, path))
-			return http_fail(r, APP_E_NOTFOUND, "no such unit");
-		roots = arena_alloc(&r->arena, sizeof *roots);
-		if (!roots)
-			return APP_E_NOMEM;
-		roots[0] = path;
-		nroots = 1;
-	} else {
-		rc = api_scope_roots(r, PERM_PATROLS_READ, &roots, &nroots, &all);
-		if (rc)
-			return rc;
-		if (all) {
-			roots[0] = "/";
-			nroots = 1;
-		}
-	}
+	int nroots;
+	int rc = api_scope_stats_roots(r, PERM_PATROLS_READ, &roots, &nroots);
+	if (rc)
+		return rc;
 	struct patrol_stats s = {0};
 	struct group *g = arena_alloc(&r->arena, sizeof *g * 4);
 	if (!g)

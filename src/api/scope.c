@@ -4,7 +4,8 @@
  * Scope: which units a list handler may show — the roots of the caller's visible subtrees for a
  * permission, and the one subtree path a list query is narrowed to (the ?unit_id= asked for, or the
  * deepest path holding every root). Rows must still be checked one by one with perm_on_unit: the path
- * only narrows the query.
+ * only narrows the query. A statistic instead sums over disjoint roots: the unit asked for, or each
+ * root of the caller.
  *
  * Audit: the one way a handler writes its audit entry (who, from where, what, on which record), so
  * that the entries of every resource name their author the same way. What goes into the detail stays
@@ -75,6 +76,34 @@ int api_scope_path(struct req *r, enum perm perm, const char *unit_arg, const ch
 		len--;
 	*path = arena_strndup(&r->arena, roots[0], len ? len : 1);
 	return *path ? APP_OK : APP_E_NOMEM;
+}
+
+int api_scope_stats_roots(struct req *r, enum perm perm, const char ***roots, int *nroots)
+{
+	bool all;
+	const char *unit_arg = http_query(r, "unit_id");
+	if (unit_arg) {
+		const char *path;
+		int rc = api_scope_path(r, perm, unit_arg, &path);
+		if (rc)
+			return rc;
+		if (!perm_on_unit(&r->user, perm, path))
+			return http_fail(r, APP_E_NOTFOUND, "no such unit");
+		*roots = arena_alloc(&r->arena, sizeof **roots);
+		if (!*roots)
+			return APP_E_NOMEM;
+		(*roots)[0] = path;
+		*nroots = 1;
+		return APP_OK;
+	}
+	int rc = api_scope_roots(r, perm, roots, nroots, &all);
+	if (rc)
+		return rc;
+	if (all) {
+		(*roots)[0] = "/";
+		*nroots = 1;
+	}
+	return APP_OK;
 }
 
 /* Appends the entry; address NULL keeps none. */
