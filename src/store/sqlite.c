@@ -129,11 +129,20 @@ struct sq_batch;
  *   under a member), the batch is failed: every member that had committed into it gets STORE_E_DB,
  *   the member at work gets STORE_E_DB for every later statement and its commit, and the next member
  *   starts a new batch. A failed COMMIT fails the batch the same way.
- * - Nothing hangs: the member leaving the writer commits the batch when no thread waits to begin, or
- *   when the batch has BATCH_MAX members or is BATCH_MS old; a committed member waiting for its batch
- *   takes the free writer and commits the batch itself when nobody waits to begin or the batch is
- *   BATCH_MS old (it wakes at that age at the latest). A batch thus holds at most as many members as
- *   transactions are in flight (the server's threads) and ends within BATCH_MS of its start.
+ * - When a batch commits (batch_due): when it has BATCH_MAX members or is BATCH_MS old, or when
+ *   nobody waits to join it and no fsync runs — during an fsync a commit would only wait for the next
+ *   one, so the batch stays open for more members and commits when the fsync ends (group_wait wakes
+ *   one of its members). The thread that commits a batch also syncs it (group commit) and wakes its
+ *   members once, when it is durable or failed.
+ * - Nothing hangs: the member leaving the writer commits the batch when it is due, or when nobody
+ *   would be left to do so (no committed member waits for it and nobody waits to join); a committed
+ *   member waiting for its batch takes the free writer and commits the batch itself when it is due,
+ *   and wakes at the batch's BATCH_MS age at the latest. A batch thus holds at most as many members
+ *   as transactions are in flight (the server's threads) and ends within BATCH_MS of its start
+ *   ($TIENGMO_SQLITE_BATCH_MS replaces BATCH_MS, for tests that hold a batch open).
+ * - Cost: one SAVEPOINT and RELEASE per transaction. FTS5 writes its pending terms out at every
+ *   savepoint and statement journal (SQLite 3.40), so the tips' full-text index still gets a segment
+ *   per tip; the pages it lands on are shared like the others.
  * - A write outside store_begin (a session touch, a throttle count) is not left to fight the batch
  *   with SQLite's busy handler (which sleeps 1–100 ms at a time): sq_step routes it through the batch
  *   as a member of its own (its statement's twin on the writer, the bindings moved over), committing
