@@ -52,6 +52,7 @@
 #define KEEP_S (7 * 24 * 3600)
 #define BUS_TOPIC "stream"
 #define STREAM_HOPS_MAX 6	 /* redirects of a stream request off reused connections: see redirect() */
+#define STREAM_HOP_CHAIN_S 60	 /* a hop older than this begins a new chain of them */
 #define STREAM_LOCATION_MAX 1024 /* the longest Location a redirect repeats the query in */
 
 enum stream_state { ST_PENDING, ST_REPLAYING, ST_LIVE };
@@ -783,19 +784,48 @@ static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *k
 	return MHD_YES;
 }
 
+/* Reads hop=N-T (the Nth redirect of a chain that began at Unix second T, see redirect()) into *n and
+ * *t; a bare N leaves *t 0. Anything else reads as no hop at all (0, 0). */
+static void parse_hop(const char *h, int *n, int64_t *t)
+{
+	*n = 0;
+	*t = 0;
+	int v = 0;
+	const char *p = h;
+	for (; p && *p >= '0' && *p <= '9' && v < 1000; p++)
+		v = v * 10 + (*p - '0');
+	if (!p || p == h || (*p && *p != '-'))
+		return;
+	int64_t at = 0;
+	if (*p == '-') {
+		const char *q = ++p;
+		for (; *p >= '0' && *p <= '9' && at < INT64_MAX / 10 - 9; p++)
+			at = at * 10 + (*p - '0');
+		if (p == q || *p)
+			return;
+	}
+	*n = v;
+	*t = at;
+}
+
 /* A stream request that came on a reused keep-alive connection of the main daemon (browsers send the
  * EventSource request on an idle connection when they have one) would hold that daemon's 8 KiB pool for
- * as long as it is open. Answers it instead with a 307 to the same path and query plus hop=N+1 and
+ * as long as it is open. Answers it instead with a 307 to the same path and query plus hop=N-T and
  * Connection: close: the browser follows on another connection, and once it is a fresh one the accept
- * thread gives it to the stream daemon. After STREAM_HOPS_MAX hops the stream is served here, so nothing
- * loops. Returns true when it answered, false to serve the stream (too many hops, or a query too long
+ * thread gives it to the stream daemon. The STREAM_HOPS_MAXth hop of a chain is served here, so nothing
+ * loops. A browser reconnects an EventSource to the URL it ended at, hop included: T (when the chain
+ * began) lets a reconnect more than STREAM_HOP_CHAIN_S later start a new chain instead of using up the
+ * old one's. Returns true when it answered, false to serve the stream (the last hop, or a query too long
  * to repeat). */
 static bool redirect(struct req *r)
 {
-	const char *h = http_query(r, "hop");
-	int hop = 0;
-	for (const char *p = h; p && *p && hop < STREAM_HOPS_MAX; p++)
-		hop = *p >= '0' && *p <= '9' ? hop * 10 + (*p - '0') : STREAM_HOPS_MAX;
+	int hop;
+	int64_t began, now = time_now();
+	parse_hop(http_query(r, "hop"), &hop, &began);
+	if (began && (now - began > STREAM_HOP_CHAIN_S || began > now)) {
+		hop = 0; /* a reconnect, long after its chain */
+		began = 0;
+	}
 	if (hop >= STREAM_HOPS_MAX)
 		return false;
 	struct buf b;
@@ -803,7 +833,7 @@ static bool redirect(struct req *r)
 	buf_adds(&b, r->path);
 	buf_addc(&b, '?');
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &b);
-	buf_printf(&b, "hop=%d", hop + 1);
+	buf_printf(&b, "hop=%d-%lld", hop + 1, (long long)(began ? began : now));
 	const char *loc = b.err ? NULL : arena_strdup(&r->arena, b.data);
 	buf_release(&b);
 	if (!loc)

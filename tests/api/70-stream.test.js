@@ -272,7 +272,9 @@ test('a stream asked for on a reused keep-alive connection is sent to a new one,
   const loc = hop.match(/\r\nLocation: ([^\r]*)\r\n/i)[1];
   const url = new URL(loc, 'http://x');
   assert.equal(url.pathname, '/api/v1/stream');
-  assert.equal(url.searchParams.get('hop'), '1');
+  const [n, began] = url.searchParams.get('hop').split('-').map(Number);
+  assert.equal(n, 1, 'the first hop');
+  assert.ok(Math.abs(began - Date.now() / 1000) < 60, 'of a chain that began now');
   assert.equal(url.searchParams.get('last_event_id'), first.id);
   assert.equal(url.searchParams.get('x'), 'a b');
   assert.equal(await tab.waitClosed(), true, 'the 307 closes its connection, so the browser follows on another');
@@ -292,7 +294,7 @@ test('a stream asked for on a reused keep-alive connection is sent to a new one,
   }
 });
 
-test('at the hop limit a stream on a reused connection is served where it is, and 401 stays 401', async () => {
+test('at the hop limit a stream on a reused connection is served where it is; a reconnect long after its chain begins a new one; 401 stays 401', async () => {
   const tab = await rawConn(srv.port);
   try {
     await tab.send('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n', /\r\n\r\n\{[^]*\}$/);
@@ -305,12 +307,24 @@ test('at the hop limit a stream on a reused connection is served where it is, an
   const again = await rawConn(srv.port);
   try {
     await again.send('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n', /\r\n\r\n\{[^]*\}$/);
-    const served = await again.send(`GET /api/v1/stream?hop=6 HTTP/1.1\r\nHost: x\r\nCookie: ${officerA.cookie}\r\n\r\n`,
+    const now = Math.floor(Date.now() / 1000);
+    // the browser reconnects to the URL its last chain ended at: an hour later, that is a new chain
+    const stale = await again.send(`GET /api/v1/stream?hop=6-${now - 3600} HTTP/1.1\r\nHost: x\r\nCookie: ${officerA.cookie}\r\n\r\n`,
+      /\r\n\r\n/);
+    assert.match(stale, /^HTTP\/1\.1 307 /);
+    assert.match(stale, /\r\nLocation: \/api\/v1\/stream\?hop=1-\d+\r\n/i);
+  } finally {
+    again.end();
+  }
+  const last = await rawConn(srv.port);
+  try {
+    await last.send('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n', /\r\n\r\n\{[^]*\}$/);
+    const served = await last.send(`GET /api/v1/stream?hop=6-${Math.floor(Date.now() / 1000)} HTTP/1.1\r\nHost: x\r\nCookie: ${officerA.cookie}\r\n\r\n`,
       /retry: 3000/);
     assert.match(served, /^HTTP\/1\.1 200 /);
     assert.match(served, /text\/event-stream/);
     assert.equal(await streamGauge('main'), 1, 'served by the main daemon');
   } finally {
-    again.end();
+    last.end();
   }
 });
