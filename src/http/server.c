@@ -457,7 +457,7 @@ static void raise_fd_limit(void)
 
 /*
  * Accepting. tiengmo owns the listening socket and runs two libmicrohttpd daemons without one: the
- * main daemon (8 KiB connection pool) and the stream daemon (a 4 KiB pool: it only ever parses one
+ * main daemon (8 KiB connection pool) and the stream daemon (a 3 KiB pool: it only ever parses one
  * short `GET /api/v1/stream`). The accept thread peeks at each new connection's first bytes and hands
  * it to the stream daemon only when they hold a whole stream request whose headers fit its pool;
  * everything else — another request, headers too long, bytes still missing after PEEK_WAIT_MS, a
@@ -467,13 +467,15 @@ static void raise_fd_limit(void)
  * is looked at once).
  */
 #define MAIN_POOL 8192u
-#define STREAM_POOL 4096u
+#define STREAM_POOL 3072u
 /* What a stream request may cost the stream daemon's pool: its bytes (request line and headers, kept
  * in the pool while the stream is open) plus HEADER_COST for each line (libmicrohttpd's record of a
  * header). A 3 KiB pool answers a request costing up to ~2,800 (past that 431 or a dropped connection;
- * 2 KiB: ~1,700), but under a burst (300 events at once to 2,000 streams, bench/sse) its streams stopped
- * receiving for good, cause not found; 4 KiB was measured sound with requests costing up to ~2,400.
- * Chromium's EventSource request with two cookies costs 1,828 (676 bytes, 17 lines). */
+ * 2 KiB: ~1,700). What the pool leaves after the request and the response headers is the write buffer
+ * that each chunk of the stream is written into (2,598 bytes of events per chunk for bench/sse's short
+ * request, a few hundred at the budget's edge): a burst larger than that goes out in several chunks,
+ * a frame split between two (clients decode chunks; nothing is lost). Chromium's EventSource request
+ * with two cookies costs 1,828 (676 bytes, 17 lines). */
 #define HEADER_COST 64u
 #define STREAM_REQUEST_BUDGET 2432u
 #define PEEK_MAX 2500u
