@@ -14,7 +14,8 @@
 # (bench/http.sh keeps everything below that marker).
 #
 # PostgreSQL is a throwaway cluster from scripts/pg-test.sh (stopped at the end); BENCH_PG=0 skips it,
-# BENCH_SQLITE=0 skips SQLite (the section then holds the engines that ran).
+# BENCH_SQLITE=0 skips SQLite; an engine skipped keeps its column, size and summary from the section
+# already in the results file, marked as kept from the previous run.
 # Usage: bench/search.sh   (make bench-search)
 # Environment: TIENGMO_BUILD (build), COUNT tips (1000000), RUNS per query (50), ROUNDS (3),
 # BENCH_SERVER_THREADS (2), BENCH_PORT (18180), BENCH_RESULTS (bench/RESULTS.md).
@@ -130,26 +131,57 @@ fi
 table() {
 	node -e '
 const fs = require("fs");
-const [dir, engines] = [process.argv[1], process.argv.slice(2)];
+const [dir, results, engines] = [process.argv[1], process.argv[2], process.argv.slice(3)];
 const rows = {};
 for (const e of engines) for (const line of fs.readFileSync(`${dir}/${e}.json`, "utf8").trim().split("\n")) {
   const r = JSON.parse(line);
   ((rows[r.q] ||= { what: r.what, by: {} }).by[e] ||= []).push(r);
 }
+// an engine that did not run (BENCH_PG=0 or BENCH_SQLITE=0) keeps its column, size and summary
+// from the section already in the results file
+const kept = { cells: {}, lines: {}, sizes: {} };
+let old = [];
+if (fs.existsSync(results)) {
+  const text = fs.readFileSync(results, "utf8");
+  const from = text.indexOf("<!-- search: from"), to = text.indexOf("<!-- search: end -->");
+  if (from >= 0 && to > from) old = text.slice(from, to).split("\n");
+}
+let oldEngines = [];
+for (const l of old) {
+  const head = l.match(/^\| query \| what \| (.*) \|$/);
+  if (head) oldEngines = head[1].split(" | ").map((c) => c.replace(/ p50 \/ p99 ms \(rows\)$/, ""));
+  const row = l.match(/^\| `(.*)` \| (.*?) \| (.*) \|$/);
+  if (row && oldEngines.length) {
+    const cells = row[3].split(" | ");
+    oldEngines.forEach((e, i) => { (kept.cells[e] ||= {})[row[1]] = cells[i]; });
+    rows[row[1]] ||= { what: row[2], by: {} };
+  }
+  const size = l.match(/^Size of the tips \(table and indexes\) on (\w+): /);
+  if (size) kept.sizes[size[1]] = l;
+  const sum = l.match(/^- (\w+): /);
+  if (sum) kept.lines[sum[1]] = l.startsWith(`- ${sum[1]}: (kept`) ? l : l.replace(`- ${sum[1]}: `, `- ${sum[1]}: (kept from the previous run) `);
+}
+const all = ["SQLite", "PostgreSQL"].filter((e) => engines.includes(e) || kept.cells[e]);
 const f = (x) => x.toFixed(1);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
-const cell = (rs) => rs ? `${f(median(rs.map((r) => r.p50)))} / ${f(Math.max(...rs.map((r) => r.p99)))} (${rs[0].hits})` : "—";
-console.log(`| query | what | ${engines.map((e) => `${e} p50 / p99 ms (rows)`).join(" | ")} |`);
-console.log(`|---|---|${engines.map(() => "---").join("|")}|`);
-for (const [q, r] of Object.entries(rows))
-  console.log(`| \`${q}\` | ${r.what} | ${engines.map((e) => cell(r.by[e])).join(" | ")} |`);
+const cell = (e, q, rs) => rs ? `${f(median(rs.map((r) => r.p50)))} / ${f(Math.max(...rs.map((r) => r.p99)))} (${rs[0].hits})` : engines.includes(e) ? "—" : (kept.cells[e]?.[q] ?? "—");
+for (const e of all) console.log(engines.includes(e) ? `Size of the tips (table and indexes) on ${e}: ${fs.readFileSync(`${dir}/${e}.size`, "utf8").trim()}.` : (kept.sizes[e] ?? ""));
 console.log();
-for (const e of engines) {
+console.log(`| query | what | ${all.map((e) => `${e} p50 / p99 ms (rows)`).join(" | ")} |`);
+console.log(`|---|---|${all.map(() => "---").join("|")}|`);
+for (const [q, r] of Object.entries(rows))
+  console.log(`| \`${q}\` | ${r.what} | ${all.map((e) => cell(e, q, r.by[e])).join(" | ")} |`);
+console.log();
+for (const e of all) {
+  if (!engines.includes(e)) {
+    if (kept.lines[e]) console.log(kept.lines[e]);
+    continue;
+  }
   const indexed = Object.entries(rows).filter(([q, r]) => q.length >= 3 && r.by[e]).map(([, r]) => median(r.by[e].map((x) => x.p50)));
   const worst = Math.max(...indexed);
   const loads = fs.readFileSync(`${dir}/${e}.load`, "utf8").trim().split("\n").join("; ");
   console.log(`- ${e}: median p50 of the indexed queries ${f(median(indexed))} ms, worst ${f(worst)} ms — budget p50 < 20 ms: ${worst < 20 ? "met for every query" : "**not met** for the worst"} (load averages of the rounds: ${loads}).`);
-}' "$work" "$@"
+}' "$work" "$results" "$@"
 }
 
 engines=""
@@ -163,8 +195,7 @@ section="$work/section.md"
 	echo "GET /api/v1/tips?q=…&order=newest&limit=50 as an officer, one request at a time, $runs runs per"
 	echo "query after 3 unmeasured, $rounds rounds on the same data (p50: the median of the rounds' p50s;"
 	echo "p99: the worst round's); server with $sthreads threads on this machine; latency seen by the client."
-	for e in $engines; do echo "Size of the tips (table and indexes) on $e: $(cat "$work/$e.size")."; done
-	echo
+	[ "$sq" = 1 ] && [ "$pg" = 1 ] || echo "Engines not run this time keep the figures of the previous run (marked)."
 	# shellcheck disable=SC2086
 	table $engines
 	echo "<!-- search: end -->"
