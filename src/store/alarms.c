@@ -9,14 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void bind_opt_text(struct store_stmt *st, int idx, const char *s)
-{
-	if (s)
-		store_bind_text(st, idx, s);
-	else
-		store_bind_null(st, idx);
-}
-
 /* ---- kinds ---- */
 
 static int read_kind(struct store_stmt *st, struct arena *a, struct alarm_kind *k)
@@ -124,7 +116,7 @@ int enrolments_insert(struct store *db, const struct enrolment_row *e, const cha
 	store_bind_i64(st, 1, e->unit_id);
 	store_bind_i64(st, 2, e->commune_id);
 	store_bind_text(st, 3, e->label);
-	bind_opt_text(st, 4, e->phone_sealed);
+	store_bind_text(st, 4, e->phone_sealed);
 	store_bind_text(st, 5, token_hash);
 	store_bind_opt_i64(st, 6, e->created_by);
 	store_bind_i64(st, 7, now);
@@ -273,8 +265,8 @@ int alarms_insert(struct store *db, const struct alarm_row *a, int64_t now, int6
 	store_bind_opt_i64(st, 4, a->enrolment_id);
 	store_bind_opt_i64(st, 5, a->raised_by);
 	store_bind_text(st, 6, a->kind);
-	bind_opt_text(st, 7, a->note);
-	bind_opt_text(st, 8, a->address);
+	store_bind_text(st, 7, a->note);
+	store_bind_text(st, 8, a->address);
 	if (a->has_location) {
 		store_bind_double(st, 9, a->lat);
 		store_bind_double(st, 10, a->lng);
@@ -482,7 +474,7 @@ int alarms_step_add(struct store *db, int64_t alarm_id, int64_t commune_id, cons
 		store_bind_i64(st, 6, eta_minutes);
 	else
 		store_bind_null(st, 6);
-	bind_opt_text(st, 7, note);
+	store_bind_text(st, 7, note);
 	return store_run(st);
 }
 

@@ -18,10 +18,7 @@ int apikeys_add(struct store *db, const char *name, const char *key_hash, int64_
 		return rc;
 	store_bind_text(st, 1, name);
 	store_bind_text(st, 2, key_hash);
-	if (created_by)
-		store_bind_i64(st, 3, created_by);
-	else
-		store_bind_null(st, 3);
+	store_bind_opt_i64(st, 3, created_by);
 	store_bind_i64(st, 4, now);
 	rc = store_step_i64(st, id);
 	return rc == STORE_ROW ? STORE_OK : (rc == STORE_DONE ? STORE_E_DB : rc);
@@ -54,9 +51,9 @@ int apikeys_list(struct store *db, struct arena *a, int max, struct apikey_row *
 		const char *name = store_col_text(st, 1);
 		rows[k].id = store_col_i64(st, 0);
 		rows[k].name = arena_strndup(a, name ? name : "", strlen(name ? name : ""));
-		rows[k].created_by = store_col_is_null(st, 2) ? 0 : store_col_i64(st, 2);
+		rows[k].created_by = store_col_opt_i64(st, 2);
 		rows[k].created_at = store_col_i64(st, 3);
-		rows[k].revoked_at = store_col_is_null(st, 4) ? 0 : store_col_i64(st, 4);
+		rows[k].revoked_at = store_col_opt_i64(st, 4);
 		if (!rows[k].name) {
 			rc = STORE_E_NOMEM;
 			break;
@@ -82,10 +79,7 @@ int apikeys_revoke(struct store *db, int64_t id, const char *name, int64_t now, 
 		return rc;
 	store_bind_i64(st, 1, now);
 	store_bind_i64(st, 2, id);
-	if (name)
-		store_bind_text(st, 3, name);
-	else
-		store_bind_null(st, 3);
+	store_bind_text(st, 3, name);
 	rc = store_step_i64(st, revoked_id);
 	return rc == STORE_ROW ? STORE_OK : rc;
 }

@@ -77,10 +77,7 @@ int audit_append(struct store *db, const struct audit_entry *e)
 		return rc;
 	store_bind_i64(st, 1, seq);
 	store_bind_i64(st, 2, at);
-	if (e->user_id)
-		store_bind_i64(st, 3, e->user_id);
-	else
-		store_bind_null(st, 3);
+	store_bind_opt_i64(st, 3, e->user_id);
 	store_bind_text(st, 4, actor);
 	store_bind_text(st, 5, address);
 	store_bind_text(st, 6, e->action);
@@ -158,9 +155,9 @@ int audit_verify(struct store *db, int64_t *count, int64_t *bad_seq, char *why, 
 			result = 1;
 			break;
 		}
-		entry_hash(seq, store_col_i64(st, 3), store_col_is_null(st, 4) ? 0 : store_col_i64(st, 4),
-			   store_col_text(st, 5), store_col_text(st, 6), store_col_text(st, 7),
-			   store_col_text(st, 8), store_col_text(st, 9), store_col_text(st, 10), prev, hash);
+		entry_hash(seq, store_col_i64(st, 3), store_col_opt_i64(st, 4), store_col_text(st, 5),
+			   store_col_text(st, 6), store_col_text(st, 7), store_col_text(st, 8),
+			   store_col_text(st, 9), store_col_text(st, 10), prev, hash);
 		if (!stored || strcmp(hash, stored) != 0) {
 			*bad_seq = seq;
 			snprintf(why, whylen,

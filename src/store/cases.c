@@ -12,14 +12,6 @@ const char *const cases_category_names[] = {
 const char *const cases_source_names[] = {"tip", "patrol", "alarm", "walk_in", "referral", NULL};
 const char *const cases_status_names[] = {"open", "investigating", "transferred", "closed", NULL};
 
-static void bind_opt_text(struct store_stmt *st, int idx, const char *s)
-{
-	if (s)
-		store_bind_text(st, idx, s);
-	else
-		store_bind_null(st, idx);
-}
-
 int cases_insert(struct store *db, const struct case_row *c, int64_t now, int64_t *id)
 {
 	struct store_stmt *st;
@@ -35,14 +27,11 @@ int cases_insert(struct store *db, const struct case_row *c, int64_t now, int64_
 	store_bind_i64(st, 2, c->commune_id);
 	store_bind_text(st, 3, c->category);
 	store_bind_i64(st, 4, c->occurred_at);
-	bind_opt_text(st, 5, c->place);
+	store_bind_text(st, 5, c->place);
 	store_bind_text(st, 6, c->source);
 	store_bind_text(st, 7, c->status);
 	store_bind_text(st, 8, c->summary);
-	if (c->created_by)
-		store_bind_i64(st, 9, c->created_by);
-	else
-		store_bind_null(st, 9);
+	store_bind_opt_i64(st, 9, c->created_by);
 	store_bind_i64(st, 10, now);
 	rc = store_step_i64(st, id);
 	if (rc == STORE_DONE)
@@ -67,7 +56,7 @@ int cases_update(struct store *db, const struct case_row *c, int64_t now)
 	store_bind_i64(st, 3, c->commune_id);
 	store_bind_text(st, 4, c->category);
 	store_bind_i64(st, 5, c->occurred_at);
-	bind_opt_text(st, 6, c->place);
+	store_bind_text(st, 6, c->place);
 	store_bind_text(st, 7, c->source);
 	store_bind_text(st, 8, c->status);
 	store_bind_text(st, 9, c->summary);
@@ -94,7 +83,7 @@ static int read_case(struct store_stmt *st, struct arena *a, struct case_row *c)
 	c->source = store_col_dup(st, 7, a, &ok);
 	c->status = store_col_dup(st, 8, a, &ok);
 	c->summary = store_col_dup(st, 9, a, &ok);
-	c->created_by = store_col_is_null(st, 10) ? 0 : store_col_i64(st, 10);
+	c->created_by = store_col_opt_i64(st, 10);
 	c->created_at = store_col_i64(st, 11);
 	c->updated_at = store_col_i64(st, 12);
 	if (!c->unit_path || !c->category || !c->source || !c->status || !c->summary)

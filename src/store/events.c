@@ -21,10 +21,7 @@ int events_append(struct store *db, const struct event_row *e, int64_t *id)
 	store_bind_i64(st, 3, e->perm);
 	store_bind_i64(st, 4, e->reach);
 	store_bind_text(st, 5, e->unit_path);
-	if (e->commune_id)
-		store_bind_i64(st, 6, e->commune_id);
-	else
-		store_bind_null(st, 6);
+	store_bind_opt_i64(st, 6, e->commune_id);
 	store_bind_text(st, 7, e->data);
 	rc = store_step_i64(st, id);
 	if (rc == STORE_DONE)
@@ -40,7 +37,7 @@ static void read_row(struct store_stmt *st, struct event_row *e)
 	e->perm = (int)store_col_i64(st, 3);
 	e->reach = (int)store_col_i64(st, 4);
 	e->unit_path = store_col_text(st, 5);
-	e->commune_id = store_col_is_null(st, 6) ? 0 : store_col_i64(st, 6);
+	e->commune_id = store_col_opt_i64(st, 6);
 	e->data = store_col_text(st, 7);
 }
 

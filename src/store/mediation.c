@@ -101,10 +101,7 @@ static int write_children(struct store *db, const struct med_case *c, bool repla
 			store_bind_i64(st, 2, c->commune_id);
 			store_bind_i64(st, 3, i + 1);
 			store_bind_text(st, 4, name);
-			if (c->parties[i].birth_year)
-				store_bind_i64(st, 5, c->parties[i].birth_year);
-			else
-				store_bind_null(st, 5);
+			store_bind_opt_i64(st, 5, c->parties[i].birth_year);
 			bind_opt(st, 6, address);
 			rc = store_run(st);
 		}
@@ -162,10 +159,7 @@ int mediation_insert(struct store *db, const struct med_case *c, int64_t now, in
 	bind_opt(st, 14, c->follow_up);
 	bind_opt(st, 15, c->follow_up_on);
 	bind_opt(st, 16, c->notes);
-	if (c->created_by)
-		store_bind_i64(st, 17, c->created_by);
-	else
-		store_bind_null(st, 17);
+	store_bind_opt_i64(st, 17, c->created_by);
 	store_bind_i64(st, 18, now);
 	rc = store_step_i64(st, id);
 	if (rc == STORE_DONE)
@@ -260,10 +254,7 @@ int mediation_session_insert(struct store *db, int64_t case_id, int64_t commune_
 	store_bind_i64(st, 2, commune_id);
 	store_bind_text(st, 3, held_on);
 	store_bind_text(st, 4, notes);
-	if (created_by)
-		store_bind_i64(st, 5, created_by);
-	else
-		store_bind_null(st, 5);
+	store_bind_opt_i64(st, 5, created_by);
 	store_bind_i64(st, 6, now);
 	rc = store_step_i64(st, id);
 	if (rc == STORE_DONE)
@@ -304,7 +295,7 @@ static int read_case(struct store_stmt *st, struct arena *a, struct med_case *c)
 	c->follow_up = store_col_dup(st, 16, a, &ok);
 	c->follow_up_on = store_col_dup(st, 17, a, &ok);
 	c->notes = store_col_dup(st, 18, a, &ok);
-	c->created_by = store_col_is_null(st, 19) ? 0 : store_col_i64(st, 19);
+	c->created_by = store_col_opt_i64(st, 19);
 	c->created_at = store_col_i64(st, 20);
 	c->updated_at = store_col_i64(st, 21);
 	if (c->kind < 0)
@@ -388,8 +379,7 @@ static int load_child(struct store *db, struct arena *a, enum child which, struc
 				if (pass == 1) {
 					struct med_party *p = &c->parties[c->nparties];
 					p->full_name = unseal(a, st, 1, &ok);
-					p->birth_year =
-					    store_col_is_null(st, 2) ? 0 : (int)store_col_i64(st, 2);
+					p->birth_year = (int)store_col_opt_i64(st, 2);
 					p->address = unseal(a, st, 3, &ok);
 					if (!p->full_name)
 						ok = false;

@@ -13,14 +13,6 @@ const char *const models_rating_names[] = {"excellent", "good", "fair", "weak", 
 const char *const exemplars_kind_names[] = {"person", "team", "organisation", NULL};
 const char *const exemplars_level_names[] = {"commune", "district", "province", "ministry", NULL};
 
-static void bind_opt_text(struct store_stmt *st, int idx, const char *s)
-{
-	if (s)
-		store_bind_text(st, idx, s);
-	else
-		store_bind_null(st, idx);
-}
-
 /* Runs an INSERT … RETURNING id. */
 static int insert_id(struct store_stmt *st, int64_t *id)
 {
@@ -56,7 +48,7 @@ int models_insert(struct store *db, struct model_row *m, int64_t now)
 	store_bind_i64(st, 2, m->unit_id);
 	store_bind_text(st, 3, m->kind);
 	store_bind_text(st, 4, m->name);
-	bind_opt_text(st, 5, m->description);
+	store_bind_text(st, 5, m->description);
 	store_bind_i64(st, 6, m->sponsor_id);
 	store_bind_i64(st, 7, now);
 	return insert_id(st, &m->id);
@@ -76,7 +68,7 @@ int models_update(struct store *db, const struct model_row *m, int64_t now)
 	store_bind_i64(st, 2, m->unit_id);
 	store_bind_text(st, 3, m->kind);
 	store_bind_text(st, 4, m->name);
-	bind_opt_text(st, 5, m->description);
+	store_bind_text(st, 5, m->description);
 	store_bind_i64(st, 6, m->sponsor_id);
 	store_bind_i64(st, 7, now);
 	return store_run(st);
@@ -213,7 +205,7 @@ int models_activity_add(struct store *db, int64_t model_id, int64_t commune_id,
 	store_bind_text(st, 4, x->kind);
 	store_bind_i64(st, 5, x->people_reached);
 	store_bind_i64(st, 6, x->cases_handled);
-	bind_opt_text(st, 7, x->notes);
+	store_bind_text(st, 7, x->notes);
 	store_bind_i64(st, 8, now);
 	return insert_id(st, id);
 }
@@ -232,7 +224,7 @@ int models_evaluation_add(struct store *db, int64_t model_id, int64_t commune_id
 	store_bind_i64(st, 2, commune_id);
 	store_bind_text(st, 3, e->period);
 	store_bind_text(st, 4, e->rating);
-	bind_opt_text(st, 5, e->notes);
+	store_bind_text(st, 5, e->notes);
 	store_bind_i64(st, 6, now);
 	return insert_id(st, id);
 }
@@ -575,7 +567,7 @@ int exemplars_commendation_add(struct store *db, int64_t exemplar_id, int64_t co
 	store_bind_i64(st, 2, commune_id);
 	store_bind_text(st, 3, c->level);
 	store_bind_i64(st, 4, c->awarded_at);
-	bind_opt_text(st, 5, c->decision_no);
+	store_bind_text(st, 5, c->decision_no);
 	store_bind_i64(st, 6, now);
 	return insert_id(st, id);
 }

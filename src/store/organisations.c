@@ -29,7 +29,7 @@ static int read_org(struct store_stmt *st, struct arena *a, struct org_row *o)
 		   *name = store_col_text(st, 5);
 	o->id = store_col_i64(st, 0);
 	o->unit_id = store_col_i64(st, 1);
-	o->commune_id = store_col_is_null(st, 2) ? 0 : store_col_i64(st, 2);
+	o->commune_id = store_col_opt_i64(st, 2);
 	o->unit_path = arena_strdup(a, path ? path : "");
 	o->kind = arena_strdup(a, kind ? kind : "");
 	o->name = arena_strdup(a, name ? name : "");
@@ -62,7 +62,7 @@ static int unit_commune(struct store *db, int64_t unit_id, int64_t *commune)
 	store_bind_i64(st, 1, unit_id);
 	rc = store_step(st);
 	if (rc == STORE_ROW)
-		*commune = store_col_is_null(st, 0) ? 0 : store_col_i64(st, 0);
+		*commune = store_col_opt_i64(st, 0);
 	store_reset(st);
 	if (rc == STORE_DONE)
 		return STORE_E_FK;
@@ -85,10 +85,7 @@ int orgs_insert(struct store *db, struct arena *a, int64_t unit_id, const char *
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, unit_id);
-	if (commune)
-		store_bind_i64(st, 2, commune);
-	else
-		store_bind_null(st, 2);
+	store_bind_opt_i64(st, 2, commune);
 	store_bind_text(st, 3, kind);
 	store_bind_text(st, 4, name);
 	store_bind_i64(st, 5, now);
@@ -115,10 +112,7 @@ int orgs_update(struct store *db, int64_t id, int64_t unit_id, const char *kind,
 		return rc;
 	store_bind_i64(st, 1, id);
 	store_bind_i64(st, 2, unit_id);
-	if (commune)
-		store_bind_i64(st, 3, commune);
-	else
-		store_bind_null(st, 3);
+	store_bind_opt_i64(st, 3, commune);
 	store_bind_text(st, 4, kind);
 	store_bind_text(st, 5, name);
 	store_bind_i64(st, 6, now);

@@ -15,14 +15,6 @@ const char *const outreach_kind_names[] = {"propaganda", "campaign_launch", "tra
 					   NULL};
 const char *const outreach_audience_names[] = {"residents", "pupils", "teachers", "members", NULL};
 
-static void bind_opt_text(struct store_stmt *st, int idx, const char *s)
-{
-	if (s)
-		store_bind_text(st, idx, s);
-	else
-		store_bind_null(st, idx);
-}
-
 /* Inserts the organisers, topics and audiences of s. */
 static int insert_links(struct store *db, const struct outreach_session *s)
 {
@@ -107,9 +99,9 @@ int outreach_session_insert(struct store *db, struct outreach_session *s, int64_
 	store_bind_i64(st, 2, s->unit_id);
 	store_bind_text(st, 3, s->kind);
 	store_bind_i64(st, 4, s->held_at);
-	bind_opt_text(st, 5, s->place);
+	store_bind_text(st, 5, s->place);
 	store_bind_i64(st, 6, s->participants);
-	bind_opt_text(st, 7, s->notes);
+	store_bind_text(st, 7, s->notes);
 	store_bind_opt_i64(st, 8, s->series_id);
 	store_bind_opt_i64(st, 9, s->created_by);
 	store_bind_i64(st, 10, now);
@@ -136,9 +128,9 @@ int outreach_session_update(struct store *db, const struct outreach_session *s, 
 	store_bind_i64(st, 2, s->unit_id);
 	store_bind_text(st, 3, s->kind);
 	store_bind_i64(st, 4, s->held_at);
-	bind_opt_text(st, 5, s->place);
+	store_bind_text(st, 5, s->place);
 	store_bind_i64(st, 6, s->participants);
-	bind_opt_text(st, 7, s->notes);
+	store_bind_text(st, 7, s->notes);
 	store_bind_i64(st, 8, now);
 	if ((rc = store_run(st)) != STORE_OK)
 		return rc;
@@ -196,8 +188,8 @@ static int read_session(struct store_stmt *st, struct arena *a, struct outreach_
 	s->place = store_col_dup(st, 7, a, NULL);
 	s->participants = store_col_i64(st, 8);
 	s->notes = store_col_dup(st, 9, a, NULL);
-	s->series_id = store_col_is_null(st, 10) ? 0 : store_col_i64(st, 10);
-	s->created_by = store_col_is_null(st, 11) ? 0 : store_col_i64(st, 11);
+	s->series_id = store_col_opt_i64(st, 10);
+	s->created_by = store_col_opt_i64(st, 11);
 	s->created_at = store_col_i64(st, 12);
 	s->updated_at = store_col_i64(st, 13);
 	return s->unit_path && s->unit_name && s->kind ? STORE_OK : STORE_E_NOMEM;
@@ -247,7 +239,7 @@ int outreach_session_links(struct store *db, struct arena *a, struct outreach_se
 	while ((rc = store_step(st)) == STORE_ROW && s->naudiences < OUTREACH_AUDIENCES_MAX) {
 		struct outreach_audience *au = &s->audiences[s->naudiences++];
 		au->group = store_col_dup(st, 0, a, NULL);
-		au->organisation_id = store_col_is_null(st, 1) ? 0 : store_col_i64(st, 1);
+		au->organisation_id = store_col_opt_i64(st, 1);
 		au->count = store_col_i64(st, 2);
 	}
 	store_reset(st);

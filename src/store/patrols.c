@@ -10,14 +10,6 @@
 
 #include "store/bucket.h"
 
-static void bind_opt_text(struct store_stmt *st, int idx, const char *s)
-{
-	if (s)
-		store_bind_text(st, idx, s);
-	else
-		store_bind_null(st, idx);
-}
-
 static int returning_id(struct store_stmt *st, int64_t *id)
 {
 	int rc = store_step_i64(st, id);
@@ -43,7 +35,7 @@ int patrols_insert(struct store *db, const struct patrol_row *p, int64_t now, in
 	store_bind_text(st, 4, p->area);
 	store_bind_i64(st, 5, p->planned_start);
 	store_bind_i64(st, 6, p->planned_end);
-	bind_opt_text(st, 7, p->findings);
+	store_bind_text(st, 7, p->findings);
 	store_bind_opt_i64(st, 8, p->created_by);
 	store_bind_i64(st, 9, now);
 	return returning_id(st, id);
@@ -63,7 +55,7 @@ int patrols_update(struct store *db, const struct patrol_row *p, int64_t now)
 	store_bind_text(st, 2, p->area);
 	store_bind_i64(st, 3, p->planned_start);
 	store_bind_i64(st, 4, p->planned_end);
-	bind_opt_text(st, 5, p->findings);
+	store_bind_text(st, 5, p->findings);
 	store_bind_i64(st, 6, now);
 	return store_run(st);
 }
@@ -392,16 +384,16 @@ int violations_insert(struct store *db, const struct violation_row *v, const cha
 	store_bind_opt_i64(st, 1, v->patrol_id);
 	store_bind_i64(st, 2, v->unit_id);
 	store_bind_i64(st, 3, v->commune_id);
-	bind_opt_text(st, 4, v->place);
+	store_bind_text(st, 4, v->place);
 	store_bind_i64(st, 5, v->occurred_at);
 	store_bind_text(st, 6, v->kind);
 	store_bind_text(st, 7, v->legal_basis);
 	store_bind_text(st, 8, v->action);
-	bind_opt_text(st, 9, v->record_no);
+	store_bind_text(st, 9, v->record_no);
 	store_bind_opt_i64(st, 10, v->fine_vnd);
 	store_bind_opt_i64(st, 11, v->person_id);
-	bind_opt_text(st, 12, identity_sealed);
-	bind_opt_text(st, 13, v->summary);
+	store_bind_text(st, 12, identity_sealed);
+	store_bind_text(st, 13, v->summary);
 	store_bind_opt_i64(st, 14, v->created_by);
 	store_bind_i64(st, 15, now);
 	return returning_id(st, id);
@@ -420,15 +412,15 @@ int violations_update(struct store *db, const struct violation_row *v, int64_t n
 		return rc;
 	store_bind_i64(st, 1, v->id);
 	store_bind_i64(st, 2, v->unit_id);
-	bind_opt_text(st, 3, v->place);
+	store_bind_text(st, 3, v->place);
 	store_bind_i64(st, 4, v->occurred_at);
 	store_bind_text(st, 5, v->kind);
 	store_bind_text(st, 6, v->legal_basis);
 	store_bind_text(st, 7, v->action);
-	bind_opt_text(st, 8, v->record_no);
+	store_bind_text(st, 8, v->record_no);
 	store_bind_opt_i64(st, 9, v->fine_vnd);
 	store_bind_opt_i64(st, 10, v->person_id);
-	bind_opt_text(st, 11, v->summary);
+	store_bind_text(st, 11, v->summary);
 	store_bind_i64(st, 12, now);
 	return store_run(st);
 }
@@ -441,7 +433,7 @@ int violations_set_identity(struct store *db, int64_t id, const char *identity_s
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, id);
-	bind_opt_text(st, 2, identity_sealed);
+	store_bind_text(st, 2, identity_sealed);
 	store_bind_i64(st, 3, now);
 	return store_run(st);
 }

@@ -154,13 +154,13 @@ static int read_person(struct store_stmt *st, struct arena *a, struct person_row
 	bool ok = true;
 	p->id = store_col_i64(st, 0);
 	p->unit_id = store_col_i64(st, 1);
-	p->commune_id = store_col_is_null(st, 2) ? 0 : store_col_i64(st, 2);
+	p->commune_id = store_col_opt_i64(st, 2);
 	p->unit_path = store_col_dup(st, 3, a, &ok);
 	p->full_name = store_col_dup(st, 4, a, &ok);
 	p->name_key = store_col_dup(st, 5, a, &ok);
 	p->gender = store_col_dup(st, 6, a, &ok);
 	p->birth_date = store_col_dup(st, 7, a, &ok);
-	p->birth_year = store_col_is_null(st, 8) ? 0 : (int)store_col_i64(st, 8);
+	p->birth_year = (int)store_col_opt_i64(st, 8);
 	p->phone = store_col_dup(st, 9, a, &ok);
 	p->address = store_col_dup(st, 10, a, &ok);
 	p->national_id_last4 = store_col_dup(st, 11, a, &ok);
@@ -225,7 +225,7 @@ static int derive(struct store *db, const struct person_input *in, struct derive
 	store_bind_i64(st, 1, in->unit_id);
 	rc = store_step(st);
 	if (rc == STORE_ROW)
-		d->commune_id = store_col_is_null(st, 0) ? 0 : store_col_i64(st, 0);
+		d->commune_id = store_col_opt_i64(st, 0);
 	store_reset(st);
 	if (rc == STORE_DONE)
 		return STORE_E_FK;

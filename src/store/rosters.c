@@ -413,14 +413,8 @@ int rosters_ical_insert(struct store *db, const char *kind, int64_t team_id, int
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, kind);
-	if (team_id)
-		store_bind_i64(st, 2, team_id);
-	else
-		store_bind_null(st, 2);
-	if (person_id)
-		store_bind_i64(st, 3, person_id);
-	else
-		store_bind_null(st, 3);
+	store_bind_opt_i64(st, 2, team_id);
+	store_bind_opt_i64(st, 3, person_id);
 	store_bind_i64(st, 4, commune_id);
 	store_bind_text(st, 5, token_hash);
 	store_bind_i64(st, 6, user_id);

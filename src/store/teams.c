@@ -55,7 +55,7 @@ static int read_team(struct store_stmt *st, struct arena *a, struct team_row *t)
 	int kind = team_name_index(team_kind_names, store_col_text(st, 5));
 	t->id = store_col_i64(st, 0);
 	t->unit_id = store_col_i64(st, 1);
-	t->commune_id = store_col_is_null(st, 2) ? 0 : store_col_i64(st, 2);
+	t->commune_id = store_col_opt_i64(st, 2);
 	t->unit_name = dup(a, store_col_text(st, 3), &ok);
 	t->unit_path = dup(a, store_col_text(st, 4), &ok);
 	t->kind = kind < 0 ? TEAM_SELF_MANAGED : (enum team_kind)kind;
@@ -106,10 +106,7 @@ int teams_insert(struct store *db, struct arena *a, const struct unit_row *unit,
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, unit->id);
-	if (unit->commune_id)
-		store_bind_i64(st, 2, unit->commune_id);
-	else
-		store_bind_null(st, 2);
+	store_bind_opt_i64(st, 2, unit->commune_id);
 	store_bind_text(st, 3, team_kind_names[kind]);
 	store_bind_text(st, 4, name);
 	store_bind_i64(st, 5, now);
@@ -254,7 +251,7 @@ static int read_facts(struct store_stmt *st, struct arena *a, struct team_fact_r
 		r->f.role = role < 0 ? TEAM_ROLE_MEMBER : (enum team_role)role;
 		r->f.gender = team_gender_parse(store_col_text(st, 2));
 		r->f.birth_date = dup(a, store_col_text(st, 3), &ok);
-		r->f.birth_year = store_col_is_null(st, 4) ? 0 : (int)store_col_i64(st, 4);
+		r->f.birth_year = (int)store_col_opt_i64(st, 4);
 		r->f.term_from = dup(a, store_col_text(st, 5), &ok);
 		r->f.term_to = dup(a, store_col_text(st, 6), &ok);
 		if (!ok || !r->f.term_from) {
@@ -313,7 +310,7 @@ static int read_member(struct store_stmt *st, struct arena *a, struct member_row
 	m->full_name = dup(a, store_col_text(st, 3), &ok);
 	m->gender = dup(a, store_col_text(st, 4), &ok);
 	m->birth_date = dup(a, store_col_text(st, 5), &ok);
-	m->birth_year = store_col_is_null(st, 6) ? 0 : (int)store_col_i64(st, 6);
+	m->birth_year = (int)store_col_opt_i64(st, 6);
 	m->role = role < 0 ? TEAM_ROLE_MEMBER : (enum team_role)role;
 	m->term_from = dup(a, store_col_text(st, 8), &ok);
 	m->term_to = dup(a, store_col_text(st, 9), &ok);
@@ -421,10 +418,7 @@ int teams_member_insert(struct store *db, const struct team_row *t, int64_t pers
 		return rc;
 	store_bind_i64(st, 1, t->id);
 	store_bind_i64(st, 2, person_id);
-	if (t->commune_id)
-		store_bind_i64(st, 3, t->commune_id);
-	else
-		store_bind_null(st, 3);
+	store_bind_opt_i64(st, 3, t->commune_id);
 	store_bind_text(st, 4, team_role_names[role]);
 	store_bind_text(st, 5, from);
 	store_bind_text(st, 6, to); /* NULL binds SQL NULL */

@@ -95,12 +95,12 @@ static int read_unit(struct store_stmt *st, struct arena *a, struct unit_row *u)
 {
 	int kind = units_kind_parse(store_col_text(st, 2) ? store_col_text(st, 2) : "");
 	u->id = store_col_i64(st, 0);
-	u->parent_id = store_col_is_null(st, 1) ? 0 : store_col_i64(st, 1);
+	u->parent_id = store_col_opt_i64(st, 1);
 	u->kind = kind < 0 ? UNIT_GROUP : (enum unit_kind)kind;
 	u->code = dup(a, store_col_text(st, 3));
 	u->name = dup(a, store_col_text(st, 4));
 	u->path = dup(a, store_col_text(st, 5));
-	u->commune_id = store_col_is_null(st, 6) ? 0 : store_col_i64(st, 6);
+	u->commune_id = store_col_opt_i64(st, 6);
 	u->created_at = store_col_i64(st, 7);
 	u->updated_at = store_col_i64(st, 8);
 	return u->code && u->name && u->path ? STORE_OK : STORE_E_NOMEM;
@@ -240,10 +240,7 @@ int units_insert(struct store *db, struct arena *a, const struct unit_row *paren
 		return rc;
 	store_bind_i64(st, 1, id);
 	store_bind_text(st, 2, path);
-	if (commune)
-		store_bind_i64(st, 3, commune);
-	else
-		store_bind_null(st, 3);
+	store_bind_opt_i64(st, 3, commune);
 	rc = store_run(st);
 	if (rc)
 		return rc;

@@ -56,8 +56,8 @@ static void read_user(struct store_stmt *st, struct arena *a, struct user_row *u
 	u->totp_enabled = store_col_i64(st, 6) != 0;
 	u->created_at = store_col_i64(st, 7);
 	u->updated_at = store_col_i64(st, 8);
-	u->person_id = store_col_is_null(st, 9) ? 0 : store_col_i64(st, 9);
-	u->organisation_id = store_col_is_null(st, 10) ? 0 : store_col_i64(st, 10);
+	u->person_id = store_col_opt_i64(st, 9);
+	u->organisation_id = store_col_opt_i64(st, 10);
 }
 
 int users_get(struct store *db, struct arena *a, int64_t id, struct user_row *u)
@@ -109,9 +109,9 @@ int users_grants(struct store *db, struct arena *a, int64_t user_id, struct gran
 			continue;
 		g[k].id = store_col_i64(st, 0);
 		g[k].role = (enum role)role;
-		g[k].unit_id = store_col_is_null(st, 2) ? 0 : store_col_i64(st, 2);
+		g[k].unit_id = store_col_opt_i64(st, 2);
 		g[k].unit_path = dup(a, store_col_text(st, 3));
-		g[k].team_id = store_col_is_null(st, 4) ? 0 : store_col_i64(st, 4);
+		g[k].team_id = store_col_opt_i64(st, 4);
 		k++;
 	}
 	store_reset(st);
@@ -209,9 +209,9 @@ int sessions_load(struct store *db, struct arena *a, const char *token_hash, int
 			continue;
 		g[k].id = store_col_i64(st, 7);
 		g[k].role = (enum role)role;
-		g[k].unit_id = store_col_is_null(st, 9) ? 0 : store_col_i64(st, 9);
+		g[k].unit_id = store_col_opt_i64(st, 9);
 		g[k].unit_path = dup(a, store_col_text(st, 10));
-		g[k].team_id = store_col_is_null(st, 11) ? 0 : store_col_i64(st, 11);
+		g[k].team_id = store_col_opt_i64(st, 11);
 		k++;
 	}
 	store_reset(st);
@@ -312,14 +312,8 @@ int grants_insert(struct store *db, int64_t user_id, enum role role, int64_t uni
 		return rc;
 	store_bind_i64(st, 1, user_id);
 	store_bind_text(st, 2, perm_role_names[role]);
-	if (unit_id)
-		store_bind_i64(st, 3, unit_id);
-	else
-		store_bind_null(st, 3);
-	if (team_id)
-		store_bind_i64(st, 4, team_id);
-	else
-		store_bind_null(st, 4);
+	store_bind_opt_i64(st, 3, unit_id);
+	store_bind_opt_i64(st, 4, team_id);
 	store_bind_i64(st, 5, now);
 	rc = store_step_i64(st, id);
 	return rc == STORE_ROW ? STORE_OK : (rc < 0 ? rc : STORE_E_DB);
@@ -336,11 +330,11 @@ static int read_grant(struct store_stmt *st, struct arena *a, struct grant_row *
 	g->id = store_col_i64(st, 0);
 	g->user_id = store_col_i64(st, 1);
 	g->role = (enum role)role;
-	g->unit_id = store_col_is_null(st, 3) ? 0 : store_col_i64(st, 3);
+	g->unit_id = store_col_opt_i64(st, 3);
 	g->unit_name = dup(a, store_col_text(st, 4));
 	g->unit_code = dup(a, store_col_text(st, 5));
 	g->unit_path = dup(a, store_col_text(st, 6));
-	g->team_id = store_col_is_null(st, 7) ? 0 : store_col_i64(st, 7);
+	g->team_id = store_col_opt_i64(st, 7);
 	return 0;
 }
 
@@ -480,10 +474,7 @@ int users_update(struct store *db, int64_t id, const char *display_name, int dis
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, id);
-	if (display_name)
-		store_bind_text(st, 2, display_name);
-	else
-		store_bind_null(st, 2);
+	store_bind_text(st, 2, display_name);
 	store_bind_i64(st, 3, disabled < 0 ? -1 : (disabled ? 1 : 0));
 	store_bind_i64(st, 4, now);
 	return store_run(st);
@@ -537,10 +528,7 @@ int users_set_totp(struct store *db, int64_t id, const char *sealed_secret, bool
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, id);
-	if (sealed_secret)
-		store_bind_text(st, 2, sealed_secret);
-	else
-		store_bind_null(st, 2);
+	store_bind_text(st, 2, sealed_secret);
 	store_bind_i64(st, 3, enabled ? 1 : 0);
 	store_bind_i64(st, 4, now);
 	return store_run(st);

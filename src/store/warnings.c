@@ -48,11 +48,11 @@ static int read_warning(struct store_stmt *st, struct arena *a, struct warning_r
 		w->radius_km = store_col_is_null(st, 12) ? 0 : store_col_double(st, 12);
 	}
 	w->effective_at = store_col_i64(st, 13);
-	w->expires_at = store_col_is_null(st, 14) ? 0 : store_col_i64(st, 14);
-	w->created_by = store_col_is_null(st, 15) ? 0 : store_col_i64(st, 15);
+	w->expires_at = store_col_opt_i64(st, 14);
+	w->created_by = store_col_opt_i64(st, 15);
 	w->created_at = store_col_i64(st, 16);
 	w->updated_at = store_col_i64(st, 17);
-	w->cancelled_at = store_col_is_null(st, 18) ? 0 : store_col_i64(st, 18);
+	w->cancelled_at = store_col_opt_i64(st, 18);
 	return bad ? STORE_E_NOMEM : STORE_OK;
 }
 
@@ -76,10 +76,7 @@ static void bind_content(struct store_stmt *st, const struct warning_row *w)
 		store_bind_null(st, 10);
 	}
 	store_bind_i64(st, 11, w->effective_at);
-	if (w->expires_at)
-		store_bind_i64(st, 12, w->expires_at);
-	else
-		store_bind_null(st, 12);
+	store_bind_opt_i64(st, 12, w->expires_at);
 }
 
 int warnings_insert(struct store *db, const struct warning_row *w, int64_t now, int64_t *id)
@@ -95,10 +92,7 @@ int warnings_insert(struct store *db, const struct warning_row *w, int64_t now, 
 	if (rc)
 		return rc;
 	bind_content(st, w);
-	if (w->created_by)
-		store_bind_i64(st, 13, w->created_by);
-	else
-		store_bind_null(st, 13);
+	store_bind_opt_i64(st, 13, w->created_by);
 	store_bind_i64(st, 14, now);
 	rc = store_step_i64(st, id);
 	return rc == STORE_ROW ? STORE_OK : (rc == STORE_DONE ? STORE_E_DB : rc);
@@ -136,10 +130,7 @@ int warnings_cancel(struct store *db, int64_t id, int64_t by, int64_t now)
 	if (rc)
 		return rc;
 	store_bind_i64(st, 1, now);
-	if (by)
-		store_bind_i64(st, 2, by);
-	else
-		store_bind_null(st, 2);
+	store_bind_opt_i64(st, 2, by);
 	store_bind_i64(st, 3, id);
 	rc = store_step_i64(st, &got);
 	return rc == STORE_ROW ? STORE_OK : rc;
