@@ -23,7 +23,8 @@ struct sq_stmt {
 	struct store_stmt base;
 	sqlite3_stmt *s;
 	const char *key;	  /* the caller's SQL pointer */
-	struct sq_stmt *redirect; /* a write outside store_begin running in a batch: the writer's twin */
+	struct sq_stmt *redirect; /* the writer's twin running this statement's current run, or NULL */
+	int routed;		  /* that run is a write outside store_begin, in a batch of its own */
 };
 
 struct sq_group;
@@ -148,8 +149,8 @@ struct sq_batch;
  *   as a member of its own (its statement's twin on the writer, the bindings moved over), committing
  *   when the statement finishes — at its last step, or at its reset for an INSERT … RETURNING whose
  *   caller reads one row, which is when SQLite itself would commit it.
- * - A statement prepared before store_begin still belongs to the caller's own connection and runs
- *   outside the transaction: prepare inside it (the store's functions all do).
+ * - A statement prepared before store_begin (on the caller's own connection) and stepped inside the
+ *   transaction runs as its twin on the writer too, until its reset.
  * The WAL hook numbers the batch's COMMIT like any commit; its checkpoint runs on a member's own
  * connection after the writer is released.
  */
@@ -778,28 +779,56 @@ static int routed_step(struct sq_db *d, struct sq_stmt *q)
 		return STORE_E_DB;
 	}
 	q->redirect = w;
+	q->routed = 1;
 	int s = sqlite3_step(w->s);
 	if (s == SQLITE_ROW)
 		return STORE_ROW;
 	return routed_finish(d, q, s);
 }
 
+/* Steps s, a statement of the writer w, for the member holding it: STORE_E_DB without running it
+ * once SQLite has rolled the batch back, and the batch failed when this step made SQLite do so. */
+static int writer_step(struct sq_db *w, sqlite3_stmt *s)
+{
+	if (w->broken)
+		return STORE_E_DB;
+	int r = sqlite3_step(s);
+	if (r != SQLITE_ROW && r != SQLITE_DONE && sqlite3_get_autocommit(w->h))
+		writer_broke(w);
+	return map_rc(w, r);
+}
+
+/* A statement of d's own connection, prepared before store_begin, stepped while d is a member: the
+ * run goes to its twin on the writer (the bindings moved over), inside the transaction, until the
+ * reset. */
+static int twin_step(struct sq_db *d, struct sq_stmt *q)
+{
+	struct sq_db *w = d->group->writer;
+	struct sq_stmt *t = NULL;
+	int rc = cache_prepare(w, q->key, &t);
+	if (rc)
+		return rc;
+	if (sqlite3_transfer_bindings(q->s, t->s) != SQLITE_OK)
+		return STORE_E_DB;
+	q->redirect = t;
+	q->routed = 0;
+	return writer_step(w, t->s);
+}
+
 static int sq_step(struct store_stmt *st)
 {
 	struct sq_stmt *q = (struct sq_stmt *)st;
 	struct sq_db *d = D(st);
-	if (q->redirect) {
+	if (q->redirect && q->routed) {
 		int s = sqlite3_step(q->redirect->s);
 		return s == SQLITE_ROW ? STORE_ROW : routed_finish(d, q, s);
 	}
-	if (d->is_writer) {
-		if (d->broken)
-			return STORE_E_DB;
-		int s = sqlite3_step(q->s);
-		if (s != SQLITE_ROW && s != SQLITE_DONE && sqlite3_get_autocommit(d->h))
-			writer_broke(d);
-		return map_rc(d, s);
-	}
+	if (q->redirect)
+		return writer_step(d->group->writer, q->redirect->s);
+	if (d->is_writer)
+		return writer_step(d, q->s);
+	if (d->in_tx && !sqlite3_stmt_busy(q->s))
+		return twin_step(d, q);
 	if (!d->in_tx && !sqlite3_stmt_readonly(q->s) && !sqlite3_stmt_busy(q->s) &&
 	    sqlite3_get_autocommit(d->h))
 		return routed_step(d, q);
@@ -840,8 +869,13 @@ static const char *sq_col_name(struct store_stmt *st, int col)
  * commit it at this reset outside a batch. */
 static void stmt_reset(struct sq_stmt *q)
 {
-	if (q->redirect)
+	if (q->redirect && q->routed) {
 		routed_finish(D(&q->base), q, SQLITE_DONE);
+	} else if (q->redirect) {
+		sqlite3_reset(q->redirect->s);
+		sqlite3_clear_bindings(q->redirect->s);
+		q->redirect = NULL;
+	}
 	sqlite3_reset(q->s);
 	sqlite3_clear_bindings(q->s);
 }

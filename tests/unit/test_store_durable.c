@@ -585,11 +585,24 @@ static void batches_share_a_commit_and_fail_together(void **state)
 	assert_int_equal(job_join(&z), STORE_OK);
 	for (int64_t id = 11; id <= 13; id++)
 		assert_int_equal(has_row(other, id), 0);
+	/* statements prepared before store_begin run inside the transaction when stepped in it */
+	struct store_stmt *early_read, *early_write;
+	int64_t n = -1;
+	assert_int_equal(store_prepare(me, "SELECT COUNT(*) FROM t WHERE id >= $1", &early_read), STORE_OK);
+	assert_int_equal(
+	    store_prepare(me, "INSERT INTO t (id, v) VALUES ($1, 'prepared early')", &early_write), STORE_OK);
 	assert_int_equal(store_begin(me), STORE_OK);
 	assert_int_equal(insert(me, 14), STORE_OK);
+	store_bind_i64(early_read, 1, 14);
+	assert_int_equal(store_step_i64(early_read, &n), STORE_ROW);
+	assert_int_equal(n, 1); /* its own uncommitted row */
+	store_bind_i64(early_write, 1, 15);
+	assert_int_equal(store_run(early_write), STORE_OK);
+	assert_int_equal(has_row(other, 15), 0);
 	assert_int_equal(store_commit(me), STORE_OK);
 	assert_int_equal(has_row(other, 10), 1);
 	assert_int_equal(has_row(other, 14), 1);
+	assert_int_equal(has_row(other, 15), 1);
 
 	/* 3. The batch's COMMIT cannot write the WAL: both members get STORE_E_DB, nothing is stored,
 	 * and once the disk works again so does the store. */
