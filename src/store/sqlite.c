@@ -378,6 +378,21 @@ static void batch_unref(struct sq_batch *b)
 	}
 }
 
+static int cache_prepare(struct sq_db *d, const char *sql, struct sq_stmt **out);
+
+/* Runs one of the writer's transaction-control statements (a string literal: prepared once, cached
+ * like any statement, since parsing them for every transaction costs more than running them). */
+static int writer_run(struct sq_db *w, const char *sql)
+{
+	struct sq_stmt *q;
+	int rc = cache_prepare(w, sql, &q);
+	if (rc)
+		return rc;
+	rc = map_rc(w, sqlite3_step(q->s));
+	sqlite3_reset(q->s);
+	return rc == STORE_DONE ? STORE_OK : rc;
+}
+
 /* Takes the writer, opening it on first use: STORE_OK, STORE_E_BUSY after WRITER_WAIT_SECONDS, or
  * STORE_E_DB when it cannot be opened. */
 static int writer_take(struct sq_group *g)
@@ -442,7 +457,7 @@ static struct sq_batch *batch_close(struct sq_group *g, int state, uint64_t wal)
 static struct sq_batch *batch_commit(struct sq_group *g, struct sq_db *d)
 {
 	struct sq_db *w = g->writer;
-	int ok = !w->broken && sqlite3_exec(w->h, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+	int ok = !w->broken && writer_run(w, "COMMIT") == STORE_OK;
 	if (!ok && !sqlite3_get_autocommit(w->h))
 		sqlite3_exec(w->h, "ROLLBACK", NULL, NULL, NULL);
 	uint64_t wal = ok ? w->pending : 0;
@@ -542,7 +557,7 @@ static int sq_begin(struct store *db)
 	struct sq_db *w = g->writer;
 	if (!g->open) {
 		struct sq_batch *b = calloc(1, sizeof *b);
-		rc = b ? sq_exec(&w->base, "BEGIN IMMEDIATE") : STORE_E_NOMEM;
+		rc = b ? writer_run(w, "BEGIN IMMEDIATE") : STORE_E_NOMEM;
 		if (rc) {
 			free(b);
 			writer_give(g);
@@ -560,7 +575,7 @@ static int sq_begin(struct store *db)
 	g->open->members++;
 	pthread_mutex_unlock(&g->bmu);
 	d->in_tx = 1;
-	rc = sq_exec(&w->base, "SAVEPOINT member");
+	rc = writer_run(w, "SAVEPOINT member");
 	if (rc) {
 		if (sqlite3_get_autocommit(w->h))
 			writer_broke(w);
@@ -584,12 +599,12 @@ static int member_end(struct sq_db *d, int commit)
 	if (w->broken) {
 		rc = commit ? STORE_E_DB : STORE_OK;
 	} else if (commit) {
-		rc = sq_exec(&w->base, "RELEASE member");
+		rc = writer_run(w, "RELEASE member");
 	}
 	if (!w->broken && (!commit || rc != STORE_OK) && !sqlite3_get_autocommit(w->h)) {
-		int r2 = sq_exec(&w->base, "ROLLBACK TO member");
+		int r2 = writer_run(w, "ROLLBACK TO member");
 		if (r2 == STORE_OK)
-			r2 = sq_exec(&w->base, "RELEASE member");
+			r2 = writer_run(w, "RELEASE member");
 		if (!commit)
 			rc = r2;
 	}
