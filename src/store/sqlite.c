@@ -144,7 +144,7 @@ struct sq_batch;
  * - Cost: one SAVEPOINT and RELEASE per transaction. FTS5 writes its pending terms out at every
  *   savepoint and statement journal (SQLite 3.40), so the tips' full-text index still gets a segment
  *   per tip; the pages it lands on are shared like the others.
- * - A write outside store_begin (a session touch, a throttle count) is not left to fight the batch
+ * - A write outside store_begin (the session touch) is not left to fight the batch
  *   with SQLite's busy handler (which sleeps 1–100 ms at a time): sq_step routes it through the batch
  *   as a member of its own (its statement's twin on the writer, the bindings moved over), committing
  *   when the statement finishes — at its last step, or at its reset for an INSERT … RETURNING whose
@@ -162,7 +162,7 @@ struct sq_group {
 	pthread_cond_t cv;
 	uint64_t written; /* commits numbered so far (all of them written to the WAL) */
 	uint64_t durable; /* every commit up to this number is on disk */
-	int syncing;	  /* a leader's fsync is running */
+	int syncing;	  /* a leader's fsync is running (written under mu; read atomically) */
 	int failed;	  /* an fsync failed: nothing later is reported durable */
 	/* batching, under bmu */
 	pthread_mutex_t bmu;
@@ -278,7 +278,7 @@ static int group_wait(struct sq_db *d, uint64_t mine)
 		return 0;
 	pthread_mutex_lock(&g->mu);
 	while (!g->failed && g->durable < mine) {
-		if (g->syncing) {
+		if (__atomic_load_n(&g->syncing, __ATOMIC_RELAXED)) {
 			pthread_cond_wait(&g->cv, &g->mu);
 			continue;
 		}
