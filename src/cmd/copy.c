@@ -97,9 +97,11 @@ static int load_tables(sqlite3 *h, struct table *t, int max)
 	int n = -1, k = 0;
 	if (sqlite3_prepare_v2(
 		h,
-		/* pragma_table_list: real tables only, not a search index (virtual) nor its shadows */
+		/* pragma_table_list: real tables only, not a search index (virtual) nor its shadows nor
+		 * its catch-up mark (tips_fts_mark, SQLite-only, migration 0013) */
 		"SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT "
-		"LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'schema_migrations' ORDER BY name",
+		"LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT IN ('schema_migrations', 'tips_fts_mark') "
+		"ORDER BY name",
 		-1, &s, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(h, "SELECT name, type, pk FROM pragma_table_info(?1) ORDER BY cid", -1, &c,
 			       NULL) != SQLITE_OK ||

@@ -19,12 +19,23 @@
 
 #define CACHE_SLOTS 512
 
+/* A parameter's value as bound on a caller's statement, kept so that a run moved to the writer's
+ * twin can bind it there (see bind_keep). */
+struct sq_val {
+	int type; /* SQLITE_NULL (unbound or NULL), SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT */
+	int64_t i;
+	double d;
+	char *s; /* owned */
+};
+
 struct sq_stmt {
 	struct store_stmt base;
 	sqlite3_stmt *s;
 	const char *key;	  /* the caller's SQL pointer */
 	struct sq_stmt *redirect; /* the writer's twin running this statement's current run, or NULL */
 	int routed;		  /* that run is a write outside store_begin, in a batch of its own */
+	struct sq_val *vals;	  /* a caller's statement: its bound values, [nvals], or NULL */
+	int nvals;
 };
 
 struct sq_group;
@@ -142,8 +153,9 @@ struct sq_batch;
  *   as transactions are in flight (the server's threads) and ends within BATCH_MS of its start
  *   ($TIENGMO_SQLITE_BATCH_MS replaces BATCH_MS, for tests that hold a batch open).
  * - Cost: one SAVEPOINT and RELEASE per transaction. FTS5 writes its pending terms out at every
- *   savepoint and statement journal (SQLite 3.40), so the tips' full-text index still gets a segment
- *   per tip; the pages it lands on are shared like the others.
+ *   savepoint and statement journal (SQLite 3.40), so a full-text index written inside the members
+ *   would get a segment per member: the tips' index is written once per batch instead, right before
+ *   its COMMIT ("Before each commit" below).
  * - A write outside store_begin (the session touch) is not left to fight the batch
  *   with SQLite's busy handler (which sleeps 1–100 ms at a time): sq_step routes it through the batch
  *   as a member of its own (its statement's twin on the writer, the bindings moved over), committing
@@ -228,6 +240,7 @@ static struct sq_group *group_get(const char *path)
 }
 
 static void conn_free(struct sq_db *d);
+static void bind_forget(struct sq_stmt *q);
 static void batch_unref(struct sq_batch *b);
 
 static void group_release(struct sq_group *g)
@@ -379,6 +392,7 @@ static void batch_unref(struct sq_batch *b)
 }
 
 static int cache_prepare(struct sq_db *d, const char *sql, struct sq_stmt **out);
+static int writer_step(struct sq_db *w, sqlite3_stmt *s);
 
 /* Runs one of the writer's transaction-control statements (a string literal: prepared once, cached
  * like any statement, since parsing them for every transaction costs more than running them). */
@@ -451,13 +465,68 @@ static struct sq_batch *batch_close(struct sq_group *g, int state, uint64_t wal)
 	return b;
 }
 
+/*
+ * Before each commit. Statements that a store module registers (store_sqlite_before_commit) run on
+ * the writer right before every batch's COMMIT, after the last member released its savepoint: in the
+ * batch's transaction, outside any savepoint, once per batch. The tips' full-text catch-up (store/
+ * tips.c) is one: FTS5 writes its pending terms out at every savepoint, so indexing each tip in its
+ * member's savepoint (a trigger) wrote a segment per tip; indexed here, a batch's tips make one. A
+ * statement whose tables this database does not have (not migrated yet, a test's own schema) fails
+ * to prepare and is skipped; one that fails to run fails the batch, so nothing is committed without
+ * it. Registered once per process and never removed; read under no lock (the count is published
+ * after its entry).
+ */
+#define BEFORE_COMMIT_MAX 8
+static const char *g_before_commit[BEFORE_COMMIT_MAX];
+static int g_before_commit_n;
+static pthread_mutex_t g_before_commit_mu = PTHREAD_MUTEX_INITIALIZER;
+
+int store_sqlite_before_commit(const char *sql)
+{
+	int rc = -1;
+	pthread_mutex_lock(&g_before_commit_mu);
+	int n = __atomic_load_n(&g_before_commit_n, __ATOMIC_RELAXED);
+	for (int i = 0; i < n; i++)
+		if (g_before_commit[i] == sql) {
+			rc = 0;
+			goto out;
+		}
+	if (n < BEFORE_COMMIT_MAX) {
+		g_before_commit[n] = sql;
+		__atomic_store_n(&g_before_commit_n, n + 1, __ATOMIC_RELEASE);
+		rc = 0;
+	}
+out:
+	pthread_mutex_unlock(&g_before_commit_mu);
+	return rc;
+}
+
+/* Runs the registered statements on the writer w (see above): STORE_OK or the failing one's error. */
+static int before_commit(struct sq_db *w)
+{
+	int n = __atomic_load_n(&g_before_commit_n, __ATOMIC_ACQUIRE);
+	for (int i = 0; i < n; i++) {
+		struct sq_stmt *q;
+		int rc = cache_prepare(w, g_before_commit[i], &q);
+		if (rc == STORE_E_DB)
+			continue; /* this database has no such table */
+		if (rc)
+			return rc;
+		rc = writer_step(w, q->s);
+		sqlite3_reset(q->s);
+		if (rc != STORE_DONE && rc != STORE_ROW)
+			return rc;
+	}
+	return STORE_OK;
+}
+
 /* Commits the open batch; the caller holds the writer. Returns the batch (with a reference, for
  * batch_sync) or NULL when none was open. A due checkpoint is handed to d (a caller's own
  * connection), which runs it after the writer is released. */
 static struct sq_batch *batch_commit(struct sq_group *g, struct sq_db *d)
 {
 	struct sq_db *w = g->writer;
-	int ok = !w->broken && writer_run(w, "COMMIT") == STORE_OK;
+	int ok = !w->broken && before_commit(w) == STORE_OK && writer_run(w, "COMMIT") == STORE_OK;
 	if (!ok && !sqlite3_get_autocommit(w->h))
 		sqlite3_exec(w->h, "ROLLBACK", NULL, NULL, NULL);
 	uint64_t wal = ok ? w->pending : 0;
@@ -654,6 +723,8 @@ static void conn_free(struct sq_db *d)
 	for (int i = 0; i < CACHE_SLOTS; i++) {
 		if (d->cache[i]) {
 			sqlite3_finalize(d->cache[i]->s);
+			bind_forget(d->cache[i]);
+			free(d->cache[i]->vals);
 			free(d->cache[i]);
 		}
 	}
@@ -733,25 +804,97 @@ static sqlite3_stmt *S(struct store_stmt *st)
 }
 #define D(st) ((struct sq_db *)(st)->db)
 
+/*
+ * Bound values of a caller's statement. A run that moves to the writer (a routed write, a twin) needs
+ * the caller's bindings on the writer's statement. sqlite3_transfer_bindings cannot do that: it
+ * requires both statements to be of one connection, and across two it moved values allocated by the
+ * caller's connection (its lookaside) into the writer's statement, which freed or reused them later
+ * under the wrong connection — after the caller's connection closed, a use after free. So the binds
+ * of a caller's own statement (not the writer's, not while redirected) are also kept here, and
+ * bind_onto binds them on the twin. Cleared at every reset.
+ */
+static struct sq_val *bind_keep(struct store_stmt *st, int idx)
+{
+	struct sq_stmt *q = (struct sq_stmt *)st;
+	if (q->redirect || D(st)->is_writer)
+		return NULL;
+	if (!q->vals) {
+		int n = sqlite3_bind_parameter_count(q->s);
+		if (n <= 0 || !(q->vals = calloc((size_t)n, sizeof *q->vals)))
+			return NULL;
+		q->nvals = n;
+	}
+	if (idx < 1 || idx > q->nvals)
+		return NULL;
+	struct sq_val *v = &q->vals[idx - 1];
+	free(v->s);
+	memset(v, 0, sizeof *v);
+	return v;
+}
+
+/* Forgets q's kept values (at its reset). */
+static void bind_forget(struct sq_stmt *q)
+{
+	for (int i = 0; i < q->nvals; i++) {
+		free(q->vals[i].s);
+		memset(&q->vals[i], 0, sizeof q->vals[i]);
+	}
+}
+
+/* Binds q's kept values on t (the writer's twin, bindings cleared): STORE_OK or an error. */
+static int bind_onto(struct sq_stmt *q, struct sq_stmt *t)
+{
+	int rc = SQLITE_OK;
+	if (sqlite3_bind_parameter_count(t->s) != sqlite3_bind_parameter_count(q->s))
+		return STORE_E_DB;
+	for (int i = 0; i < q->nvals && rc == SQLITE_OK; i++) {
+		const struct sq_val *v = &q->vals[i];
+		if (v->type == SQLITE_INTEGER)
+			rc = sqlite3_bind_int64(t->s, i + 1, v->i);
+		else if (v->type == SQLITE_FLOAT)
+			rc = sqlite3_bind_double(t->s, i + 1, v->d);
+		else if (v->type == SQLITE_TEXT)
+			rc = sqlite3_bind_text(t->s, i + 1, v->s, -1, SQLITE_TRANSIENT);
+	}
+	return rc == SQLITE_OK ? STORE_OK : map_rc(D(&t->base), rc);
+}
+
 static int sq_bind_i64(struct store_stmt *st, int idx, int64_t v)
 {
+	struct sq_val *k = bind_keep(st, idx);
+	if (k) {
+		k->type = SQLITE_INTEGER;
+		k->i = v;
+	}
 	return map_rc(D(st), sqlite3_bind_int64(S(st), idx, v));
 }
 
 static int sq_bind_double(struct store_stmt *st, int idx, double v)
 {
+	struct sq_val *k = bind_keep(st, idx);
+	if (k) {
+		k->type = SQLITE_FLOAT;
+		k->d = v;
+	}
 	return map_rc(D(st), sqlite3_bind_double(S(st), idx, v));
 }
 
 static int sq_bind_text(struct store_stmt *st, int idx, const char *s)
 {
+	struct sq_val *k = bind_keep(st, idx);
 	if (!s)
 		return map_rc(D(st), sqlite3_bind_null(S(st), idx));
+	if (k) {
+		if (!(k->s = strdup(s)))
+			return STORE_E_NOMEM;
+		k->type = SQLITE_TEXT;
+	}
 	return map_rc(D(st), sqlite3_bind_text(S(st), idx, s, -1, SQLITE_TRANSIENT));
 }
 
 static int sq_bind_null(struct store_stmt *st, int idx)
 {
+	bind_keep(st, idx);
 	return map_rc(D(st), sqlite3_bind_null(S(st), idx));
 }
 
@@ -789,7 +932,8 @@ static int routed_step(struct sq_db *d, struct sq_stmt *q)
 		member_end(d, 0);
 		return map_rc(d, sqlite3_step(q->s));
 	}
-	if (sqlite3_transfer_bindings(q->s, w->s) != SQLITE_OK) {
+	if (bind_onto(q, w) != STORE_OK) {
+		sqlite3_clear_bindings(w->s);
 		member_end(d, 0);
 		return STORE_E_DB;
 	}
@@ -823,8 +967,10 @@ static int twin_step(struct sq_db *d, struct sq_stmt *q)
 	int rc = cache_prepare(w, q->key, &t);
 	if (rc)
 		return rc;
-	if (sqlite3_transfer_bindings(q->s, t->s) != SQLITE_OK)
+	if (bind_onto(q, t) != STORE_OK) {
+		sqlite3_clear_bindings(t->s);
 		return STORE_E_DB;
+	}
 	q->redirect = t;
 	q->routed = 0;
 	return writer_step(w, t->s);
@@ -893,6 +1039,7 @@ static void stmt_reset(struct sq_stmt *q)
 	}
 	sqlite3_reset(q->s);
 	sqlite3_clear_bindings(q->s);
+	bind_forget(q);
 }
 
 static void sq_reset(struct store_stmt *st)

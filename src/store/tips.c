@@ -4,6 +4,7 @@
  */
 #include "store/tips.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,12 +52,37 @@ int tips_categories(struct store *db, struct arena *a, struct tip_category **out
 	return STORE_OK;
 }
 
+/*
+ * The full-text catch-up (SQLite; migration 0013): right before each commit, outside the batch's
+ * savepoints, every tip past the mark goes into tips_fts and the mark moves to the newest tip, so a
+ * batch of tips makes one FTS5 segment instead of one per tip, and a committed tip is always
+ * indexed. Registered with sqlite.c before the first tip is inserted, so every path that inserts a
+ * tip (the API, Open311, demo, bench) commits it through the catch-up; a process that inserts no
+ * tips has nothing to catch up. The mark is the highest id indexed: ids only grow (AUTOINCREMENT),
+ * and a rolled-back tip's id is simply absent.
+ */
+static const char fts_catchup_index[] =
+    "INSERT INTO tips_fts (rowid, description_folded) SELECT id, description_folded FROM tips "
+    "WHERE id > (SELECT last FROM tips_fts_mark WHERE id = 1) ORDER BY id";
+static const char fts_catchup_mark[] =
+    "UPDATE tips_fts_mark SET last = (SELECT MAX(id) FROM tips) WHERE id = 1 AND last < (SELECT "
+    "MAX(id) FROM tips)";
+static pthread_once_t fts_catchup_once = PTHREAD_ONCE_INIT;
+
+static void fts_catchup_register(void)
+{
+	if (store_sqlite_before_commit(fts_catchup_index) != 0 ||
+	    store_sqlite_before_commit(fts_catchup_mark) != 0)
+		abort(); /* BUG: more statements registered than sqlite.c holds */
+}
+
 int tips_insert(struct store *db, const struct tip_input *in, int64_t now, int64_t *id)
 {
 	struct store_stmt *st;
 	size_t cap = strlen(in->description) * 2 + 16;
 	char *folded = malloc(cap);
 	int rc = STORE_E_NOMEM;
+	pthread_once(&fts_catchup_once, fts_catchup_register);
 	if (!folded)
 		goto out;
 	if (vn_fold(in->description, folded, cap) < 0) {

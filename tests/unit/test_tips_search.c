@@ -11,6 +11,8 @@
  */
 #include "unit.h"
 
+#include <pthread.h>
+
 #include "lib/arena.h"
 #include "lib/vn.h"
 #include "store/tips.h"
@@ -192,12 +194,199 @@ static void no_match_is_an_empty_page(void **state)
 	same_as_like(t->db, "50% giam", NULL, true, 50, 0);
 }
 
+/* Inserts a tip with description desc in a transaction of its own on db, committed (or rolled back
+ * when !commit); returns its id. */
+static int64_t submit(struct store *db, const char *desc, const char *hash, bool commit)
+{
+	struct tip_input in = {
+	    .unit_id = g_blocks[0],
+	    .commune_id = g_commune,
+	    .category = "theft",
+	    .description = desc,
+	    .anonymous = true,
+	    .receipt_hash = hash,
+	    .source = "web",
+	};
+	int64_t id = 0;
+	assert_int_equal(store_begin(db), STORE_OK);
+	int rc = tips_insert(db, &in, 1800000000, &id);
+	if (rc)
+		fail_msg("tips_insert %d: %s", rc, store_errmsg(db));
+	assert_int_equal(commit ? store_commit(db) : store_rollback(db), STORE_OK);
+	return id;
+}
+
+/* The ids of the tips the inbox's search finds for text (at most 8), newest first. */
+static int found(struct store *db, const char *text, int64_t *ids)
+{
+	struct arena a;
+	struct tip_row *rows;
+	int n = 0;
+	arena_init(&a, 1u << 20);
+	struct tips_query q = {.search = text, .newest_first = true, .limit = 8};
+	int lrc = tips_list(db, &a, &q, &rows, &n);
+	if (lrc)
+		fail_msg("tips_list '%s' %d: %s", text, lrc, store_errmsg(db));
+	for (int k = 0; k < n; k++)
+		ids[k] = rows[k].id;
+	arena_release(&a);
+	return n;
+}
+
+/* SQLite: how many tips the full-text index itself holds for a folded word (the inbox's search also
+ * re-checks the text, so only this tells an unindexed tip from one that is not there); -1 on
+ * PostgreSQL. */
+static int64_t indexed(struct store *db, const char *word)
+{
+	struct store_stmt *st;
+	int64_t n = -1;
+	if (store_engine_of(db) != STORE_SQLITE)
+		return -1;
+	assert_int_equal(store_prepare(db, "SELECT count(*) FROM tips_fts WHERE tips_fts MATCH $1", &st),
+			 STORE_OK);
+	char query[256] = "";
+	size_t len = strlen(word), at = 0; /* the trigrams of word, all of them (detail=none: no phrases) */
+	for (size_t i = 0; i + 3 <= len && at + 16 < sizeof query; i++)
+		at +=
+		    (size_t)snprintf(query + at, sizeof query - at, "%s\"%.3s\"", i ? " AND " : "", word + i);
+	store_bind_text(st, 1, query);
+	int rc = store_step_i64(st, &n);
+	if (rc != STORE_ROW)
+		fail_msg("the index for '%s': %s", word, store_errmsg(db));
+	return n;
+}
+
+/* SQLite: the catch-up's mark (the highest tip id indexed) and the highest tip id; -1 on PostgreSQL. */
+static void mark_and_max(struct store *db, int64_t *mark, int64_t *max)
+{
+	struct store_stmt *st;
+	*mark = *max = -1;
+	if (store_engine_of(db) != STORE_SQLITE)
+		return;
+	assert_int_equal(store_prepare(db, "SELECT last FROM tips_fts_mark WHERE id = 1", &st), STORE_OK);
+	assert_int_equal(store_step_i64(st, mark), STORE_ROW);
+	assert_int_equal(store_prepare(db, "SELECT MAX(id) FROM tips", &st), STORE_OK);
+	assert_int_equal(store_step_i64(st, max), STORE_ROW);
+}
+
+static void a_tip_is_found_right_after_its_submission(void **state)
+{
+	struct testdb *t = *state;
+	struct store *other = testdb_connect(t);
+	int64_t ids[8], mark, max;
+	int64_t id = submit(other, "Trộm chó ở xóm Vạn Xuân lúc nửa đêm", "fresh-1", true);
+	/* another connection, as the inbox of another officer */
+	assert_int_equal(found(t->db, "van xuan", ids), 1);
+	assert_int_equal(ids[0], id);
+	assert_int_equal(found(t->db, "Vạn Xuân", ids), 1);
+	mark_and_max(t->db, &mark, &max);
+	assert_int_equal(mark, max);
+	assert_int_equal(mark, id == max ? id : -1);
+	/* an autocommit insert outside store_begin is indexed as well */
+	struct tip_input in = {.unit_id = g_blocks[1],
+			       .commune_id = g_commune,
+			       .category = "noise",
+			       .description = "Loa kẹo kéo ồn ào ở hẻm Bạch Đằng",
+			       .anonymous = true,
+			       .receipt_hash = "fresh-2",
+			       .source = "web"};
+	int64_t id2 = 0;
+	assert_int_equal(tips_insert(other, &in, 1800000001, &id2), STORE_OK);
+	assert_int_equal(found(t->db, "bach dang", ids), 1);
+	assert_int_equal(ids[0], id2);
+	store_close(other);
+}
+
+#define THREADS 8
+#define PER_THREAD 12
+
+struct submitter {
+	struct testdb *t;
+	int n;
+	int64_t ids[PER_THREAD];
+};
+
+static void *submit_many(void *arg)
+{
+	struct submitter *s = arg;
+	struct store *db = testdb_connect(s->t);
+	for (int i = 0; i < PER_THREAD; i++) {
+		char desc[128], hash[32];
+		snprintf(desc, sizeof desc, "Tin báo đồng loạt số qz%dk%dw ở chợ Hàn", s->n, i);
+		snprintf(hash, sizeof hash, "batch-%d-%d", s->n, i);
+		s->ids[i] = submit(db, desc, hash, true);
+	}
+	store_close(db);
+	vn_thread_release();
+	return NULL;
+}
+
+static void tips_submitted_together_are_all_found(void **state)
+{
+	struct testdb *t = *state;
+	struct submitter subs[THREADS];
+	pthread_t th[THREADS];
+	for (int k = 0; k < THREADS; k++) {
+		subs[k] = (struct submitter){.t = t, .n = k};
+		assert_int_equal(pthread_create(&th[k], NULL, submit_many, &subs[k]), 0);
+	}
+	for (int k = 0; k < THREADS; k++)
+		pthread_join(th[k], NULL);
+	for (int k = 0; k < THREADS; k++) {
+		for (int i = 0; i < PER_THREAD; i++) {
+			char word[32];
+			int64_t ids[8];
+			snprintf(word, sizeof word, "qz%dk%dw", k, i);
+			if (found(t->db, word, ids) != 1 || ids[0] != subs[k].ids[i])
+				fail_msg("tip %lld ('%s') is not found", (long long)subs[k].ids[i], word);
+			int64_t n = indexed(t->db, word);
+			assert_true(n == 1 || n == -1); /* indexed once, not twice */
+		}
+	}
+	int64_t ids[8], mark, max;
+	assert_int_equal(found(t->db, "cho han", ids), 8); /* a page of them */
+	mark_and_max(t->db, &mark, &max);
+	assert_int_equal(mark, max);
+}
+
+static void a_rolled_back_tip_is_not_indexed_and_a_later_one_is(void **state)
+{
+	struct testdb *t = *state;
+	struct store *other = testdb_connect(t);
+	int64_t ids[8], mark, max;
+	int64_t gone = submit(other, "Tin báo nhầm về vụ xtrollbackx", "gone-1", false);
+	int64_t later = submit(other, "Tin báo sau về vụ xtlaterx", "later-1", true);
+	assert_true(gone > 0 && later > 0);
+	assert_int_equal(found(t->db, "xtrollbackx", ids), 0);
+	assert_int_equal(found(t->db, "xtlaterx", ids), 1);
+	assert_int_equal(ids[0], later);
+	if (store_engine_of(t->db) == STORE_SQLITE) {
+		assert_int_equal(indexed(t->db, "xtrollbackx"), 0);
+		assert_int_equal(indexed(t->db, "xtlaterx"), 1);
+		mark_and_max(t->db, &mark, &max);
+		assert_int_equal(mark, later); /* the mark is the newest tip indexed, no further */
+		assert_int_equal(max, later);
+	}
+	/* a rollback after the later tip leaves the mark where it is, and the next tip is found */
+	submit(other, "Tin báo nhầm lần nữa xtagainx", "gone-2", false);
+	int64_t next = submit(other, "Tin báo mới xtnextx", "next-1", true);
+	assert_int_equal(found(t->db, "xtnextx", ids), 1);
+	assert_int_equal(ids[0], next);
+	assert_int_equal(found(t->db, "xtagainx", ids), 0);
+	mark_and_max(t->db, &mark, &max);
+	assert_int_equal(mark, max);
+	store_close(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(common_words_fill_pages_in_order),
 	    cmocka_unit_test(middle_and_rare_words_cross_the_walk),
 	    cmocka_unit_test(no_match_is_an_empty_page),
+	    cmocka_unit_test(a_tip_is_found_right_after_its_submission),
+	    cmocka_unit_test(a_rolled_back_tip_is_not_indexed_and_a_later_one_is),
+	    cmocka_unit_test(tips_submitted_together_are_all_found),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
