@@ -13,7 +13,8 @@
 #
 # Usage: TIENGMO_BIN=build/tiengmo bench/submit.sh
 # Environment: SECONDS_RUN (10), CONNECTIONS (64), BENCH_SERVER_THREADS (the server's default), BENCH_PORT
-# (18480), PAD (420).
+# (18480), PAD (420), BENCH_PERF=1 (also prints the server's CPU, context switches and pwrite/pread/
+# fdatasync calls per tip over the wrk run, from perf stat: needs perf and its tracepoints).
 set -eu
 cd "$(dirname "$0")/.."
 bin=${TIENGMO_BIN:-build/tiengmo}
@@ -25,6 +26,7 @@ sthreads=${BENCH_SERVER_THREADS:-$((16 * cores > 256 ? 256 : 16 * cores))} # src
 rthreads=$((sthreads > 64 ? 64 : sthreads))
 pad=${PAD:-420}
 pg=${BENCH_PG:-1}
+perf=${BENCH_PERF:-0}
 die() {
 	echo "bench/submit.sh: $*" >&2
 	exit 1
@@ -64,8 +66,15 @@ one() {
 	done
 	unit=$(curl -s "http://127.0.0.1:$port/api/v1/public/units" | sed -n 's/.*"id":\([0-9]*\),[^}]*"kind":"block".*/\1/p' | head -n 1)
 	[ -n "$unit" ] || die "$eng: no block"
+	ppid=""
+	if [ "$perf" = 1 ]; then
+		perf stat -x, -e task-clock,context-switches,syscalls:sys_enter_pwrite64,syscalls:sys_enter_pread64,syscalls:sys_enter_fdatasync \
+			-p "$spid" -o "$work/$eng.perf" -- sleep "$secs" &
+		ppid=$!
+	fi
 	BENCH_UNIT=$unit wrk -t2 -c"$conns" -d"${secs}s" --timeout 10s --latency -s bench/tip.lua \
 		"http://127.0.0.1:$port/api/v1/public/tips" >"$work/$eng.wrk"
+	[ -z "$ppid" ] || wait "$ppid" || true
 	grep -q -E 'Non-2xx|Socket errors' "$work/$eng.wrk" && { cat "$work/$eng.wrk"; die "$eng: requests failed"; }
 	api=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$work/$eng.wrk")
 	p99=$(awk '$1 == "99%" { print $2 }' "$work/$eng.wrk")
@@ -74,6 +83,14 @@ one() {
 	r2=$("$work/rawinsert" "$3" "$secs" "$rthreads" "$pad" | awk '{ print $1 }')
 	raw=$(echo "$r1 $r2" | awk '{ printf "%.0f", ($1 > $2 ? $1 : $2) }')
 	echo "$eng: API $api tips/s (p99 $p99, $sthreads server threads) vs raw $raw inserts/s (1 writer $r1, $rthreads writers $r2): $(echo "$api $raw" | awk '{ printf "%.0f", 100 * $1 / $2 }') % (budget ≥ 70 %)"
+	if [ "$perf" = 1 ]; then
+		# per tip over the wrk run: the server's CPU, context switches, pwrite/pread/fdatasync calls
+		awk -F, -v n="$(awk '/requests in/ { print $1 }' "$work/$eng.wrk")" -v eng="$eng" '
+			$3 == "task-clock" { cpu = $1 } $3 == "context-switches" { cs = $1 }
+			$3 ~ /pwrite64/ { pw = $1 } $3 ~ /pread64/ { pr = $1 } $3 ~ /fdatasync/ { fs = $1 }
+			END { printf "%s per tip: %.2f ms CPU, %.1f context switches, %.1f pwrite, %.1f pread, %.2f fdatasync (%d tips)\n",
+				eng, cpu / n, cs / n, pw / n, pr / n, fs / n, n }' "$work/$eng.perf"
+	fi
 }
 one SQLite "sqlite:$work/data/tiengmo.db" "sqlite:$work/raw.db"
 if [ "$pg" = 1 ]; then
