@@ -150,10 +150,11 @@ const char *store_sqlite_path(struct store *db);
 /* SQLite only: the underlying sqlite3 handle (for the online backup API), NULL otherwise. */
 void *store_sqlite_handle(struct store *db);
 /* SQLite only: registers sql (one statement without parameters, a static string that stays valid)
- * to run in every transaction this process commits on SQLite, right before its COMMIT and outside
- * any savepoint — once per batch of store_begin transactions (sqlite.c, "Before each commit"). A
- * statement this database has no tables for is skipped; one that fails fails the commit. Idempotent
- * for the same pointer; thread-safe. Returns 0, or -1 when the table of such statements is full. */
+ * to run right before the COMMIT of every batch this process commits on SQLite (every store_begin
+ * transaction, and every write outside one, is in a batch), inside its transaction and outside any
+ * savepoint (sqlite.c, "Before each commit"). A statement this database has no tables for is
+ * skipped; one that fails fails the batch. Idempotent for the same pointer; thread-safe. Returns 0,
+ * or -1 when the table of such statements is full. */
 int store_sqlite_before_commit(const char *sql);
 
 #endif
