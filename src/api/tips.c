@@ -317,6 +317,16 @@ struct upload {
 	bool created;
 };
 
+/* Removes the stored files this request created (a tip that failed after writing them). */
+static void remove_created(struct upload *up, int nup)
+{
+	for (int i = 0; i < nup; i++)
+		if (up[i].created) {
+			uploads_remove(up[i].sha);
+			up[i].created = false;
+		}
+}
+
 static const char *const tip_fields[] = {"category", "description", "unit_id",	 "address",  "lat",
 					 "lng",	     "occurred_at", "anonymous", "identity", NULL};
 static const char *const identity_fields[] = {"name", "phone", "national_id", "address", NULL};
@@ -650,11 +660,19 @@ int api_public_tips_create(struct req *r)
 		in.identity_sealed = sealed;
 	}
 
-	/* domain call: tip, files, audit and the submission count in one transaction */
-	for (int attempt = 0; attempt < 3; attempt++) {
+	/* the files first, outside the transaction (a transaction that waits for the disk holds back every
+	 * other write of the batch it shares: see store/sqlite.c); content-addressed, so a file already
+	 * stored is shared, and only the files this request created are removed if the tip fails */
+	for (int i = 0; rc == STORE_OK && i < nup; i++)
+		if (uploads_write(up[i].sha, up[i].data, up[i].len, &up[i].created) != 0)
+			rc = STORE_E_DB;
+
+	/* domain call: tip, file records, audit and the submission count in one transaction */
+	for (int attempt = 0; rc == STORE_OK && attempt < 3; attempt++) {
 		int64_t now = time_now();
 		new_receipt(digits, shown);
 		if (crypto_keyed_hash_hex("tip_receipt", digits, RECEIPT_DIGITS, hash) != 0) {
+			remove_created(up, nup);
 			rc = http_fail(r, APP_E_INTERNAL, "the receipt cannot be hashed (encryption key)");
 			goto out;
 		}
@@ -667,10 +685,6 @@ int api_public_tips_create(struct req *r)
 		rc = tips_insert(r->db, &in, now, &id);
 		for (int i = 0; rc == STORE_OK && i < nup; i++) {
 			int64_t fid;
-			if (uploads_write(up[i].sha, up[i].data, up[i].len, &up[i].created) != 0) {
-				rc = STORE_E_DB;
-				break;
-			}
 			rc = tips_file_add(r->db, id, in.commune_id, up[i].sha, media_mime[up[i].kind],
 					   (int64_t)up[i].len, now, &fid);
 		}
@@ -692,16 +706,11 @@ int api_public_tips_create(struct req *r)
 			store_rollback(r->db);
 		if (rc == STORE_OK)
 			stream_announce(event_id);
-		if (rc != STORE_OK) {
-			for (int i = 0; i < nup; i++)
-				if (up[i].created) {
-					uploads_remove(up[i].sha);
-					up[i].created = false;
-				}
-		}
 		if (rc != STORE_E_UNIQUE)
 			break;
 	}
+	if (rc != STORE_OK)
+		remove_created(up, nup);
 	if (rc == STORE_E_CHECK) {
 		field_err(&r->fields, "description", "must be UTF-8 text");
 		rc = http_fail_fields(r, &r->fields);

@@ -440,16 +440,24 @@ out:
 }
 
 /* Releases the writer: wakes one thread waiting to begin, or else a member waiting for the open
- * batch (it commits it if due). */
-static void writer_give(struct sq_group *g)
+ * batch (it commits it if due). Returns 1, keeping the writer, when the open batch would be left with
+ * nobody to commit it — no committed member awaits it and nobody waits to begin (a waiter that gave
+ * up after member_end counted it): the caller commits it (batch_commit) and gives the writer again. */
+static int writer_give(struct sq_group *g)
 {
+	int orphan = 0;
 	pthread_mutex_lock(&g->bmu);
-	g->held = 0;
-	if (g->waiting)
-		pthread_cond_signal(&g->begin_cv);
-	else if (g->open)
-		pthread_cond_signal(&g->open->cv);
+	if (!g->waiting && g->open && g->open->refs == 1) {
+		orphan = 1;
+	} else {
+		g->held = 0;
+		if (g->waiting)
+			pthread_cond_signal(&g->begin_cv);
+		else if (g->open)
+			pthread_cond_signal(&g->open->cv);
+	}
 	pthread_mutex_unlock(&g->bmu);
+	return orphan;
 }
 
 /* Closes the open batch with `state` (BATCH_WRITTEN or BATCH_FAILED; a failed one wakes its members)
@@ -586,7 +594,7 @@ static int batch_await(struct sq_db *d, struct sq_batch *b)
 			g->held = 1;
 			pthread_mutex_unlock(&g->bmu);
 			struct sq_batch *c = batch_commit(g, d);
-			writer_give(g);
+			writer_give(g); /* the batch is closed: it gives */
 			if (c)
 				batch_sync(d, c);
 			pthread_mutex_lock(&g->bmu);
@@ -629,7 +637,7 @@ static int sq_begin(struct store *db)
 		rc = b ? writer_run(w, "BEGIN IMMEDIATE") : STORE_E_NOMEM;
 		if (rc) {
 			free(b);
-			writer_give(g);
+			writer_give(g); /* no batch is open: it gives */
 			return rc;
 		}
 		b->refs = 1;
@@ -676,6 +684,12 @@ static int member_end(struct sq_db *d, int commit)
 			r2 = writer_run(w, "RELEASE member");
 		if (!commit)
 			rc = r2;
+		if (r2 != STORE_OK) { /* the member's work could not be undone alone: the batch fails whole */
+			if (!sqlite3_get_autocommit(w->h))
+				sqlite3_exec(w->h, "ROLLBACK", NULL, NULL, NULL);
+			writer_broke(w);
+			rc = STORE_E_DB;
+		}
 	}
 	if (!w->broken && sqlite3_get_autocommit(w->h)) {
 		writer_broke(w); /* SQLite rolled the whole transaction back */
@@ -695,7 +709,10 @@ static int member_end(struct sq_db *d, int commit)
 	if (end)
 		ended = batch_commit(g, d);
 	d->in_tx = 0;
-	writer_give(g);
+	if (writer_give(g)) { /* left with nobody to commit it after all */
+		ended = batch_commit(g, d);
+		writer_give(g);
+	}
 	if (ended)
 		batch_sync(d, ended);
 	if (mine)
@@ -990,8 +1007,11 @@ static int sq_step(struct store_stmt *st)
 		return writer_step(d, q->s);
 	if (d->in_tx && !sqlite3_stmt_busy(q->s))
 		return twin_step(d, q);
+	/* a write with RETURNING is not routed: its caller reads a row before the statement ends, so the
+	 * member's commit would come at the reset, which cannot report a failure; it runs on d as before
+	 * batching (waiting for SQLite's write lock, durable through the WAL hook) */
 	if (!d->in_tx && !sqlite3_stmt_readonly(q->s) && !sqlite3_stmt_busy(q->s) &&
-	    sqlite3_get_autocommit(d->h))
+	    sqlite3_column_count(q->s) == 0 && sqlite3_get_autocommit(d->h))
 		return routed_step(d, q);
 	return map_rc(d, sqlite3_step(q->s));
 }
@@ -1047,10 +1067,20 @@ static void sq_reset(struct store_stmt *st)
 	stmt_reset((struct sq_stmt *)st);
 }
 
+/* Runs sql. Inside a transaction it runs on the writer, and like a step (writer_step) it refuses to
+ * run once SQLite has rolled the batch back, and fails the batch when it made SQLite do so. */
 static int sq_exec(struct store *db, const char *sql)
 {
-	struct sq_db *d = tx_conn((struct sq_db *)db);
-	return map_rc(d, sqlite3_exec(d->h, sql, NULL, NULL, NULL));
+	struct sq_db *own = (struct sq_db *)db;
+	struct sq_db *d = tx_conn(own);
+	if (own->in_tx && d->broken)
+		return STORE_E_DB;
+	int rc = map_rc(d, sqlite3_exec(d->h, sql, NULL, NULL, NULL));
+	if (own->in_tx && sqlite3_get_autocommit(d->h)) {
+		writer_broke(d);
+		rc = STORE_E_DB;
+	}
+	return rc;
 }
 
 static const struct store_ops sq_ops = {

@@ -627,6 +627,24 @@ static void batches_share_a_commit_and_fail_together(void **state)
 	assert_int_equal(insert(me, 23), STORE_OK); /* a single statement, through a new batch */
 	assert_int_equal(has_row(other, 23), 1);
 
+	/* once SQLite has rolled the batch back, a store_exec in the member's transaction runs nothing
+	 * (on the writer, now outside any transaction, it would commit on its own) */
+	assert_int_equal(store_begin(me), STORE_OK);
+	assert_int_equal(store_prepare(me, "INSERT INTO boom (x) VALUES (1)", &st), STORE_OK);
+	assert_true(store_run(st) < 0);
+	assert_int_equal(store_exec(me, "INSERT INTO t (id, v) VALUES (24, 'after the rollback')"),
+			 STORE_E_DB);
+	assert_int_equal(store_commit(me), STORE_E_DB);
+	assert_int_equal(has_row(other, 24), 0);
+	/* and a store_exec that makes SQLite roll the batch back fails the batch */
+	assert_int_equal(store_begin(me), STORE_OK);
+	assert_int_equal(insert(me, 25), STORE_OK);
+	assert_true(store_exec(me, "INSERT INTO boom (x) VALUES (1)") < 0);
+	assert_true(insert(me, 26) < 0);
+	assert_int_equal(store_commit(me), STORE_E_DB);
+	assert_int_equal(has_row(other, 25), 0);
+	assert_int_equal(has_row(other, 26), 0);
+
 	store_close(other);
 	store_close(me);
 	unsetenv("TIENGMO_SQLITE_BATCH_MS");
