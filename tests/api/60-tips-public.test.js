@@ -294,6 +294,13 @@ test('rate limits: wrong receipts, messages and submissions per client address a
     assert.equal(s31.status, 429);
     assert.equal(s31.body.error.code, 'rate_limited');
     assert.ok(Number(s31.headers.get('retry-after')) > 0);
+    // past the limit the answer is 429 whatever is sent: an unknown category, a tip without its text
+    for (const body of [{ category: 'no-such', description: 'sai' }, { category: 'noise' }]) {
+      const s = await c.post('/api/v1/public/tips', body);
+      assert.equal(s.status, 429, JSON.stringify(body));
+      assert.equal(s.body.error.code, 'rate_limited');
+      assert.equal(s.body.error.fields, undefined);
+    }
 
     for (let i = 0; i < 10; i++) {
       const r = await c.post('/api/v1/public/tips/lookup', { receipt: `0000 0000 0000 ${String(i).padStart(4, '0')}` });
