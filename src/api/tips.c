@@ -468,14 +468,10 @@ static int resolve_unit(struct req *r, int64_t unit_id, struct tip_input *in)
  * failure already answered (422 naming the field, or the store's error). */
 static int check_refs(struct req *r, int64_t unit_id, struct tip_input *in)
 {
-	struct tip_category *cats;
-	int ncats;
-	int rc = tips_categories(r->db, &r->arena, &cats, &ncats);
+	bool known = false;
+	int rc = tips_category_known(r->db, in->category, &known);
 	if (rc)
 		return http_fail_store(r, rc);
-	bool known = false;
-	for (int i = 0; i < ncats && !known; i++)
-		known = strcmp(cats[i].code, in->category) == 0;
 	if (!known) {
 		field_err(&r->fields, "category",
 			  "is not a tip category (GET /api/v1/public/tip-categories)");

@@ -52,6 +52,26 @@ int tips_categories(struct store *db, struct arena *a, struct tip_category **out
 	return STORE_OK;
 }
 
+int tips_category_known(struct store *db, const char *code, bool *known)
+{
+	struct store_stmt *st;
+	int64_t one = 0;
+	*known = false;
+	int rc = store_prepare(db, "SELECT 1 FROM tip_categories WHERE code = $1", &st);
+	if (rc)
+		return rc;
+	rc = store_bind_text(st, 1, code);
+	if (rc == STORE_OK)
+		rc = store_step_i64(st, &one);
+	else
+		store_reset(st);
+	if (rc == STORE_ROW || rc == STORE_DONE) {
+		*known = rc == STORE_ROW;
+		rc = STORE_OK;
+	}
+	return rc;
+}
+
 /*
  * The full-text catch-up (SQLite; migration 0013): right before each commit, outside the batch's
  * savepoints, every tip past the mark goes into tips_fts and the mark moves to the newest tip, so a

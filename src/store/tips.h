@@ -35,6 +35,9 @@ struct tip_category {
 /* Every category, in display order, into an arena array. STORE_OK or an error. */
 int tips_categories(struct store *db, struct arena *a, struct tip_category **out, int *n);
 
+/* Whether code is a tip category (*known). STORE_OK or an error. */
+int tips_category_known(struct store *db, const char *code, bool *known);
+
 /* A new tip, as the public route gives it (validated by the caller). */
 struct tip_input {
 	int64_t unit_id;
