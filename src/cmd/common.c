@@ -36,7 +36,8 @@ static const struct cmd_opt common_opts[] = {
      "mark cookies Secure, for HTTPS behind a proxy (TIENGMO_SECURE_COOKIES=1)"},
     {"trusted-proxy", required_argument,
      "ADDR[,ADDR…] of reverse proxies whose X-Forwarded-For names the client (TIENGMO_TRUSTED_PROXY)"},
-    {"threads", required_argument, "worker threads, default 16 per core (TIENGMO_THREADS)"},
+    {"threads", required_argument,
+     "worker threads, default 16 per core on SQLite, 1 on PostgreSQL (TIENGMO_THREADS)"},
     {"alarm-escalate-after", required_argument,
      "seconds before an unacknowledged alarm reaches the whole commune, default 60 "
      "(TIENGMO_ALARM_ESCALATE_AFTER)"},

@@ -18,11 +18,14 @@
 #include "lib/log.h"
 #include "store/bus.h"
 
-/* Worker threads when --threads is not given, per core. A handler that writes spends most of its
- * time waiting for the disk, and SQLite's batching (store/sqlite.c, "Batching") commits the
+/* Worker threads when --threads is not given, per core. On SQLite a handler that writes spends most
+ * of its time waiting for the disk, and the batching (store/sqlite.c, "Batching") commits the
  * transactions in flight together: a batch can hold only as many as there are threads, and a
- * waiting thread is cheap. bench/submit.sh: see bench/RESULTS.md, "Durable tip submission". */
+ * waiting thread is cheap (bench/submit.sh: see bench/RESULTS.md, "Durable tip submission"). On
+ * PostgreSQL each thread holds a database connection and more threads did not write faster (the
+ * same section), so it keeps one per core. */
 #define THREADS_PER_CORE 16
+#define THREADS_PER_CORE_PG 1
 #define THREADS_MAX 256
 
 static const struct cmd_opt serve_opts[] = {
@@ -73,6 +76,7 @@ int cmd_serve(int argc, char **argv)
 	struct store *db;
 	if (cmd_open(&db, true) != 0)
 		return 1;
+	int per_core = store_engine_of(db) == STORE_PG ? THREADS_PER_CORE_PG : THREADS_PER_CORE;
 	store_close(db);
 	store_set_default_url(cmd_config.db_url);
 	/* the threads started below (bus, hub, workers) never take SIGTERM or SIGINT: http_serve waits
@@ -103,8 +107,7 @@ int cmd_serve(int argc, char **argv)
 	if (threads <= 0) {
 		if (cores < 1)
 			cores = 1;
-		threads =
-		    cores >= THREADS_MAX / THREADS_PER_CORE ? THREADS_MAX : (int)cores * THREADS_PER_CORE;
+		threads = cores >= THREADS_MAX / per_core ? THREADS_MAX : (int)cores * per_core;
 	}
 	struct http_options opt = {
 	    .listen = cmd_config.listen,
