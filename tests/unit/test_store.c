@@ -52,10 +52,7 @@ static int insert_unit(struct store *db, int64_t parent, const char *kind, const
 	int rc = store_prepare(db, sql_insert_unit, &st);
 	if (rc)
 		return rc;
-	if (parent)
-		store_bind_i64(st, 1, parent);
-	else
-		store_bind_null(st, 1);
+	store_bind_opt_i64(st, 1, parent);
 	store_bind_text(st, 2, kind);
 	store_bind_text(st, 3, code);
 	store_bind_text(st, 4, name);

@@ -34,10 +34,7 @@ static int64_t add_unit(struct store *db, int64_t parent, const char *kind, cons
 				       "updated_at) VALUES ($1, $2, $3, $3, '/', 1, 1) RETURNING id",
 				       &st),
 			 STORE_OK);
-	if (parent)
-		store_bind_i64(st, 1, parent);
-	else
-		store_bind_null(st, 1);
+	store_bind_opt_i64(st, 1, parent);
 	store_bind_text(st, 2, kind);
 	store_bind_text(st, 3, code);
 	assert_int_equal(store_step_i64(st, &id), STORE_ROW);
